@@ -1,0 +1,363 @@
+//! Content packs: the domain types that the rest of the program works with.
+//!
+//! Files are read and checked by [`load`]; once a [`Library`] exists, every id it holds
+//! refers to something that exists and every quote has been found in its document.
+//! Invariant: nothing outside this module can build a `Pack` that was not checked.
+
+pub mod load;
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+/// All the packs the server offers, by id.
+#[derive(Debug)]
+pub struct Library {
+    packs: BTreeMap<String, Pack>,
+}
+
+impl Library {
+    pub fn packs(&self) -> impl Iterator<Item = &Pack> {
+        self.packs.values()
+    }
+
+    pub fn pack(&self, id: &str) -> Option<&Pack> {
+        self.packs.get(id)
+    }
+}
+
+/// One of the three skills a learner practises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Skill {
+    Source,
+    Perspective,
+    Contested,
+}
+
+impl Skill {
+    pub const ALL: [Skill; 3] = [Skill::Source, Skill::Perspective, Skill::Contested];
+
+    /// The name used in files, forms and URLs.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Skill::Source => "source",
+            Skill::Perspective => "perspective",
+            Skill::Contested => "contested",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Skill> {
+        Skill::ALL.into_iter().find(|skill| skill.slug() == slug)
+    }
+
+    /// The name shown to learners.
+    pub fn title(self) -> &'static str {
+        match self {
+            Skill::Source => "Which source?",
+            Skill::Perspective => "Whose perspective?",
+            Skill::Contested => "Agreed or contested?",
+        }
+    }
+
+    /// One sentence saying what the skill is, for the pack page.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Skill::Source => {
+                "Read a passage and work out which of the documents it comes from, using cues such as the words chosen, how numbers are attributed and the citation style."
+            }
+            Skill::Perspective => {
+                "Read a passage and say whose point of view it presents. A document can quote someone else: the answer is the voice of the passage."
+            }
+            Skill::Contested => {
+                "Read a claim and decide whether the documents agree on it, disagree, or whether only one document makes it. Then compare the evidence side by side."
+            }
+        }
+    }
+
+    fn default_question(self) -> &'static str {
+        match self {
+            Skill::Source => "Which document is this passage from?",
+            Skill::Perspective => "Whose perspective does this passage present?",
+            Skill::Contested => "Do the sources agree on this claim?",
+        }
+    }
+}
+
+impl fmt::Display for Skill {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.slug())
+    }
+}
+
+/// The three answers of a contested-claim exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Agreed,
+    Contested,
+    SingleSource,
+}
+
+impl Verdict {
+    const ALL: [Verdict; 3] = [Verdict::Agreed, Verdict::Contested, Verdict::SingleSource];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Verdict::Agreed => "agreed",
+            Verdict::Contested => "contested",
+            Verdict::SingleSource => "single-source",
+        }
+    }
+
+    fn from_slug(slug: &str) -> Option<Verdict> {
+        Verdict::ALL
+            .into_iter()
+            .find(|verdict| verdict.slug() == slug)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Verdict::Agreed => "Agreed: the sources that mention it agree",
+            Verdict::Contested => "Contested: the sources disagree",
+            Verdict::SingleSource => "Asserted by one source only",
+        }
+    }
+}
+
+/// A lesson pack: documents, perspectives and exercises about one subject.
+#[derive(Debug)]
+pub struct Pack {
+    id: String,
+    title: String,
+    description: String,
+    goals: Vec<String>,
+    content_note: String,
+    perspectives: Vec<Perspective>,
+    sources: Vec<Source>,
+    exercises: Vec<Exercise>,
+}
+
+impl Pack {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+    pub fn goals(&self) -> &[String] {
+        &self.goals
+    }
+    pub fn content_note(&self) -> &str {
+        &self.content_note
+    }
+    pub fn perspectives(&self) -> &[Perspective] {
+        &self.perspectives
+    }
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+    pub fn exercises(&self) -> &[Exercise] {
+        &self.exercises
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|source| source.id == id)
+    }
+
+    pub fn exercise(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|exercise| exercise.id == id)
+    }
+
+    pub fn exercises_of(&self, skill: Skill) -> impl Iterator<Item = &Exercise> {
+        self.exercises
+            .iter()
+            .filter(move |exercise| exercise.skill == skill)
+    }
+
+    /// The one-line summary printed by `sourcewise check`.
+    pub fn summary_line(&self) -> String {
+        let counts: Vec<String> = Skill::ALL
+            .iter()
+            .map(|&skill| format!("{} {}", skill, self.exercises_of(skill).count()))
+            .collect();
+        format!(
+            "{}: {} sources, {} exercises ({})",
+            self.id,
+            self.sources.len(),
+            self.exercises.len(),
+            counts.join(", ")
+        )
+    }
+}
+
+/// A point of view that a passage can present.
+#[derive(Debug)]
+pub struct Perspective {
+    id: String,
+    label: String,
+    description: String,
+}
+
+impl Perspective {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+}
+
+/// One document, with what is known about it and its full text.
+#[derive(Debug)]
+pub struct Source {
+    id: String,
+    title: String,
+    short_title: String,
+    author: String,
+    publisher: String,
+    kind: String,
+    date: String,
+    url: Option<String>,
+    licence: String,
+    text: String,
+}
+
+impl Source {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    pub fn short_title(&self) -> &str {
+        &self.short_title
+    }
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+    pub fn publisher(&self) -> &str {
+        &self.publisher
+    }
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+    pub fn date(&self) -> &str {
+        &self.date
+    }
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    pub fn licence(&self) -> &str {
+        &self.licence
+    }
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A verbatim span of one document, found there when the pack loaded.
+#[derive(Debug)]
+pub struct Quote {
+    source_id: String,
+    text: String,
+    note: Option<String>,
+    /// Where the quote stands in the source's text, in bytes.
+    span: Range<usize>,
+}
+
+impl Quote {
+    pub fn source_id(&self) -> &str {
+        &self.source_id
+    }
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+}
+
+/// One answer a learner can choose.
+#[derive(Debug)]
+pub struct Choice {
+    /// The value sent by the form: a source id, a perspective id or a verdict.
+    answer: String,
+    /// What the learner reads.
+    label: String,
+    why: String,
+}
+
+impl Choice {
+    pub fn answer(&self) -> &str {
+        &self.answer
+    }
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    pub fn why(&self) -> &str {
+        &self.why
+    }
+}
+
+/// One exercise. Invariant: exactly one choice is correct, and every quote was found.
+#[derive(Debug)]
+pub struct Exercise {
+    id: String,
+    skill: Skill,
+    question: String,
+    passage: Option<Quote>,
+    claim: Option<String>,
+    choices: Vec<Choice>,
+    correct: usize,
+    explanation: String,
+    evidence: Vec<Quote>,
+}
+
+impl Exercise {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn skill(&self) -> Skill {
+        self.skill
+    }
+    pub fn question(&self) -> &str {
+        &self.question
+    }
+    pub fn passage(&self) -> Option<&Quote> {
+        self.passage.as_ref()
+    }
+    pub fn claim(&self) -> Option<&str> {
+        self.claim.as_deref()
+    }
+    pub fn choices(&self) -> &[Choice] {
+        &self.choices
+    }
+    pub fn correct_choice(&self) -> &Choice {
+        &self.choices[self.correct]
+    }
+    pub fn explanation(&self) -> &str {
+        &self.explanation
+    }
+    pub fn evidence(&self) -> &[Quote] {
+        &self.evidence
+    }
+
+    pub fn choice(&self, answer: &str) -> Option<&Choice> {
+        self.choices.iter().find(|choice| choice.answer == answer)
+    }
+
+    /// Every quote of the exercise, numbered as the reader page addresses them:
+    /// the passage first (if any), then the evidence in order.
+    pub fn quotes(&self) -> impl Iterator<Item = &Quote> {
+        self.passage.iter().chain(self.evidence.iter())
+    }
+}

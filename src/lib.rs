@@ -1,0 +1,25 @@
+//! sourcewise: a media-literacy quiz engine.
+//!
+//! Learners practise three skills on real documents: telling which source a passage
+//! comes from, whose perspective it presents, and whether a claim is contested among
+//! the sources. Feedback shows the evidence from every document, verbatim and attributed.
+//!
+//! A map of the code:
+//! - [`content`]: content packs. `content::load` reads and checks the files;
+//!   `content::text` finds a quoted passage in its document ignoring whitespace.
+//! - [`practice`]: the pure core: planning rounds, shuffling options, scoring, tallies.
+//! - [`storage`]: the only module that talks to sled: rounds, answers, progress.
+//! - [`web`]: the actix-web server; `web::routes` holds one module per resource and
+//!   registers the whole URL space in one function; templates live in `templates/`.
+//!
+//! Invariants:
+//! - A loaded pack is valid: every id it names exists and every quote was found
+//!   verbatim in its document. A pack with any error does not load.
+//! - `content` and `practice` do no I/O; randomness comes in as a seed or an RNG.
+//! - Only `storage` touches sled; templates never touch storage.
+//! - An answer is acknowledged only after it is flushed to disk.
+
+pub mod content;
+pub mod practice;
+pub mod storage;
+pub mod web;

@@ -1,0 +1,398 @@
+//! The pure core of practising: choosing a round's exercises, shuffling options,
+//! scoring answers and summing up progress. No I/O here; randomness comes in as a seed
+//! or an RNG, and time comes in as a number, so every function is easy to test.
+
+use std::fmt;
+
+use rand::Rng;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use crate::content::{Exercise, Pack, Skill};
+
+/// How many exercises a round has unless the learner asks for another number.
+pub const DEFAULT_ROUND_LENGTH: usize = 10;
+/// The most exercises one round can have.
+pub const MAX_ROUND_LENGTH: usize = 50;
+
+/// What a round practises: one skill, or a mix of all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Only(Skill),
+    Mix,
+}
+
+impl Focus {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Focus::Only(skill) => skill.slug(),
+            Focus::Mix => "mix",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Focus> {
+        if slug == "mix" {
+            Some(Focus::Mix)
+        } else {
+            Skill::from_slug(slug).map(Focus::Only)
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Focus::Only(skill) => skill.title(),
+            Focus::Mix => "All three skills",
+        }
+    }
+}
+
+/// A 128-bit random identifier, written as 32 lower-case hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Token([u8; 16]);
+
+impl Token {
+    pub fn random(rng: &mut impl Rng) -> Token {
+        Token(rng.random())
+    }
+
+    pub fn parse(text: &str) -> Option<Token> {
+        if text.len() != 32 {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        for (index, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
+        }
+        // Only the canonical (lower-case) spelling names a token, so that one id has one URL.
+        let token = Token(bytes);
+        (token.to_string() == text).then_some(token)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    pub fn from_bytes(bytes: [u8; 16]) -> Token {
+        Token(bytes)
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for byte in self.0 {
+            write!(formatter, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "Token({self})")
+    }
+}
+
+/// Chooses the exercises of a new round, in order. The same seed gives the same round.
+/// A round never repeats an exercise, so it is shorter than `length` when the pack has
+/// fewer exercises of the focus.
+pub fn plan_round(pack: &Pack, focus: Focus, length: usize, seed: u64) -> Vec<String> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut shuffled_ids = |skill: Skill| {
+        let mut ids: Vec<String> = pack
+            .exercises_of(skill)
+            .map(|exercise| exercise.id().to_string())
+            .collect();
+        ids.shuffle(&mut rng);
+        ids
+    };
+    match focus {
+        Focus::Only(skill) => shuffled_ids(skill).into_iter().take(length).collect(),
+        Focus::Mix => {
+            // Deal the skills in turns so that a mixed round is balanced between them.
+            let mut piles: Vec<std::vec::IntoIter<String>> = Skill::ALL
+                .iter()
+                .map(|&skill| shuffled_ids(skill).into_iter())
+                .collect();
+            piles.shuffle(&mut rng);
+            let mut planned = Vec::with_capacity(length);
+            while planned.len() < length {
+                let before = planned.len();
+                for pile in piles.iter_mut() {
+                    if planned.len() < length
+                        && let Some(id) = pile.next()
+                    {
+                        planned.push(id);
+                    }
+                }
+                if planned.len() == before {
+                    break;
+                }
+            }
+            planned
+        }
+    }
+}
+
+/// The order in which the options of the exercise at `position` are shown: a
+/// permutation of `0..count`, fixed by the round's seed so that a reload shows the same.
+pub fn choice_order(seed: u64, position: usize, count: usize) -> Vec<usize> {
+    let mixed = seed ^ (position as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut rng = ChaCha8Rng::seed_from_u64(mixed);
+    let mut order: Vec<usize> = (0..count).collect();
+    order.shuffle(&mut rng);
+    order
+}
+
+/// One recorded answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub exercise_id: String,
+    pub skill: Skill,
+    pub choice: String,
+    pub correct: bool,
+    /// Seconds since the Unix epoch.
+    pub answered_at: u64,
+}
+
+impl Answer {
+    /// Scores `choice` for `exercise`; `None` when the choice is not one of its options.
+    pub fn grade(exercise: &Exercise, choice: &str, answered_at: u64) -> Option<Answer> {
+        exercise.choice(choice)?;
+        Some(Answer {
+            exercise_id: exercise.id().to_string(),
+            skill: exercise.skill(),
+            choice: choice.to_string(),
+            correct: exercise.correct_choice().answer() == choice,
+            answered_at,
+        })
+    }
+}
+
+/// A practice round: a fixed list of exercises and the answers given so far.
+#[derive(Debug, Clone)]
+pub struct Round {
+    pub id: Token,
+    pub learner: Token,
+    pub pack_id: String,
+    pub focus: Focus,
+    pub seed: u64,
+    pub exercise_ids: Vec<String>,
+    /// Seconds since the Unix epoch.
+    pub created_at: u64,
+    /// One slot per exercise, in order.
+    pub answers: Vec<Option<Answer>>,
+}
+
+impl Round {
+    pub fn new(
+        id: Token,
+        learner: Token,
+        pack: &Pack,
+        focus: Focus,
+        length: usize,
+        seed: u64,
+        created_at: u64,
+    ) -> Round {
+        let exercise_ids = plan_round(pack, focus, length, seed);
+        let answers = vec![None; exercise_ids.len()];
+        Round {
+            id,
+            learner,
+            pack_id: pack.id().to_string(),
+            focus,
+            seed,
+            exercise_ids,
+            created_at,
+            answers,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.exercise_ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exercise_ids.is_empty()
+    }
+
+    /// The position (0-based) of the first exercise not yet answered.
+    pub fn next_unanswered(&self) -> Option<usize> {
+        self.answers.iter().position(Option::is_none)
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.next_unanswered().is_none()
+    }
+
+    pub fn answered(&self) -> usize {
+        self.answers.iter().flatten().count()
+    }
+
+    pub fn tally(&self) -> Tally {
+        Tally::of(self.answers.iter().flatten())
+    }
+}
+
+/// Answers and correct answers of one skill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SkillScore {
+    pub skill: Skill,
+    pub answered: usize,
+    pub correct: usize,
+}
+
+impl SkillScore {
+    /// Share correct, in whole percent (rounded down); `None` before any answer.
+    pub fn accuracy_percent(&self) -> Option<usize> {
+        (self.answered > 0).then(|| self.correct * 100 / self.answered)
+    }
+}
+
+/// Scores per skill over any set of answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    scores: [SkillScore; 3],
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally {
+            scores: Skill::ALL.map(|skill| SkillScore {
+                skill,
+                answered: 0,
+                correct: 0,
+            }),
+        }
+    }
+}
+
+impl Tally {
+    pub fn of<'a>(answers: impl IntoIterator<Item = &'a Answer>) -> Tally {
+        let mut tally = Tally::default();
+        for answer in answers {
+            tally.add(answer);
+        }
+        tally
+    }
+
+    pub fn add(&mut self, answer: &Answer) {
+        let score = &mut self.scores[answer.skill as usize];
+        score.answered += 1;
+        score.correct += usize::from(answer.correct);
+    }
+
+    pub fn merge(&mut self, other: &Tally) {
+        for (mine, theirs) in self.scores.iter_mut().zip(other.scores.iter()) {
+            mine.answered += theirs.answered;
+            mine.correct += theirs.correct;
+        }
+    }
+
+    pub fn scores(&self) -> &[SkillScore; 3] {
+        &self.scores
+    }
+
+    pub fn answered(&self) -> usize {
+        self.scores.iter().map(|score| score.answered).sum()
+    }
+
+    pub fn correct(&self) -> usize {
+        self.scores.iter().map(|score| score.correct).sum()
+    }
+
+    /// The answered skill with the lowest share correct; on a tie, the one practised
+    /// least, then the first in the usual order. `None` before any answer.
+    pub fn weakest(&self) -> Option<Skill> {
+        self.scores
+            .iter()
+            .filter(|score| score.answered > 0)
+            .min_by(|left, right| {
+                // Compare correct/answered as fractions without rounding.
+                (left.correct * right.answered)
+                    .cmp(&(right.correct * left.answered))
+                    .then(left.answered.cmp(&right.answered))
+            })
+            .map(|score| score.skill)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(skill: Skill, correct: bool) -> Answer {
+        Answer {
+            exercise_id: "x".into(),
+            skill,
+            choice: "y".into(),
+            correct,
+            answered_at: 0,
+        }
+    }
+
+    #[test]
+    fn tokens_round_trip_through_their_text() {
+        let token = Token::random(&mut rand::rng());
+        assert_eq!(Token::parse(&token.to_string()), Some(token));
+        assert_eq!(Token::parse("not a token"), None);
+        assert_eq!(Token::parse("ABCDEF0123456789ABCDEF0123456789"), None);
+        assert_eq!(Token::parse("zz000000000000000000000000000000"), None);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_option_order() {
+        assert_eq!(choice_order(42, 3, 5), choice_order(42, 3, 5));
+        let mut sorted = choice_order(42, 3, 5);
+        sorted.sort();
+        assert_eq!(sorted, vec![0, 1, 2, 3, 4]);
+        let differs =
+            (0..20).any(|position| choice_order(42, position, 5) != choice_order(42, 0, 5));
+        assert!(differs, "option order should change between exercises");
+    }
+
+    #[test]
+    fn the_weakest_skill_has_the_lowest_share_correct() {
+        let tally = Tally::of(&[
+            answer(Skill::Source, true),
+            answer(Skill::Source, false),
+            answer(Skill::Perspective, true),
+            answer(Skill::Contested, false),
+            answer(Skill::Contested, true),
+            answer(Skill::Contested, false),
+        ]);
+        assert_eq!(tally.weakest(), Some(Skill::Contested));
+        assert_eq!(tally.answered(), 6);
+        assert_eq!(tally.correct(), 3);
+        assert_eq!(Tally::default().weakest(), None);
+    }
+
+    #[test]
+    fn on_a_tie_the_weakest_skill_is_the_one_practised_least() {
+        let tally = Tally::of(&[
+            answer(Skill::Source, false),
+            answer(Skill::Source, false),
+            answer(Skill::Contested, false),
+        ]);
+        assert_eq!(tally.weakest(), Some(Skill::Contested));
+    }
+
+    #[test]
+    fn accuracy_is_in_whole_percent() {
+        let score = SkillScore {
+            skill: Skill::Source,
+            answered: 3,
+            correct: 2,
+        };
+        assert_eq!(score.accuracy_percent(), Some(66));
+        assert_eq!(
+            SkillScore {
+                skill: Skill::Source,
+                answered: 0,
+                correct: 0
+            }
+            .accuracy_percent(),
+            None
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! The only module that talks to sled. It stores rounds and answers and reads a
+//! learner's progress back; every value carries a format version so that later
+//! releases can migrate old data instead of misreading it.
+//!
+//! Layout (all keys are bytes):
+//! - `meta`: `format_version` → the data directory's format, as a decimal string.
+//! - `rounds`: round id (16 bytes) → a round record (JSON).
+//! - `answers`: round id (16 bytes) + position (u16, big-endian) → an answer record (JSON).
+//! - `learner_rounds`: learner id (16) + sequence number (u64, big-endian) + round id (16)
+//!   → empty. The sequence comes from sled's monotonic id generator, so a learner's
+//!   rounds are listed in the order they were started, even within one second.
+//!
+//! Invariant: an answer is written at most once per round and position (compare-and-swap),
+//! and `record_answer` returns only after sled has flushed it to disk.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::Skill;
+use crate::practice::{Answer, Focus, Round, Tally, Token};
+
+/// The format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error(
+        "cannot open the data directory {path}: {source}. Is another sourcewise server using it?"
+    )]
+    Open { path: PathBuf, source: sled::Error },
+    #[error(
+        "the data directory {path} holds format version {found}, but this build of sourcewise reads version {FORMAT_VERSION} or older: use a newer sourcewise"
+    )]
+    NewerFormat { path: PathBuf, found: String },
+    #[error("the database failed: {0}")]
+    Database(#[from] sled::Error),
+    #[error("a stored record is damaged or of an unknown format: {0}")]
+    Corrupt(String),
+}
+
+/// Whether an answer was stored, or an earlier one for the same question already was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Stored,
+    AlreadyAnswered,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RoundRecord {
+    v: u32,
+    learner: String,
+    pack: String,
+    focus: String,
+    seed: u64,
+    exercises: Vec<String>,
+    created_at: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AnswerRecord {
+    v: u32,
+    exercise: String,
+    skill: String,
+    choice: String,
+    correct: bool,
+    answered_at: u64,
+}
+
+/// The learner's progress: totals per skill and their most recent rounds.
+#[derive(Debug)]
+pub struct Progress {
+    pub tally: Tally,
+    pub recent_rounds: Vec<Round>,
+    pub round_count: usize,
+}
+
+#[derive(Clone)]
+pub struct Storage {
+    db: sled::Db,
+    rounds: sled::Tree,
+    answers: sled::Tree,
+    learner_rounds: sled::Tree,
+}
+
+impl Storage {
+    /// Opens (or creates) the data directory and checks its format version.
+    pub fn open(path: &Path) -> Result<Storage, StorageError> {
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|source| StorageError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        let meta = db.open_tree("meta")?;
+        match meta.get("format_version")? {
+            None => {
+                meta.insert("format_version", FORMAT_VERSION.to_string().as_bytes())?;
+                db.flush()?;
+            }
+            Some(found) => {
+                let found = String::from_utf8_lossy(&found).into_owned();
+                match found.parse::<u32>() {
+                    Ok(version) if version <= FORMAT_VERSION => {}
+                    _ => {
+                        return Err(StorageError::NewerFormat {
+                            path: path.to_path_buf(),
+                            found,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(Storage {
+            rounds: db.open_tree("rounds")?,
+            answers: db.open_tree("answers")?,
+            learner_rounds: db.open_tree("learner_rounds")?,
+            db,
+        })
+    }
+
+    /// Stores a new round and waits until it is on disk.
+    pub async fn create_round(&self, round: &Round) -> Result<(), StorageError> {
+        let record = RoundRecord {
+            v: FORMAT_VERSION,
+            learner: round.learner.to_string(),
+            pack: round.pack_id.clone(),
+            focus: round.focus.slug().to_string(),
+            seed: round.seed,
+            exercises: round.exercise_ids.clone(),
+            created_at: round.created_at,
+        };
+        let value = serde_json::to_vec(&record)
+            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        self.rounds.insert(round.id.as_bytes(), value)?;
+        self.learner_rounds.insert(
+            learner_round_key(round.learner, self.db.generate_id()?, round.id),
+            &[],
+        )?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Reads a round with the answers given so far.
+    pub fn round(&self, id: Token) -> Result<Option<Round>, StorageError> {
+        let Some(value) = self.rounds.get(id.as_bytes())? else {
+            return Ok(None);
+        };
+        let record: RoundRecord = decode(&value)?;
+        let learner = Token::parse(&record.learner)
+            .ok_or_else(|| StorageError::Corrupt(format!("round {id}: bad learner id")))?;
+        let focus = Focus::from_slug(&record.focus).ok_or_else(|| {
+            StorageError::Corrupt(format!("round {id}: unknown focus {:?}", record.focus))
+        })?;
+        let mut answers = vec![None; record.exercises.len()];
+        for entry in self.answers.scan_prefix(id.as_bytes()) {
+            let (key, value) = entry?;
+            let position = key
+                .get(16..18)
+                .map(|bytes| u16::from_be_bytes([bytes[0], bytes[1]]) as usize)
+                .ok_or_else(|| StorageError::Corrupt(format!("round {id}: bad answer key")))?;
+            let record: AnswerRecord = decode(&value)?;
+            let skill = Skill::from_slug(&record.skill).ok_or_else(|| {
+                StorageError::Corrupt(format!("round {id}: unknown skill {:?}", record.skill))
+            })?;
+            if let Some(slot) = answers.get_mut(position) {
+                *slot = Some(Answer {
+                    exercise_id: record.exercise,
+                    skill,
+                    choice: record.choice,
+                    correct: record.correct,
+                    answered_at: record.answered_at,
+                });
+            }
+        }
+        Ok(Some(Round {
+            id,
+            learner,
+            pack_id: record.pack,
+            focus,
+            seed: record.seed,
+            exercise_ids: record.exercises,
+            created_at: record.created_at,
+            answers,
+        }))
+    }
+
+    /// Stores the answer at `position` of a round unless one is there already, and
+    /// returns only once it is flushed to disk.
+    pub async fn record_answer(
+        &self,
+        round: Token,
+        position: usize,
+        answer: &Answer,
+    ) -> Result<Recorded, StorageError> {
+        let record = AnswerRecord {
+            v: FORMAT_VERSION,
+            exercise: answer.exercise_id.clone(),
+            skill: answer.skill.slug().to_string(),
+            choice: answer.choice.clone(),
+            correct: answer.correct,
+            answered_at: answer.answered_at,
+        };
+        let value = serde_json::to_vec(&record)
+            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        let position = u16::try_from(position)
+            .map_err(|_| StorageError::Corrupt(format!("position {position} out of range")))?;
+        let mut key = Vec::with_capacity(18);
+        key.extend_from_slice(round.as_bytes());
+        key.extend_from_slice(&position.to_be_bytes());
+        let outcome =
+            match self
+                .answers
+                .compare_and_swap(key, None as Option<&[u8]>, Some(value))?
+            {
+                Ok(()) => Recorded::Stored,
+                Err(_) => Recorded::AlreadyAnswered,
+            };
+        // Flush even for a repeat: the first answer may still be on its way to disk,
+        // and the learner is about to be told it was kept.
+        self.db.flush_async().await?;
+        Ok(outcome)
+    }
+
+    /// The learner's totals over all their rounds, and the `recent` newest rounds.
+    pub fn progress(&self, learner: Token, recent: usize) -> Result<Progress, StorageError> {
+        let mut tally = Tally::default();
+        let mut recent_rounds = Vec::new();
+        let mut round_count = 0;
+        for entry in self.learner_rounds.scan_prefix(learner.as_bytes()).rev() {
+            let (key, _) = entry?;
+            let round_id: [u8; 16] = key
+                .get(24..40)
+                .and_then(|bytes| bytes.try_into().ok())
+                .ok_or_else(|| StorageError::Corrupt("bad learner round key".into()))?;
+            let Some(round) = self.round(Token::from_bytes(round_id))? else {
+                continue;
+            };
+            round_count += 1;
+            tally.merge(&round.tally());
+            if recent_rounds.len() < recent {
+                recent_rounds.push(round);
+            }
+        }
+        Ok(Progress {
+            tally,
+            recent_rounds,
+            round_count,
+        })
+    }
+}
+
+fn learner_round_key(learner: Token, sequence: u64, round: Token) -> Vec<u8> {
+    let mut key = Vec::with_capacity(40);
+    key.extend_from_slice(learner.as_bytes());
+    key.extend_from_slice(&sequence.to_be_bytes());
+    key.extend_from_slice(round.as_bytes());
+    key
+}
+
+/// Reads a JSON record, refusing versions this build does not know.
+fn decode<T: for<'de> Deserialize<'de>>(value: &[u8]) -> Result<T, StorageError> {
+    #[derive(Deserialize)]
+    struct Versioned {
+        v: u32,
+    }
+    let versioned: Versioned =
+        serde_json::from_slice(value).map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    if versioned.v > FORMAT_VERSION {
+        return Err(StorageError::Corrupt(format!(
+            "record of format version {} is newer than this build",
+            versioned.v
+        )));
+    }
+    serde_json::from_slice(value).map_err(|error| StorageError::Corrupt(error.to_string()))
+}

@@ -1,0 +1,110 @@
+//! Errors that reach a learner, each with its status and a page that says what to do.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A pack, round, exercise or page that does not exist (or is not this learner's).
+    #[error("{0}")]
+    NotFound(String),
+    /// A form that is missing a field or holds a value that makes no sense.
+    #[error("{message}")]
+    BadRequest {
+        message: String,
+        back: Option<String>,
+    },
+    /// The learner answered a question of this round that already has an answer.
+    #[error(
+        "You have already answered question {number} of this round. Your first answer is the one that counts."
+    )]
+    AlreadyAnswered { round: String, number: usize },
+    #[error("The form you sent is too large.")]
+    TooLarge,
+    #[error("Your progress could not be saved or read just now.")]
+    Storage(#[from] StorageError),
+    #[error("The page could not be drawn.")]
+    Template(#[from] askama::Error),
+}
+
+impl AppError {
+    pub fn bad_request(message: impl Into<String>) -> AppError {
+        AppError::BadRequest {
+            message: message.into(),
+            back: None,
+        }
+    }
+
+    pub fn bad_request_with_back(message: impl Into<String>, back: String) -> AppError {
+        AppError::BadRequest {
+            message: message.into(),
+            back: Some(back),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    heading: &'a str,
+    message: String,
+    link: Option<(String, &'a str)>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest { .. } | AppError::AlreadyAnswered { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Storage(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (heading, link) = match self {
+            AppError::NotFound(_) => ("Page not found", None),
+            AppError::BadRequest { back, .. } => (
+                "That did not work",
+                back.clone().map(|url| (url, "Go back")),
+            ),
+            AppError::AlreadyAnswered { round, number } => (
+                "Already answered",
+                Some((
+                    format!("/rounds/{round}/questions/{number}"),
+                    "See the feedback on your answer",
+                )),
+            ),
+            AppError::TooLarge => ("Too much data", None),
+            AppError::Storage(error) => {
+                tracing::error!("storage failed: {error}");
+                ("Not saved", None)
+            }
+            AppError::Template(error) => {
+                tracing::error!("template failed: {error}");
+                ("Something went wrong", None)
+            }
+        };
+        let mut message = self.to_string();
+        if matches!(self, AppError::Storage(_)) {
+            message.push_str(" Your last answer was not saved: please try again in a moment.");
+        }
+        let page = ErrorPage {
+            status: self.status_code().as_u16(),
+            heading,
+            message,
+            link,
+        };
+        let body = page.render().unwrap_or_else(|_| self.to_string());
+        HttpResponse::build(self.status_code())
+            .content_type(ContentType::html())
+            .body(body)
+    }
+}

@@ -1,0 +1,175 @@
+//! The HTTP side: building the server, the URL space, and what every page shares.
+//!
+//! Invariant: handlers read content from the [`Library`] and progress through
+//! [`Storage`]; templates receive plain values and never touch either.
+
+pub mod error;
+mod routes;
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Server;
+use actix_web::error::UrlencodedError;
+use actix_web::{App, HttpRequest, HttpServer, middleware, web};
+use anyhow::Context;
+
+use crate::content::Library;
+use crate::content::load::load_library;
+use crate::practice::Token;
+use crate::storage::Storage;
+use error::AppError;
+
+/// Where to listen and where the content and the data live.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub questions_dir: PathBuf,
+}
+
+/// What every handler can reach.
+pub struct AppState {
+    pub library: Arc<Library>,
+    pub storage: Storage,
+}
+
+/// A server that is bound to its address and ready to run.
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+}
+
+/// The largest form body accepted; a real answer form is well under 200 bytes.
+const FORM_LIMIT_BYTES: usize = 4 * 1024;
+
+impl Application {
+    /// Loads the packs, opens the data directory and binds the address. Fails, saying
+    /// why, when a pack has errors or the data directory cannot be used.
+    pub fn build(settings: &Settings) -> anyhow::Result<Application> {
+        let library = load_library(&settings.questions_dir)?;
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+        let storage = Storage::open(&settings.data_dir)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let state = web::Data::new(AppState {
+            library: Arc::new(library),
+            storage,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::FormConfig::default().limit(FORM_LIMIT_BYTES).error_handler(form_error))
+                .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound(NOT_FOUND.into()).into()))
+                .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                    AppError::bad_request(format!("The address has a parameter that makes no sense: {error}")).into()
+                }))
+                .wrap(
+                    middleware::DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "no-referrer"))
+                        .add((
+                            "Content-Security-Policy",
+                            "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+                        )),
+                )
+                .wrap(middleware::Compress::default())
+                .wrap(middleware::Logger::new("%s %r %Dms").exclude("/healthz"))
+                .configure(routes::register)
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { address, server })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+const NOT_FOUND: &str = "There is nothing at this address. It may have been mistyped, or the page belongs to another browser.";
+
+fn form_error(error: UrlencodedError, _request: &HttpRequest) -> actix_web::Error {
+    match error {
+        UrlencodedError::Overflow { .. } | UrlencodedError::UnknownLength => {
+            AppError::TooLarge.into()
+        }
+        other => AppError::bad_request(format!(
+            "The form could not be read ({other}). Go back and submit it again."
+        ))
+        .into(),
+    }
+}
+
+const LEARNER_COOKIE: &str = "sourcewise_learner";
+
+/// The learner named by the request's cookie, if it holds a well-formed id.
+fn learner(request: &HttpRequest) -> Option<Token> {
+    request
+        .cookie(LEARNER_COOKIE)
+        .and_then(|cookie| Token::parse(cookie.value()))
+}
+
+/// The cookie that identifies a learner: a random id and nothing else, kept a year.
+fn learner_cookie(learner: Token) -> Cookie<'static> {
+    Cookie::build(LEARNER_COOKIE, learner.to_string())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish()
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|duration| duration.as_secs())
+        .unwrap_or(0)
+}
+
+/// A time as "2026-11-22 14:05 UTC": learners may be anywhere, so say the zone.
+fn format_time(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let (hour, minute) = ((seconds % 86_400) / 3600, (seconds % 3600) / 60);
+    // Civil-from-days, after Howard Hinnant's date algorithms.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_time;
+
+    #[test]
+    fn times_are_shown_as_utc_dates() {
+        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_time(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(format_time(1_795_356_300), "2026-11-22 14:05 UTC");
+    }
+}

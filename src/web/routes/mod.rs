@@ -1,0 +1,51 @@
+//! The whole URL space, registered in one place.
+
+mod assets;
+mod health;
+mod home;
+mod packs;
+mod progress;
+mod rounds;
+mod sources;
+
+use actix_web::web;
+
+use super::NOT_FOUND;
+use super::error::AppError;
+
+pub fn register(config: &mut web::ServiceConfig) {
+    config
+        .route("/", web::get().to(home::show_home))
+        .route("/healthz", web::get().to(health::show_health))
+        .route("/static/style.css", web::get().to(assets::show_stylesheet))
+        .route("/packs/{pack}", web::get().to(packs::show_pack))
+        .route("/packs/{pack}/rounds", web::post().to(rounds::create_round))
+        .route(
+            "/packs/{pack}/sources/{source}",
+            web::get().to(sources::show_source),
+        )
+        .route("/rounds/{round}", web::get().to(rounds::resume_round))
+        .route(
+            "/rounds/{round}/summary",
+            web::get().to(rounds::show_summary),
+        )
+        .route(
+            "/rounds/{round}/questions/{number}",
+            web::get().to(rounds::show_question),
+        )
+        .route(
+            "/rounds/{round}/questions/{number}",
+            web::post().to(rounds::submit_answer),
+        )
+        .route("/progress", web::get().to(progress::show_progress))
+        .default_service(web::to(|| async {
+            Err::<actix_web::HttpResponse, _>(AppError::NotFound(NOT_FOUND.into()))
+        }));
+}
+
+/// Renders a template into an HTML response.
+fn html(template: &impl askama::Template) -> Result<actix_web::HttpResponse, AppError> {
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(template.render()?))
+}

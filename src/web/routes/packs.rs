@@ -1,0 +1,57 @@
+//! `GET /packs/{pack}`: what a pack is about, its content note, and how to start.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::html;
+use crate::content::{Pack, Skill};
+use crate::practice::DEFAULT_ROUND_LENGTH;
+use crate::web::AppState;
+use crate::web::error::AppError;
+
+/// One way to start a round, as shown on the pack page.
+struct SkillOffer {
+    slug: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    exercise_count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "pack.html")]
+struct PackPage<'a> {
+    pack: &'a Pack,
+    offers: Vec<SkillOffer>,
+    total: usize,
+    default_length: usize,
+}
+
+pub async fn show_pack(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let pack = find_pack(&state, &path)?;
+    let offers = Skill::ALL
+        .iter()
+        .map(|&skill| SkillOffer {
+            slug: skill.slug(),
+            title: skill.title(),
+            summary: skill.summary(),
+            exercise_count: pack.exercises_of(skill).count(),
+        })
+        .collect();
+    html(&PackPage {
+        pack,
+        offers,
+        total: pack.exercises().len(),
+        default_length: DEFAULT_ROUND_LENGTH,
+    })
+}
+
+pub fn find_pack<'a>(state: &'a AppState, id: &str) -> Result<&'a Pack, AppError> {
+    state.library.pack(id).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "There is no lesson pack called “{id}”. The home page lists the packs on offer."
+        ))
+    })
+}

@@ -1,0 +1,446 @@
+//! Practice rounds: starting one, answering its questions, the feedback after each
+//! answer, and the summary at the end.
+//!
+//! `GET /rounds/{round}/questions/{n}` shows the question while it is unanswered and
+//! the feedback once it is answered, so a reload never loses the learner's place.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use rand::Rng;
+use serde::Deserialize;
+
+use super::html;
+use super::packs::find_pack;
+use crate::content::{Choice, Exercise, Pack, Skill};
+use crate::practice::{
+    Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, Token, choice_order,
+};
+use crate::storage::Recorded;
+use crate::web::error::AppError;
+use crate::web::{AppState, learner, learner_cookie, now};
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    focus: Option<String>,
+    length: Option<String>,
+}
+
+pub async fn create_round(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<StartForm>,
+) -> Result<HttpResponse, AppError> {
+    let pack = find_pack(&state, &path)?;
+    let back = format!("/packs/{}", pack.id());
+    let focus = match form.focus.as_deref().map(str::trim) {
+        None | Some("") => return Err(AppError::bad_request_with_back("Choose which skill to practise before you start.", back)),
+        Some(slug) => Focus::from_slug(slug).ok_or_else(|| {
+            AppError::bad_request_with_back(
+                format!("“{slug}” is not a skill of this pack: choose source, perspective, contested or mix."),
+                back.clone(),
+            )
+        })?,
+    };
+    let length = match form.length.as_deref().map(str::trim) {
+        None | Some("") => DEFAULT_ROUND_LENGTH,
+        Some(text) => text.parse::<usize>().ok().filter(|length| (1..=MAX_ROUND_LENGTH).contains(length)).ok_or_else(|| {
+            AppError::bad_request_with_back(
+                format!("The number of questions must be a whole number from 1 to {MAX_ROUND_LENGTH}; “{text}” is not."),
+                back.clone(),
+            )
+        })?,
+    };
+    let known_learner = learner(&request);
+    let (round_id, learner_id, seed) = {
+        let mut rng = rand::rng();
+        (
+            Token::random(&mut rng),
+            known_learner.unwrap_or_else(|| Token::random(&mut rng)),
+            rng.random::<u64>(),
+        )
+    };
+    let round = Round::new(round_id, learner_id, pack, focus, length, seed, now());
+    if round.is_empty() {
+        return Err(AppError::bad_request_with_back(
+            "This pack has no exercises of that kind yet.",
+            back,
+        ));
+    }
+    state.storage.create_round(&round).await?;
+    let mut response = HttpResponse::SeeOther();
+    response.insert_header((header::LOCATION, question_url(round.id, 0)));
+    if known_learner.is_none() {
+        response.cookie(learner_cookie(learner_id));
+    }
+    Ok(response.finish())
+}
+
+pub async fn resume_round(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (round, _) = load_round(&state, &request, &path)?;
+    let location = match round.next_unanswered() {
+        Some(position) => question_url(round.id, position),
+        None => summary_url(round.id),
+    };
+    Ok(see_other(location))
+}
+
+#[derive(Template)]
+#[template(path = "question.html")]
+struct QuestionPage<'a> {
+    exercise: &'a Exercise,
+    progress: RoundPlace,
+    /// The document a perspective exercise's passage comes from (hidden for source
+    /// exercises, where it is the answer).
+    passage_from: Option<&'a str>,
+    choices: Vec<&'a Choice>,
+    action: String,
+}
+
+/// Where in its round a question stands, for the page's heading.
+struct RoundPlace {
+    number: usize,
+    total: usize,
+    skill_title: &'static str,
+}
+
+/// An option as shown after answering.
+struct ChoiceOutcome<'a> {
+    label: &'a str,
+    why: &'a str,
+    is_correct: bool,
+    was_chosen: bool,
+}
+
+/// A quote as shown after answering, with a link to it in its document.
+struct QuoteView<'a> {
+    source_title: &'a str,
+    note: Option<&'a str>,
+    text: &'a str,
+    reader_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "feedback.html")]
+struct FeedbackPage<'a> {
+    exercise: &'a Exercise,
+    progress: RoundPlace,
+    passage_from: Option<&'a str>,
+    was_correct: bool,
+    chosen_label: &'a str,
+    correct_label: &'a str,
+    outcomes: Vec<ChoiceOutcome<'a>>,
+    passage: Option<QuoteView<'a>>,
+    evidence: Vec<QuoteView<'a>>,
+    next_url: String,
+    next_label: &'static str,
+}
+
+pub async fn show_question(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, usize)>,
+) -> Result<HttpResponse, AppError> {
+    let (round_text, number) = path.into_inner();
+    let (round, pack) = load_round(&state, &request, &round_text)?;
+    let (position, exercise) = exercise_at(&round, pack, number)?;
+    let progress = RoundPlace {
+        number,
+        total: round.len(),
+        skill_title: exercise.skill().title(),
+    };
+    let passage_from = passage_from(pack, exercise);
+    let order = choice_order(round.seed, position, exercise.choices().len());
+    let ordered_choices: Vec<&Choice> = order
+        .iter()
+        .map(|&index| &exercise.choices()[index])
+        .collect();
+
+    let Some(answer) = &round.answers[position] else {
+        return html(&QuestionPage {
+            exercise,
+            progress,
+            passage_from,
+            choices: ordered_choices,
+            action: question_url(round.id, position),
+        });
+    };
+    let chosen_label = exercise
+        .choice(&answer.choice)
+        .map(Choice::label)
+        .unwrap_or(answer.choice.as_str());
+    let outcomes = ordered_choices
+        .iter()
+        .map(|choice| ChoiceOutcome {
+            label: choice.label(),
+            why: choice.why(),
+            is_correct: choice.answer() == exercise.correct_choice().answer(),
+            was_chosen: choice.answer() == answer.choice,
+        })
+        .collect();
+    let quote_views: Vec<QuoteView> = exercise
+        .quotes()
+        .enumerate()
+        .map(|(index, quote)| QuoteView {
+            source_title: pack
+                .source(quote.source_id())
+                .map(|source| source.short_title())
+                .unwrap_or(quote.source_id()),
+            note: quote.note(),
+            text: quote.text(),
+            reader_url: format!(
+                "/packs/{}/sources/{}?exercise={}&quote={}&round={}&number={}#passage",
+                pack.id(),
+                quote.source_id(),
+                exercise.id(),
+                index,
+                round.id,
+                number
+            ),
+        })
+        .collect();
+    let mut quote_views = quote_views.into_iter();
+    let passage = if exercise.passage().is_some() {
+        quote_views.next()
+    } else {
+        None
+    };
+    let (next_url, next_label) = match round.next_unanswered() {
+        Some(next) => (question_url(round.id, next), "Next question"),
+        None => (summary_url(round.id), "See your results"),
+    };
+    html(&FeedbackPage {
+        exercise,
+        progress,
+        passage_from,
+        was_correct: answer.correct,
+        chosen_label,
+        correct_label: exercise.correct_choice().label(),
+        outcomes,
+        passage,
+        evidence: quote_views.collect(),
+        next_url,
+        next_label,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    exercise: Option<String>,
+    choice: Option<String>,
+}
+
+pub async fn submit_answer(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, usize)>,
+    form: web::Form<AnswerForm>,
+) -> Result<HttpResponse, AppError> {
+    let (round_text, number) = path.into_inner();
+    let (round, pack) = load_round(&state, &request, &round_text)?;
+    let (position, exercise) = exercise_at(&round, pack, number)?;
+    let here = question_url(round.id, position);
+    match form.exercise.as_deref() {
+        None | Some("") => {
+            return Err(AppError::bad_request_with_back(
+                "The answer form was incomplete (it did not say which question it answers). Go back and answer again.",
+                here,
+            ));
+        }
+        Some(id) if id != exercise.id() => {
+            return Err(AppError::bad_request_with_back(
+                format!(
+                    "This answer was sent for a different question than question {number} of this round, so it was not recorded. Go back and answer the question shown."
+                ),
+                here,
+            ));
+        }
+        Some(_) => {}
+    }
+    if round.answers[position].is_some() {
+        return Err(AppError::AlreadyAnswered {
+            round: round.id.to_string(),
+            number,
+        });
+    }
+    let Some(choice) = form.choice.as_deref().filter(|choice| !choice.is_empty()) else {
+        return Err(AppError::bad_request_with_back(
+            "Choose one of the options before you submit your answer.",
+            here,
+        ));
+    };
+    let Some(answer) = Answer::grade(exercise, choice, now()) else {
+        return Err(AppError::bad_request_with_back(
+            format!(
+                "“{choice}” is not one of the options of this question. Go back and choose one of them."
+            ),
+            here,
+        ));
+    };
+    match state
+        .storage
+        .record_answer(round.id, position, &answer)
+        .await?
+    {
+        Recorded::Stored => Ok(see_other(format!("{here}#feedback"))),
+        Recorded::AlreadyAnswered => Err(AppError::AlreadyAnswered {
+            round: round.id.to_string(),
+            number,
+        }),
+    }
+}
+
+/// A question the learner got wrong, for the summary.
+struct Missed {
+    number: usize,
+    skill_title: &'static str,
+    excerpt: String,
+    url: String,
+}
+
+#[derive(Template)]
+#[template(path = "summary.html")]
+struct SummaryPage<'a> {
+    pack: &'a Pack,
+    focus_title: &'static str,
+    answered: usize,
+    total: usize,
+    correct: usize,
+    next_url: Option<String>,
+    scores: Vec<SkillScore>,
+    missed: Vec<Missed>,
+    weakest: Option<Skill>,
+}
+
+pub async fn show_summary(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (round, pack) = load_round(&state, &request, &path)?;
+    let tally = round.tally();
+    let missed = round
+        .answers
+        .iter()
+        .enumerate()
+        .filter_map(|(position, answer)| {
+            let answer = answer.as_ref().filter(|answer| !answer.correct)?;
+            let exercise = pack.exercise(&answer.exercise_id)?;
+            Some(Missed {
+                number: position + 1,
+                skill_title: exercise.skill().title(),
+                excerpt: excerpt(exercise),
+                url: question_url(round.id, position),
+            })
+        })
+        .collect();
+    html(&SummaryPage {
+        pack,
+        focus_title: round.focus.title(),
+        answered: round.answered(),
+        total: round.len(),
+        correct: tally.correct(),
+        next_url: round
+            .next_unanswered()
+            .map(|position| question_url(round.id, position)),
+        scores: tally
+            .scores()
+            .iter()
+            .copied()
+            .filter(|score| score.answered > 0)
+            .collect(),
+        missed,
+        weakest: tally.weakest(),
+    })
+}
+
+/// The first words of what an exercise shows, to remind the learner which it was.
+fn excerpt(exercise: &Exercise) -> String {
+    let text = exercise
+        .claim()
+        .or(exercise.passage().map(|passage| passage.text()))
+        .unwrap_or(exercise.question());
+    let folded = crate::content::text::fold_whitespace(text);
+    if folded.chars().count() <= 140 {
+        folded
+    } else {
+        let cut: String = folded.chars().take(140).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// Reads a round for the learner who asks. A round that does not exist and a round
+/// that belongs to another learner look the same: not found.
+fn load_round<'a>(
+    state: &'a AppState,
+    request: &HttpRequest,
+    text: &str,
+) -> Result<(Round, &'a Pack), AppError> {
+    let not_found = || {
+        AppError::NotFound("We could not find that practice round. A round can only be opened in the browser that started it.".into())
+    };
+    let id = Token::parse(text).ok_or_else(not_found)?;
+    let round = state.storage.round(id)?.ok_or_else(not_found)?;
+    if learner(request) != Some(round.learner) {
+        return Err(not_found());
+    }
+    let pack = state.library.pack(&round.pack_id).ok_or_else(|| {
+        AppError::NotFound("This round belongs to a lesson pack that is no longer offered.".into())
+    })?;
+    Ok((round, pack))
+}
+
+/// The exercise at 1-based `number` of the round, with its 0-based position.
+fn exercise_at<'a>(
+    round: &Round,
+    pack: &'a Pack,
+    number: usize,
+) -> Result<(usize, &'a Exercise), AppError> {
+    let position = number
+        .checked_sub(1)
+        .filter(|&position| position < round.len())
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "This round has questions 1 to {}; there is no question {number}.",
+                round.len()
+            ))
+        })?;
+    let exercise = pack
+        .exercise(&round.exercise_ids[position])
+        .ok_or_else(|| {
+            AppError::NotFound(
+                "This question has been removed from the lesson pack since the round started."
+                    .into(),
+            )
+        })?;
+    Ok((position, exercise))
+}
+
+fn passage_from<'a>(pack: &'a Pack, exercise: &Exercise) -> Option<&'a str> {
+    if exercise.skill() == Skill::Source {
+        return None;
+    }
+    exercise
+        .passage()
+        .and_then(|passage| pack.source(passage.source_id()))
+        .map(|source| source.short_title())
+}
+
+fn question_url(round: Token, position: usize) -> String {
+    format!("/rounds/{round}/questions/{}", position + 1)
+}
+
+fn summary_url(round: Token) -> String {
+    format!("/rounds/{round}/summary")
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}

@@ -1,0 +1,9 @@
+//! Integration tests: each starts the real `sourcewise` binary on a free port with a
+//! fresh data directory and talks to it over HTTP, as a browser would.
+
+mod bad_input;
+mod check_command;
+mod helpers;
+mod pack;
+mod persistence;
+mod practice;
