@@ -12,8 +12,14 @@
 //!
 //! Invariant: an answer is written at most once per round and position (compare-and-swap),
 //! and `record_answer` returns only after sled has flushed it to disk.
+//!
+//! Flushing goes through one flusher thread (group commit): a writer queues a request
+//! after its write, and one `Db::flush` serves every request queued before it started.
+//! sled 0.34's `flush_async` is not used because concurrent calls to it can hang
+//! forever (spacejam/sled#1308), which the answer benchmark hit at 64 connections.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +41,10 @@ pub enum StorageError {
     NewerFormat { path: PathBuf, found: String },
     #[error("the database failed: {0}")]
     Database(#[from] sled::Error),
+    #[error("cannot start the thread that writes to disk: {0}")]
+    Flusher(std::io::Error),
+    #[error("the thread that writes to disk has stopped")]
+    FlusherStopped,
     #[error("a stored record is damaged or of an unknown format: {0}")]
     Corrupt(String),
 }
@@ -81,6 +91,49 @@ pub struct Storage {
     rounds: sled::Tree,
     answers: sled::Tree,
     learner_rounds: sled::Tree,
+    flusher: Flusher,
+}
+
+/// A request to flush: answered once a flush that started after the request was queued
+/// has finished.
+type FlushRequest = tokio::sync::oneshot::Sender<Result<(), sled::Error>>;
+
+/// The handle to the flusher thread. The thread ends when the last handle is dropped.
+#[derive(Clone)]
+struct Flusher {
+    requests: mpsc::Sender<FlushRequest>,
+}
+
+impl Flusher {
+    fn start(db: sled::Db) -> std::io::Result<Flusher> {
+        let (requests, queue) = mpsc::channel::<FlushRequest>();
+        std::thread::Builder::new()
+            .name("sourcewise-flusher".into())
+            .spawn(move || {
+                while let Ok(first) = queue.recv() {
+                    // Every request taken here was queued after its write, so the flush
+                    // below covers all of them.
+                    let mut batch = vec![first];
+                    batch.extend(queue.try_iter());
+                    let result = db.flush().map(|_| ());
+                    for waiter in batch {
+                        // A waiter that gave up (its request was dropped) needs no answer.
+                        let _ = waiter.send(result.clone());
+                    }
+                }
+            })?;
+        Ok(Flusher { requests })
+    }
+
+    /// Waits until everything written before this call is on disk.
+    async fn flush(&self) -> Result<(), StorageError> {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        self.requests
+            .send(done)
+            .map_err(|_| StorageError::FlusherStopped)?;
+        wait.await.map_err(|_| StorageError::FlusherStopped)??;
+        Ok(())
+    }
 }
 
 impl Storage {
@@ -116,6 +169,7 @@ impl Storage {
             rounds: db.open_tree("rounds")?,
             answers: db.open_tree("answers")?,
             learner_rounds: db.open_tree("learner_rounds")?,
+            flusher: Flusher::start(db.clone()).map_err(StorageError::Flusher)?,
             db,
         })
     }
@@ -138,7 +192,7 @@ impl Storage {
             learner_round_key(round.learner, self.db.generate_id()?, round.id),
             &[],
         )?;
-        self.db.flush_async().await?;
+        self.flusher.flush().await?;
         Ok(())
     }
 
@@ -219,7 +273,7 @@ impl Storage {
             };
         // Flush even for a repeat: the first answer may still be on its way to disk,
         // and the learner is about to be told it was kept.
-        self.db.flush_async().await?;
+        self.flusher.flush().await?;
         Ok(outcome)
     }
 

@@ -1,10 +1,13 @@
 //! What is acknowledged stays: restarts, kills and a data directory that cannot be used.
 
+use std::sync::Barrier;
 use std::thread;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{browser, next_link, questions_dir, spawn_app, start_server};
+use crate::helpers::{
+    Browser, answer_form, browser, next_link, questions_dir, spawn_app, start_server,
+};
 
 #[test]
 fn a_kill_and_restart_keeps_progress_and_the_round_in_progress() {
@@ -77,6 +80,61 @@ fn every_answer_acknowledged_before_a_kill_is_there_after_the_restart() {
             progress
                 .text(".score")
                 .starts_with("8 answers so far, 4 of them right"),
+            "{}",
+            progress.text(".score")
+        );
+    }
+}
+
+#[test]
+fn answers_sent_at_the_same_moment_are_all_acknowledged_and_kept() {
+    // A class pressing "Check" together: 144 answers from 6 learners, 3 rounds each,
+    // arrive at once.
+    // (sled's own flush_async can hang under concurrent calls; this must not.)
+    let mut app = spawn_app();
+    let learners: Vec<Browser> = (0..6).map(|_| app.browser_for(browser())).collect();
+    let mut questions = Vec::new();
+    for (learner, browser) in learners.iter().enumerate() {
+        for _ in 0..3 {
+            let first = browser.start_round("mix", "8").path();
+            let (round, _) = first.rsplit_once("/questions/").unwrap();
+            for number in 1..=8 {
+                let page = browser.get(&format!("{round}/questions/{number}"));
+                questions.push((learner, answer_form(&page, number % 2 == 1)));
+            }
+        }
+    }
+    let barrier = Barrier::new(questions.len());
+    let statuses: Vec<StatusCode> = thread::scope(|scope| {
+        let handles: Vec<_> = questions
+            .iter()
+            .map(|(learner, (action, (exercise, choice)))| {
+                let browser = &learners[*learner];
+                let barrier = &barrier;
+                scope.spawn(move || {
+                    barrier.wait();
+                    browser
+                        .post(action, &[("exercise", exercise), ("choice", choice)])
+                        .status
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap())
+            .collect()
+    });
+    assert!(
+        statuses.iter().all(|status| *status == StatusCode::OK),
+        "every answer gets its feedback page: {statuses:?}"
+    );
+    app.restart_after_kill();
+    for learner in &learners {
+        let progress = app.get_with(&learner.client, "/progress");
+        assert!(
+            progress
+                .text(".score")
+                .starts_with("24 answers so far, 12 of them right, in 3 rounds"),
             "{}",
             progress.text(".score")
         );
