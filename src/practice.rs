@@ -243,9 +243,17 @@ pub struct SkillScore {
 }
 
 impl SkillScore {
-    /// Share correct, in whole percent (rounded down); `None` before any answer.
+    /// Share correct, in whole percent rounded to the nearest (2 of 3 is 67%), but never
+    /// 100% unless every answer was right; `None` before any answer.
     pub fn accuracy_percent(&self) -> Option<usize> {
-        (self.answered > 0).then(|| self.correct * 100 / self.answered)
+        (self.answered > 0).then(|| {
+            let rounded = (self.correct * 100 + self.answered / 2) / self.answered;
+            if self.correct < self.answered {
+                rounded.min(99)
+            } else {
+                rounded
+            }
+        })
     }
 }
 
@@ -384,7 +392,15 @@ mod tests {
             answered: 3,
             correct: 2,
         };
-        assert_eq!(score.accuracy_percent(), Some(66));
+        assert_eq!(score.accuracy_percent(), Some(67));
+        let score = |answered, correct| SkillScore {
+            skill: Skill::Source,
+            answered,
+            correct,
+        };
+        assert_eq!(score(200, 199).accuracy_percent(), Some(99));
+        assert_eq!(score(4, 4).accuracy_percent(), Some(100));
+        assert_eq!(score(3, 0).accuracy_percent(), Some(0));
         assert_eq!(
             SkillScore {
                 skill: Skill::Source,

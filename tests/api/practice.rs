@@ -348,7 +348,7 @@ fn the_progress_page_counts_answers_per_skill_and_lists_recent_rounds() {
     assert_eq!(
         rows,
         vec![
-            "Which source? 3 2 66%",
+            "Which source? 3 2 67%",
             "Whose perspective? 0 0 –",
             "Agreed or contested? 1 1 100%"
         ]
