@@ -100,7 +100,7 @@ fn a_learner_plays_a_mixed_round_and_sees_scores_per_skill_and_what_they_missed(
     for skill in Skill::ALL {
         assert!(
             rows.iter()
-                .any(|row| row.starts_with(&format!("{} 2", skill.title()))),
+                .any(|row| row.starts_with(&format!("{} 1 of 2", skill.title()))),
             "{rows:?}"
         );
     }
@@ -348,9 +348,9 @@ fn the_progress_page_counts_answers_per_skill_and_lists_recent_rounds() {
     assert_eq!(
         rows,
         vec![
-            "Which source? 3 2 67%",
-            "Whose perspective? 0 0 –",
-            "Agreed or contested? 1 1 100%"
+            "Which source? 2 of 3 67%",
+            "Whose perspective? none yet –",
+            "Agreed or contested? 1 of 1 100%"
         ]
     );
     assert!(

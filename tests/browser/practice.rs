@@ -1,0 +1,200 @@
+//! A whole practice round on each skill, tapped through as a learner would, on a phone
+//! and on a laptop: every page checked (axe-core, layout, text size) and photographed.
+
+use fantoccini::elements::Element;
+
+use crate::flows::{answer, assert_controls_in_reach, start_round, verdict};
+use crate::helpers::{Scripting, Session, Viewport, session};
+
+const ROUND_LENGTH: usize = 4;
+
+/// Plays a round of `skill`: right, wrong, right, wrong. Checks the question and feedback
+/// pages, the summary, and the progress page after a reload.
+async fn play_a_round(browser: &Session, skill: &str, skill_title: &str) {
+    browser.visit("/").await;
+    browser.check_page("home").await;
+    browser
+        .click_text("Khojaly, February 1992: five sources, one event")
+        .await;
+    browser.check_page("pack").await;
+    start_round(browser, skill, ROUND_LENGTH).await;
+
+    for number in 1..=ROUND_LENGTH {
+        assert_eq!(
+            browser.text(".round-place").await,
+            format!("Question {number} of {ROUND_LENGTH} {skill_title}")
+        );
+        if number == 1 {
+            browser.check_page(&format!("question-{skill}")).await;
+            assert_controls_in_reach(browser).await;
+        }
+        let right = number % 2 == 1;
+        let chosen = answer(browser, right).await;
+
+        assert_eq!(
+            verdict(browser).await,
+            if right { "✓ Right" } else { "✗ Not quite" },
+            "the verdict is said in words and a sign, not only in colour"
+        );
+        let feedback = browser.text("#feedback").await;
+        assert!(
+            feedback.contains(&format!("Your answer: {chosen}")),
+            "{feedback}"
+        );
+        assert_eq!(
+            feedback.contains("The correct answer:"),
+            !right,
+            "a wrong answer is told the correct one: {feedback}"
+        );
+        assert!(
+            browser.focused().await.starts_with("section#feedback"),
+            "after submitting, the focus moves to the feedback, not {}",
+            browser.focused().await
+        );
+        let correct_option = browser.text(".outcome.is-correct").await;
+        assert!(
+            correct_option.contains("✓ Correct answer"),
+            "the right option is marked in words: {correct_option}"
+        );
+        assert!(
+            browser
+                .text(".outcome.is-chosen")
+                .await
+                .contains("Your choice"),
+            "the learner's choice is marked in words"
+        );
+        if skill == "contested" {
+            assert_evidence_from_the_documents(browser).await;
+        } else {
+            assert!(
+                browser
+                    .text("section[aria-labelledby=passage-heading]")
+                    .await
+                    .contains("Read the passage in the whole document")
+            );
+        }
+        if number == 2 {
+            browser.check_page(&format!("feedback-{skill}")).await;
+        }
+        let next = if number == ROUND_LENGTH {
+            "See your results"
+        } else {
+            "Next question"
+        };
+        browser.click_text(next).await;
+        if number < ROUND_LENGTH {
+            assert!(
+                browser
+                    .path()
+                    .await
+                    .ends_with(&format!("/questions/{}", number + 1)),
+                "“{next}” leads to the next question"
+            );
+        }
+    }
+
+    assert_eq!(browser.text("h1").await, "Your results");
+    assert_eq!(
+        browser.text(".score").await,
+        "You got 2 of 4 answers right."
+    );
+    assert_eq!(
+        browser.texts("table.scores tbody tr").await,
+        vec![format!("{skill_title} 2 of 4 50%")]
+    );
+    let missed = browser.texts("main li a[href*='/questions/']").await;
+    assert_eq!(
+        missed,
+        vec![
+            format!("Question 2 ({skill_title})"),
+            format!("Question 4 ({skill_title})")
+        ]
+    );
+    browser.check_page(&format!("summary-{skill}")).await;
+
+    browser.click_text("My progress").await;
+    browser.client.refresh().await.expect("reload the page");
+    assert!(
+        browser
+            .text(".score")
+            .await
+            .starts_with("4 answers so far, 2 of them right, in 1 round"),
+        "{}",
+        browser.text(".score").await
+    );
+    let row = browser
+        .texts("table tbody tr")
+        .await
+        .into_iter()
+        .find(|row| row.starts_with(skill_title))
+        .expect("a row for the skill");
+    assert_eq!(row, format!("{skill_title} 2 of 4 50%"));
+    browser.check_page("progress").await;
+}
+
+/// A claim's feedback quotes every document that speaks to it, each with its name and
+/// a link to the passage in the whole document.
+async fn assert_evidence_from_the_documents(browser: &Session) {
+    let articles: Vec<Element> = browser.find_all(".evidence-grid article.evidence").await;
+    assert!(
+        !articles.is_empty(),
+        "a claim's feedback shows the evidence"
+    );
+    for article in articles {
+        let text = article.text().await.expect("the evidence's text");
+        let quote = article
+            .find(fantoccini::Locator::Css("blockquote"))
+            .await
+            .expect("each piece of evidence is quoted");
+        assert!(!quote.text().await.unwrap().trim().is_empty(), "{text}");
+        assert!(text.contains("Read it in the whole document"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_learner_does_a_round_of_which_source_on_a_phone() {
+    session(Viewport::Phone, Scripting::Enabled, async |browser| {
+        play_a_round(browser, "source", "Which source?").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_learner_does_a_round_of_which_source_on_a_laptop() {
+    session(Viewport::Laptop, Scripting::Enabled, async |browser| {
+        play_a_round(browser, "source", "Which source?").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_learner_does_a_round_of_whose_perspective_on_a_phone() {
+    session(Viewport::Phone, Scripting::Enabled, async |browser| {
+        play_a_round(browser, "perspective", "Whose perspective?").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_learner_does_a_round_of_whose_perspective_on_a_laptop() {
+    session(Viewport::Laptop, Scripting::Enabled, async |browser| {
+        play_a_round(browser, "perspective", "Whose perspective?").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_learner_does_a_round_of_agreed_or_contested_on_a_phone() {
+    session(Viewport::Phone, Scripting::Enabled, async |browser| {
+        play_a_round(browser, "contested", "Agreed or contested?").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_learner_does_a_round_of_agreed_or_contested_on_a_laptop() {
+    session(Viewport::Laptop, Scripting::Enabled, async |browser| {
+        play_a_round(browser, "contested", "Agreed or contested?").await;
+    })
+    .await;
+}
