@@ -446,8 +446,8 @@ impl Session {
     }
 
     /// Every check a page must pass, then a screenshot named `name`:
-    /// - no violation of impact "serious" or "critical" found by axe-core (with
-    ///   JavaScript on: axe is a script);
+    /// - no violation of impact "serious" or "critical" found by axe-core, nor of the
+    ///   rules on landmarks and headings (with JavaScript on: axe is a script);
     /// - no horizontal scrolling;
     /// - every piece of visible text at least 16 px.
     pub async fn check_page(&self, name: &str) {
@@ -478,20 +478,23 @@ impl Session {
         self.screenshot(name).await;
     }
 
-    /// Runs axe-core in the page and describes each serious or critical violation.
+    /// Runs axe-core in the page and describes each serious or critical violation, and
+    /// each violation of the rules on the page's structure (of lesser impact in axe).
     pub async fn axe_violations(&self) -> Vec<String> {
         self.execute(axe_source()).await;
         let result = self
             .client
             .execute_async(
                 "const done = arguments[arguments.length - 1];
+                 const structure = arguments[0];
                  axe.run(document, { resultTypes: ['violations'] })
                    .then(r => done(r.violations
-                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical'
+                       || structure.includes(v.id))
                      .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' — '
                        + v.nodes.map(n => n.target.join(' ')).join(', '))))
                    .catch(e => done(['axe-core failed: ' + e]));",
-                Vec::new(),
+                vec![json!(STRUCTURE_RULES)],
             )
             .await
             .expect("axe-core runs");
@@ -569,16 +572,30 @@ impl Session {
     }
 }
 
+/// axe-core rules of "moderate" impact that the tests hold to as well: landmarks and
+/// headings in order, which screen-reader users navigate by.
+const STRUCTURE_RULES: &[&str] = &[
+    "heading-order",
+    "page-has-heading-one",
+    "region",
+    "landmark-one-main",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-unique",
+    "empty-heading",
+];
+
 /// Finds what makes a page scroll sideways: when the page is wider than the window, the
 /// innermost elements whose right edge lies beyond it. Returns "selector: right edge".
 const TOO_WIDE_SCRIPT: &str = "
     const root = document.documentElement;
     if (root.scrollWidth <= root.clientWidth) return [];
+    const edge = e => Math.max(e.getBoundingClientRect().right, e.getBoundingClientRect().left + e.scrollWidth);
     const out = [...document.body.querySelectorAll('*')]
-      .filter(e => e.getBoundingClientRect().right > root.clientWidth + 0.5)
-      .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > root.clientWidth + 0.5));
+      .filter(e => edge(e) > root.clientWidth + 0.5)
+      .filter(e => ![...e.children].some(c => edge(c) > root.clientWidth + 0.5));
     const found = out.map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
-      + ' “' + e.textContent.trim().slice(0, 40) + '”: right edge at ' + Math.round(e.getBoundingClientRect().right) + ' px');
+      + ' “' + e.textContent.trim().slice(0, 40) + '”: right edge at ' + Math.round(edge(e)) + ' px');
     return found.length ? found : ['the page is ' + root.scrollWidth + ' px wide in a ' + root.clientWidth + ' px window'];";
 
 /// Finds text smaller than 16 px: elements with text of their own that are rendered

@@ -1,11 +1,11 @@
 //! Browser tests: every page driven in headless Chromium, as a person uses it.
 //! They need Chromium, chromedriver and axe-core; see the README.
 
+mod checks;
 mod errors;
 mod flows;
 mod helpers;
 mod keyboard;
 mod practice;
 mod reader;
-mod self_contained;
 mod without_javascript;
