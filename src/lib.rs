@@ -5,6 +5,8 @@
 //! the sources. Feedback shows the evidence from every document, verbatim and attributed.
 //!
 //! A map of the code:
+//! - [`accounts`]: teacher accounts as plain values: usernames, password rules,
+//!   Argon2id hashing, and slowing down repeated failed sign-ins.
 //! - [`content`]: content packs. `content::load` reads and checks the files;
 //!   `content::text` finds a quoted passage in its document ignoring whitespace.
 //! - [`practice`]: the pure core: planning rounds, shuffling options, scoring, tallies.
@@ -19,6 +21,7 @@
 //! - Only `storage` touches sled; templates never touch storage.
 //! - An answer is acknowledged only after it is flushed to disk.
 
+pub mod accounts;
 pub mod content;
 pub mod practice;
 pub mod storage;

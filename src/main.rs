@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use sourcewise::accounts::{self, Username};
 use sourcewise::content::load::load_library;
+use sourcewise::storage::Storage;
 use sourcewise::web::{Application, Settings};
 
 /// sourcewise: a media-literacy quiz engine. Learners practise telling which source a
@@ -34,6 +36,25 @@ enum Command {
         #[arg(default_value = "questions")]
         dir: PathBuf,
     },
+    /// Look after the data directory. Stop the server first: only one program can use
+    /// the data directory at a time.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Give a teacher who has forgotten their password a new, random one, printed here,
+    /// and sign out every browser signed in to their account.
+    ResetPassword {
+        /// The teacher's username (or email address), as they sign in with it.
+        username: String,
+        /// Folder where progress is stored.
+        #[arg(long, env = "SOURCEWISE_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -54,6 +75,9 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { dir }) => check(&dir),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::Admin {
+            command: AdminCommand::ResetPassword { username, data_dir },
+        }) => reset_password(&username, &data_dir),
         None => serve(cli.serve),
     }
 }
@@ -68,6 +92,33 @@ fn check(dir: &std::path::Path) -> ExitCode {
         }
         Err(errors) => {
             eprintln!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn reset_password(username: &str, data_dir: &std::path::Path) -> ExitCode {
+    let outcome = actix_web::rt::System::new().block_on(async {
+        let username = Username::parse(username).map_err(|problem| anyhow::anyhow!("{problem}"))?;
+        let storage = Storage::open(data_dir)?;
+        let teacher = storage.teacher_by_username(&username)?.ok_or_else(|| {
+            anyhow::anyhow!("there is no teacher “{username}” in {}", data_dir.display())
+        })?;
+        let password = accounts::temporary_password(&mut rand::rng());
+        let hash = accounts::hash_password(&password, &mut rand::rng());
+        storage.set_password_hash(teacher.id, hash, None).await?;
+        anyhow::Ok((teacher.username, password))
+    });
+    match outcome {
+        Ok((username, password)) => {
+            println!("New password for {username}: {password}");
+            println!(
+                "Give it to the teacher and ask them to change it after signing in (\"Change your password\"). Every browser that was signed in to the account has been signed out."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("sourcewise admin reset-password: {error}");
             ExitCode::FAILURE
         }
     }

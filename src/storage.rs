@@ -10,6 +10,8 @@
 //!   → empty. The sequence comes from sled's monotonic id generator, so a learner's
 //!   rounds are listed in the order they were started, even within one second.
 //!
+//! - teacher accounts and sessions: see [`teachers`].
+//!
 //! Invariant: an answer is written at most once per round and position (compare-and-swap),
 //! and `record_answer` returns only after sled has flushed it to disk.
 //!
@@ -17,6 +19,8 @@
 //! after its write, and one `Db::flush` serves every request queued before it started.
 //! sled 0.34's `flush_async` is not used because concurrent calls to it can hang
 //! forever (spacejam/sled#1308), which the answer benchmark hit at 64 connections.
+
+pub mod teachers;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -91,6 +95,9 @@ pub struct Storage {
     rounds: sled::Tree,
     answers: sled::Tree,
     learner_rounds: sled::Tree,
+    teachers: sled::Tree,
+    teacher_usernames: sled::Tree,
+    teacher_sessions: sled::Tree,
     flusher: Flusher,
 }
 
@@ -169,6 +176,9 @@ impl Storage {
             rounds: db.open_tree("rounds")?,
             answers: db.open_tree("answers")?,
             learner_rounds: db.open_tree("learner_rounds")?,
+            teachers: db.open_tree("teachers")?,
+            teacher_usernames: db.open_tree("teacher_usernames")?,
+            teacher_sessions: db.open_tree("teacher_sessions")?,
             flusher: Flusher::start(db.clone()).map_err(StorageError::Flusher)?,
             db,
         })

@@ -25,6 +25,12 @@ pub enum AppError {
     AlreadyAnswered { round: String, number: usize },
     #[error("The form you sent is too large.")]
     TooLarge,
+    /// A teacher page asked for by a browser that is not signed in: sends it to sign in.
+    #[error("Sign in to see this page.")]
+    SignInNeeded,
+    /// A form whose CSRF token is missing or wrong.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("Your progress could not be saved or read just now.")]
     Storage(#[from] StorageError),
     #[error("The page could not be drawn.")]
@@ -64,11 +70,18 @@ impl ResponseError for AppError {
                 StatusCode::BAD_REQUEST
             }
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::SignInNeeded => StatusCode::SEE_OTHER,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Storage(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if matches!(self, AppError::SignInNeeded) {
+            return HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, "/teachers/sign-in"))
+                .finish();
+        }
         let (heading, link) = match self {
             AppError::NotFound(_) => ("Page not found", None),
             AppError::BadRequest { back, .. } => (
@@ -83,6 +96,8 @@ impl ResponseError for AppError {
                 )),
             ),
             AppError::TooLarge => ("Too much data", None),
+            AppError::SignInNeeded => ("Sign in", None),
+            AppError::Forbidden(_) => ("Form not accepted", None),
             AppError::Storage(error) => {
                 tracing::error!("storage failed: {error}");
                 ("Not saved", None)

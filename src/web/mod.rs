@@ -5,6 +5,7 @@
 
 pub mod error;
 mod routes;
+mod teacher_session;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -35,6 +36,10 @@ pub struct Settings {
 pub struct AppState {
     pub library: Arc<Library>,
     pub storage: Storage,
+    /// Signs the cookies that must not be forged (teacher sessions, form tokens).
+    pub cookie_key: actix_web::cookie::Key,
+    /// Failed sign-ins per account, to slow down guessing.
+    pub failed_sign_ins: std::sync::Mutex<crate::accounts::FailedAttempts>,
 }
 
 /// A server that is bound to its address and ready to run.
@@ -61,9 +66,17 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr()?;
+        let cookie_key = storage.cookie_key(|| {
+            use rand::Rng;
+            let mut key = [0u8; 64];
+            rand::rng().fill(&mut key[..]);
+            key
+        })?;
         let state = web::Data::new(AppState {
             library: Arc::new(library),
             storage,
+            cookie_key: actix_web::cookie::Key::from(&cookie_key),
+            failed_sign_ins: std::sync::Mutex::new(Default::default()),
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -214,8 +214,18 @@ impl TestApp {
 
     /// Kills the server as a crash would (SIGKILL) and starts it again on the same data.
     pub fn restart_after_kill(&mut self) {
+        self.kill();
+        self.start_again();
+    }
+
+    /// Kills the server as a crash would (SIGKILL), leaving its data directory free.
+    pub fn kill(&mut self) {
         self.process.kill().expect("kill the server");
         self.process.wait().expect("the server exits");
+    }
+
+    /// Starts the server again on the same data directory.
+    pub fn start_again(&mut self) {
         let (process, address) =
             start_server(self.data_dir.path(), &questions_dir()).expect("the server starts again");
         self.process = process;

@@ -7,3 +7,4 @@ mod helpers;
 mod pack;
 mod persistence;
 mod practice;
+mod teachers;

@@ -8,4 +8,5 @@ mod helpers;
 mod keyboard;
 mod practice;
 mod reader;
+mod teachers;
 mod without_javascript;

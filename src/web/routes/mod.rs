@@ -7,6 +7,7 @@ mod packs;
 mod progress;
 mod rounds;
 mod sources;
+mod teachers;
 
 use actix_web::web;
 
@@ -38,6 +39,26 @@ pub fn register(config: &mut web::ServiceConfig) {
             web::post().to(rounds::submit_answer),
         )
         .route("/progress", web::get().to(progress::show_progress))
+        .route("/teachers", web::get().to(teachers::show_teachers))
+        .route("/teachers/sign-up", web::get().to(teachers::show_sign_up))
+        .route(
+            "/teachers/sign-up",
+            web::post().to(teachers::create_teacher),
+        )
+        .route("/teachers/sign-in", web::get().to(teachers::show_sign_in))
+        .route(
+            "/teachers/sign-in",
+            web::post().to(teachers::create_session),
+        )
+        .route(
+            "/teachers/sign-out",
+            web::post().to(teachers::delete_session),
+        )
+        .route("/teachers/password", web::get().to(teachers::show_password))
+        .route(
+            "/teachers/password",
+            web::post().to(teachers::update_password),
+        )
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(AppError::NotFound(NOT_FOUND.into()))
         }));

@@ -1,0 +1,151 @@
+//! Who is signed in, and whether a form came from this site.
+//!
+//! A signed-in teacher's browser holds a signed, HttpOnly, SameSite=Lax cookie with a
+//! random 128-bit session token; the server keeps the session (its SHA-256) with an
+//! expiry and the CSRF token that the teacher's forms carry. Forms shown before sign-in
+//! (sign-up, sign-in) carry a token that must match a signed, SameSite=Strict cookie
+//! (the "signed double-submit cookie" pattern).
+
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
+
+use crate::practice::Token;
+use crate::storage::teachers::{Teacher, TeacherSession};
+use crate::web::error::AppError;
+use crate::web::{AppState, now};
+
+pub const TEACHER_COOKIE: &str = "sourcewise_teacher";
+pub const FORM_COOKIE: &str = "sourcewise_form";
+/// A session lasts a school day and a bit.
+pub const SESSION_SECONDS: u64 = 12 * 60 * 60;
+
+/// A signed-in teacher, as a handler sees them.
+pub struct SignedIn {
+    pub token: Token,
+    pub session: TeacherSession,
+    pub teacher: Teacher,
+}
+
+/// The value of the signed cookie `name`, if present and its signature is good.
+fn signed_value(request: &HttpRequest, key: &Key, name: &str) -> Option<String> {
+    let cookie = request.cookie(name)?;
+    let mut jar = CookieJar::new();
+    jar.add_original(cookie.into_owned());
+    jar.signed(key)
+        .get(name)
+        .map(|cookie| cookie.value().to_string())
+}
+
+/// A cookie holding `value`, signed with `key`.
+fn signed_cookie(key: &Key, cookie: Cookie<'static>) -> Cookie<'static> {
+    let name = cookie.name().to_string();
+    let mut jar = CookieJar::new();
+    jar.signed_mut(key).add(cookie);
+    jar.get(&name)
+        .expect("the cookie just added")
+        .clone()
+        .into_owned()
+}
+
+/// The cookie that keeps a teacher signed in.
+pub fn session_cookie(key: &Key, token: Token) -> Cookie<'static> {
+    signed_cookie(
+        key,
+        Cookie::build(TEACHER_COOKIE, token.to_string())
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::seconds(
+                SESSION_SECONDS as i64,
+            ))
+            .finish(),
+    )
+}
+
+/// A cookie that removes the session cookie from the browser.
+pub fn expired_session_cookie() -> Cookie<'static> {
+    let mut cookie = Cookie::build(TEACHER_COOKIE, "").path("/").finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// The teacher signed in on this browser, if any.
+pub fn signed_in(state: &AppState, request: &HttpRequest) -> Result<Option<SignedIn>, AppError> {
+    let Some(token) =
+        signed_value(request, &state.cookie_key, TEACHER_COOKIE).and_then(|v| Token::parse(&v))
+    else {
+        return Ok(None);
+    };
+    let Some(session) = state.storage.session(token, now())? else {
+        return Ok(None);
+    };
+    let Some(teacher) = state.storage.teacher(session.teacher)? else {
+        return Ok(None);
+    };
+    Ok(Some(SignedIn {
+        token,
+        session,
+        teacher,
+    }))
+}
+
+/// The signed-in teacher, or a redirect to the sign-in page.
+pub fn require_teacher(state: &AppState, request: &HttpRequest) -> Result<SignedIn, AppError> {
+    signed_in(state, request)?.ok_or(AppError::SignInNeeded)
+}
+
+const FORGED: &str = "This form has expired or did not come from this site. Go back, reload the page and send it again.";
+
+/// Checks a signed-in teacher's form: its token must be the session's.
+pub fn check_session_form(signed_in: &SignedIn, given: Option<&str>) -> Result<(), AppError> {
+    let expected = signed_in.session.csrf.to_string();
+    match given {
+        Some(given) if same(given, &expected) => Ok(()),
+        _ => Err(AppError::Forbidden(FORGED.into())),
+    }
+}
+
+/// The token for a form shown before sign-in: the browser's current one, or a new one
+/// with the cookie to set.
+pub fn anonymous_form_token(
+    state: &AppState,
+    request: &HttpRequest,
+) -> (String, Option<Cookie<'static>>) {
+    if let Some(token) = signed_value(request, &state.cookie_key, FORM_COOKIE)
+        && Token::parse(&token).is_some()
+    {
+        return (token, None);
+    }
+    let token = Token::random(&mut rand::rng()).to_string();
+    let cookie = signed_cookie(
+        &state.cookie_key,
+        Cookie::build(FORM_COOKIE, token.clone())
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .finish(),
+    );
+    (token, Some(cookie))
+}
+
+/// Checks a form shown before sign-in: its token must match the browser's cookie.
+pub fn check_anonymous_form(
+    state: &AppState,
+    request: &HttpRequest,
+    given: Option<&str>,
+) -> Result<(), AppError> {
+    match (signed_value(request, &state.cookie_key, FORM_COOKIE), given) {
+        (Some(expected), Some(given)) if same(given, &expected) => Ok(()),
+        _ => Err(AppError::Forbidden(FORGED.into())),
+    }
+}
+
+/// Compares two tokens in time that does not depend on where they differ.
+fn same(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
+}
