@@ -181,20 +181,37 @@ pub fn temporary_password(rng: &mut impl Rng) -> String {
 /// account, later a class's join code) within [`FailedAttempts::WINDOW_SECONDS`], further
 /// attempts on that key are refused until the window has passed. Keyed by what is
 /// attacked, not by address: a whole school shares one address.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FailedAttempts {
     /// Per key: when the first counted failure happened, and how many since.
     failures: HashMap<String, (u64, u32)>,
+    limit: u32,
+}
+
+impl Default for FailedAttempts {
+    fn default() -> FailedAttempts {
+        FailedAttempts::with_limit(FailedAttempts::LIMIT)
+    }
 }
 
 impl FailedAttempts {
+    /// Failures allowed per account.
     pub const LIMIT: u32 = 5;
     pub const WINDOW_SECONDS: u64 = 15 * 60;
+
+    /// A limit of `limit` failures per key and window (a class of 30 mistyping resume
+    /// codes needs more room than one account).
+    pub fn with_limit(limit: u32) -> FailedAttempts {
+        FailedAttempts {
+            failures: HashMap::new(),
+            limit,
+        }
+    }
 
     /// `Err(seconds to wait)` if attempts on `key` are refused at `now`.
     pub fn check(&self, key: &str, now: u64) -> Result<(), u64> {
         match self.failures.get(key) {
-            Some(&(since, count)) if count >= Self::LIMIT && now < since + Self::WINDOW_SECONDS => {
+            Some(&(since, count)) if count >= self.limit && now < since + Self::WINDOW_SECONDS => {
                 Err(since + Self::WINDOW_SECONDS - now)
             }
             _ => Ok(()),

@@ -10,7 +10,8 @@
 //!   → empty. The sequence comes from sled's monotonic id generator, so a learner's
 //!   rounds are listed in the order they were started, even within one second.
 //!
-//! - teacher accounts and sessions: see [`teachers`].
+//! - teacher accounts and sessions: see [`teachers`]; classes: see [`classes`]; students:
+//!   see [`students`].
 //!
 //! Invariant: an answer is written at most once per round and position (compare-and-swap),
 //! and `record_answer` returns only after sled has flushed it to disk.
@@ -20,6 +21,8 @@
 //! sled 0.34's `flush_async` is not used because concurrent calls to it can hang
 //! forever (spacejam/sled#1308), which the answer benchmark hit at 64 connections.
 
+pub mod classes;
+pub mod students;
 pub mod teachers;
 
 use std::path::{Path, PathBuf};
@@ -98,6 +101,14 @@ pub struct Storage {
     teachers: sled::Tree,
     teacher_usernames: sled::Tree,
     teacher_sessions: sled::Tree,
+    classes: sled::Tree,
+    class_codes: sled::Tree,
+    teacher_classes: sled::Tree,
+    students: sled::Tree,
+    class_students: sled::Tree,
+    class_nicknames: sled::Tree,
+    learner_students: sled::Tree,
+    resume_codes: sled::Tree,
     flusher: Flusher,
 }
 
@@ -179,6 +190,14 @@ impl Storage {
             teachers: db.open_tree("teachers")?,
             teacher_usernames: db.open_tree("teacher_usernames")?,
             teacher_sessions: db.open_tree("teacher_sessions")?,
+            classes: db.open_tree("classes")?,
+            class_codes: db.open_tree("class_codes")?,
+            teacher_classes: db.open_tree("teacher_classes")?,
+            students: db.open_tree("students")?,
+            class_students: db.open_tree("class_students")?,
+            class_nicknames: db.open_tree("class_nicknames")?,
+            learner_students: db.open_tree("learner_students")?,
+            resume_codes: db.open_tree("resume_codes")?,
             flusher: Flusher::start(db.clone()).map_err(StorageError::Flusher)?,
             db,
         })
@@ -312,6 +331,31 @@ impl Storage {
             recent_rounds,
             round_count,
         })
+    }
+
+    /// Removes every round of a learner and every answer in them (not flushed: the
+    /// caller flushes once it has removed everything it meant to).
+    fn delete_rounds_of(&self, learner: Token) -> Result<(), StorageError> {
+        let keys: Vec<sled::IVec> = self
+            .learner_rounds
+            .scan_prefix(learner.as_bytes())
+            .keys()
+            .collect::<Result<_, _>>()?;
+        for key in keys {
+            if let Some(round) = key.get(24..40) {
+                let answers: Vec<sled::IVec> = self
+                    .answers
+                    .scan_prefix(round)
+                    .keys()
+                    .collect::<Result<_, _>>()?;
+                for answer in answers {
+                    self.answers.remove(answer)?;
+                }
+                self.rounds.remove(round)?;
+            }
+            self.learner_rounds.remove(key)?;
+        }
+        Ok(())
     }
 }
 

@@ -40,6 +40,8 @@ pub struct AppState {
     pub cookie_key: actix_web::cookie::Key,
     /// Failed sign-ins per account, to slow down guessing.
     pub failed_sign_ins: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    /// Failed resume codes per class, to slow down guessing.
+    pub failed_resumes: std::sync::Mutex<crate::accounts::FailedAttempts>,
 }
 
 /// A server that is bound to its address and ready to run.
@@ -47,6 +49,10 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
 }
+
+/// Mistyped resume codes allowed per class in 15 minutes: room for a class's typos,
+/// far too few to guess a 64-bit code.
+pub const RESUME_FAILURES_PER_CLASS: u32 = 30;
 
 /// The largest form body accepted; a real answer form is well under 200 bytes.
 const FORM_LIMIT_BYTES: usize = 4 * 1024;
@@ -77,6 +83,9 @@ impl Application {
             storage,
             cookie_key: actix_web::cookie::Key::from(&cookie_key),
             failed_sign_ins: std::sync::Mutex::new(Default::default()),
+            failed_resumes: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
+                RESUME_FAILURES_PER_CLASS,
+            )),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -137,7 +146,7 @@ fn learner(request: &HttpRequest) -> Option<Token> {
 }
 
 /// The cookie that identifies a learner: a random id and nothing else, kept a year.
-fn learner_cookie(learner: Token) -> Cookie<'static> {
+pub(crate) fn learner_cookie(learner: Token) -> Cookie<'static> {
     Cookie::build(LEARNER_COOKIE, learner.to_string())
         .path("/")
         .http_only(true)

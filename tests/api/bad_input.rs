@@ -200,7 +200,7 @@ fn answering_a_question_twice_is_refused_and_counted_once() {
     assert!(
         progress
             .text(".score")
-            .starts_with("1 answers so far, 1 of them right"),
+            .starts_with("1 answer so far, and it was right"),
         "{}",
         progress.text(".score")
     );

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod check_command;
+mod classes;
 mod helpers;
 mod pack;
 mod persistence;

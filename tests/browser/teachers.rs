@@ -1,4 +1,5 @@
-//! A teacher's account pages, typed into as a teacher would, on a phone and a laptop.
+//! A teacher's account and class pages, and a student joining, typed into as people
+//! would, on a phone and a laptop.
 
 use crate::helpers::{Scripting, Session, Viewport, session};
 
@@ -79,10 +80,80 @@ async fn the_account_pages(browser: &Session) {
     assert_eq!(browser.text("h1").await, "Hello, Ms Rivera");
 }
 
+/// Creates a class, shows its code on the projector, joins it as a student (in the same
+/// browser: the student's and the teacher's cookies are apart), and deletes it.
+async fn the_class_pages(browser: &Session) {
+    fill(browser, "class_name", "10B History").await;
+    fill(browser, "class_description", "Tuesdays, room 4").await;
+    browser.click_text("Create the class").await;
+    assert_eq!(browser.text("h1").await, "10B History");
+    let code = browser.text(".join-code").await;
+    browser.check_page("teacher-class").await;
+
+    browser.click_text("Show the code on the projector").await;
+    assert_eq!(browser.text(".join-code").await, code);
+    let qr = browser.find("svg.qr").await;
+    let (_, _, width, height) = qr.rectangle().await.expect("the QR code's size");
+    assert!(
+        width >= 150.0 && height >= 150.0,
+        "the QR code is large: {width}×{height}"
+    );
+    browser.check_page("teacher-projector").await;
+    let join_url = browser.text(".url").await;
+    let class_page = browser.path().await.replace("/projector", "");
+
+    browser
+        .client
+        .goto(&join_url)
+        .await
+        .expect("open the join link");
+    assert_eq!(
+        browser
+            .find("#code")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(code.as_str()),
+        "the link fills in the code"
+    );
+    browser.check_page("join").await;
+    fill(browser, "nickname", "Sam").await;
+    browser.click_text("Join the class").await;
+    assert_eq!(browser.text(".notice").await, "You have joined the class.");
+    assert!(browser.text("main").await.contains("You are Sam"));
+    browser.check_page("student").await;
+
+    browser.visit("/resume").await;
+    browser.check_page("resume").await;
+    browser.visit("/join").await;
+    fill(browser, "code", "AB0-234").await;
+    fill(browser, "nickname", "Alex").await;
+    browser.click_text("Join the class").await;
+    assert!(
+        browser
+            .text(".form-error")
+            .await
+            .contains("That is not a join code")
+    );
+    browser.check_page("join-mistake").await;
+
+    browser.visit(&class_page).await;
+    assert_eq!(browser.texts(".students li").await, vec!["Sam"]);
+    browser.click_text("Delete the class…").await;
+    browser.check_page("teacher-delete-class").await;
+    browser
+        .click_text("Delete the class and all its data")
+        .await;
+    assert_eq!(browser.text(".notice").await, "The class has been deleted.");
+}
+
 #[tokio::test]
 async fn a_teacher_signs_up_changes_the_password_and_signs_in_on_a_phone() {
     session(Viewport::Phone, Scripting::Enabled, async |browser| {
         the_account_pages(browser).await;
+        the_class_pages(browser).await;
     })
     .await;
 }
@@ -91,6 +162,7 @@ async fn a_teacher_signs_up_changes_the_password_and_signs_in_on_a_phone() {
 async fn a_teacher_signs_up_changes_the_password_and_signs_in_on_a_laptop() {
     session(Viewport::Laptop, Scripting::Enabled, async |browser| {
         the_account_pages(browser).await;
+        the_class_pages(browser).await;
     })
     .await;
 }

@@ -1,12 +1,14 @@
 //! The whole URL space, registered in one place.
 
 mod assets;
+mod classes;
 mod health;
 mod home;
 mod packs;
 mod progress;
 mod rounds;
 mod sources;
+mod students;
 mod teachers;
 
 use actix_web::web;
@@ -59,9 +61,63 @@ pub fn register(config: &mut web::ServiceConfig) {
             "/teachers/password",
             web::post().to(teachers::update_password),
         )
+        .route("/join", web::get().to(students::show_join))
+        .route("/join", web::post().to(students::create_student))
+        .route("/join/{code}", web::get().to(students::show_join_with_code))
+        .route("/resume", web::get().to(students::show_resume))
+        .route("/resume", web::post().to(students::resume_student))
+        .route("/student", web::get().to(students::show_student))
+        .route("/teachers/classes", web::post().to(classes::create_class))
+        .route(
+            "/teachers/classes/{class}",
+            web::get().to(classes::show_class),
+        )
+        .route(
+            "/teachers/classes/{class}/projector",
+            web::get().to(classes::show_projector),
+        )
+        .route(
+            "/teachers/classes/{class}/locked",
+            web::post().to(classes::update_locked),
+        )
+        .route(
+            "/teachers/classes/{class}/archived",
+            web::post().to(classes::update_archived),
+        )
+        .route(
+            "/teachers/classes/{class}/delete",
+            web::get().to(classes::show_delete_class),
+        )
+        .route(
+            "/teachers/classes/{class}/delete",
+            web::post().to(classes::delete_class),
+        )
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(AppError::NotFound(NOT_FOUND.into()))
         }));
+}
+
+/// Renders a template into an HTML response with `status`, setting `cookie` if any.
+fn html_with(
+    status: actix_web::http::StatusCode,
+    template: &impl askama::Template,
+    cookie: Option<actix_web::cookie::Cookie<'static>>,
+) -> Result<actix_web::HttpResponse, AppError> {
+    let mut response = actix_web::HttpResponse::build(status);
+    response.content_type("text/html; charset=utf-8");
+    if let Some(cookie) = cookie {
+        response.cookie(cookie);
+    }
+    Ok(response.body(template.render()?))
+}
+
+/// "try again in 3 minutes": how long a paused sign-in or resume code waits.
+fn try_again_in(seconds: u64) -> String {
+    let minutes = seconds.div_ceil(60);
+    format!(
+        "try again in {minutes} minute{}",
+        if minutes == 1 { "" } else { "s" }
+    )
 }
 
 /// Renders a template into an HTML response.

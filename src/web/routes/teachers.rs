@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::accounts::{self, AccountProblem, DisplayName, Username, check_new_password};
 use crate::practice::Token;
+use crate::storage::classes::Class;
 use crate::storage::teachers::{CreateTeacherError, Teacher, TeacherSession};
 use crate::web::error::AppError;
 use crate::web::teacher_session::{
@@ -18,19 +19,7 @@ use crate::web::teacher_session::{
 };
 use crate::web::{AppState, now};
 
-/// Renders `template` with `status`, setting `cookie` if there is one.
-fn page(
-    status: StatusCode,
-    template: &impl Template,
-    cookie: Option<actix_web::cookie::Cookie<'static>>,
-) -> Result<HttpResponse, AppError> {
-    let mut response = HttpResponse::build(status);
-    response.content_type("text/html; charset=utf-8");
-    if let Some(cookie) = cookie {
-        response.cookie(cookie);
-    }
-    Ok(response.body(template.render()?))
-}
+use super::html_with as page;
 
 fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
     let mut response = HttpResponse::SeeOther();
@@ -48,6 +37,12 @@ struct AccountPage<'a> {
     teacher: &'a Teacher,
     csrf: String,
     notice: Option<&'a str>,
+    classes: Vec<Class>,
+    archived: Vec<Class>,
+    /// The empty "create a class" form.
+    name: String,
+    description: String,
+    error: Option<String>,
 }
 
 /// `GET /teachers`: the teacher's page, or what teachers can do and how to start.
@@ -61,14 +56,25 @@ pub async fn show_teachers(
             let notice = match query.notice.as_deref() {
                 Some("password-changed") => Some("Your password has been changed."),
                 Some("welcome") => Some("Your account is ready."),
+                Some("class-deleted") => Some("The class has been deleted."),
                 _ => None,
             };
+            let (archived, classes) = state
+                .storage
+                .classes_of(signed_in.teacher.id)?
+                .into_iter()
+                .partition(|class| class.archived);
             page(
                 StatusCode::OK,
                 &AccountPage {
                     teacher: &signed_in.teacher,
                     csrf: signed_in.session.csrf.to_string(),
                     notice,
+                    classes,
+                    archived,
+                    name: String::new(),
+                    description: String::new(),
+                    error: None,
                 },
                 None,
             )
@@ -279,12 +285,11 @@ pub async fn create_session(
         .map_err(|_| AppError::bad_request("Try again."))?
         .check(&key, now());
     if let Err(seconds) = refused {
-        let minutes = seconds.div_ceil(60);
         return again(
             StatusCode::TOO_MANY_REQUESTS,
             format!(
-                "There have been too many failed sign-ins for this account. To protect it, sign-in is paused: try again in {minutes} minute{}.",
-                if minutes == 1 { "" } else { "s" }
+                "There have been too many failed sign-ins for this account. To protect it, sign-in is paused: {}.",
+                super::try_again_in(seconds)
             ),
         );
     }

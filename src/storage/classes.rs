@@ -1,0 +1,159 @@
+//! Classes and their join codes.
+//!
+//! Layout:
+//! - `classes`: class id (16 bytes) → a class record (JSON).
+//! - `class_codes`: join code (6 ASCII bytes) → class id; written with compare-and-swap,
+//!   so two classes never share a code.
+//! - `teacher_classes`: teacher id (16) + class id (16) → empty: a teacher's classes.
+
+use serde::{Deserialize, Serialize};
+
+use super::{FORMAT_VERSION, Storage, StorageError, decode};
+use crate::classes::{ClassName, JoinCode};
+use crate::practice::Token;
+
+/// A class as stored.
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub id: Token,
+    pub teacher: Token,
+    pub name: ClassName,
+    pub description: String,
+    pub code: JoinCode,
+    /// No new students may join.
+    pub locked: bool,
+    /// Put away: listed apart, closed to new students.
+    pub archived: bool,
+    pub created_at: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ClassRecord {
+    v: u32,
+    teacher: String,
+    name: String,
+    description: String,
+    code: String,
+    locked: bool,
+    archived: bool,
+    created_at: u64,
+}
+
+fn teacher_class_key(teacher: Token, class: Token) -> Vec<u8> {
+    let mut key = Vec::with_capacity(32);
+    key.extend_from_slice(teacher.as_bytes());
+    key.extend_from_slice(class.as_bytes());
+    key
+}
+
+impl Storage {
+    /// Stores a new class. `code` is asked for join codes until one is free; returns the
+    /// class as stored, once it is on disk.
+    pub async fn create_class(
+        &self,
+        mut class: Class,
+        mut code: impl FnMut() -> JoinCode,
+    ) -> Result<Class, StorageError> {
+        loop {
+            let claimed = self.class_codes.compare_and_swap(
+                class.code.as_str(),
+                None as Option<&[u8]>,
+                Some(&class.id.as_bytes()[..]),
+            )?;
+            if claimed.is_ok() {
+                break;
+            }
+            class.code = code();
+        }
+        self.write_class(&class)?;
+        self.teacher_classes
+            .insert(teacher_class_key(class.teacher, class.id), &[])?;
+        self.flusher.flush().await?;
+        Ok(class)
+    }
+
+    fn write_class(&self, class: &Class) -> Result<(), StorageError> {
+        let record = ClassRecord {
+            v: FORMAT_VERSION,
+            teacher: class.teacher.to_string(),
+            name: class.name.as_str().to_string(),
+            description: class.description.clone(),
+            code: class.code.as_str().to_string(),
+            locked: class.locked,
+            archived: class.archived,
+            created_at: class.created_at,
+        };
+        let value = serde_json::to_vec(&record)
+            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        self.classes.insert(class.id.as_bytes(), value)?;
+        Ok(())
+    }
+
+    pub fn class(&self, id: Token) -> Result<Option<Class>, StorageError> {
+        let Some(value) = self.classes.get(id.as_bytes())? else {
+            return Ok(None);
+        };
+        let record: ClassRecord = decode(&value)?;
+        let corrupt = |what: &str| StorageError::Corrupt(format!("class {id}: {what}"));
+        Ok(Some(Class {
+            id,
+            teacher: Token::parse(&record.teacher).ok_or_else(|| corrupt("teacher"))?,
+            name: ClassName::parse(&record.name).map_err(|_| corrupt("name"))?,
+            description: record.description,
+            code: JoinCode::parse(&record.code).ok_or_else(|| corrupt("join code"))?,
+            locked: record.locked,
+            archived: record.archived,
+            created_at: record.created_at,
+        }))
+    }
+
+    /// The class with this join code, if any.
+    pub fn class_by_code(&self, code: &JoinCode) -> Result<Option<Class>, StorageError> {
+        let Some(id) = self.class_codes.get(code.as_str())? else {
+            return Ok(None);
+        };
+        let id: [u8; 16] = id
+            .as_ref()
+            .try_into()
+            .map_err(|_| StorageError::Corrupt(format!("the class of code {code}")))?;
+        self.class(Token::from_bytes(id))
+    }
+
+    /// A teacher's classes, newest first.
+    pub fn classes_of(&self, teacher: Token) -> Result<Vec<Class>, StorageError> {
+        let mut classes = Vec::new();
+        for entry in self.teacher_classes.scan_prefix(teacher.as_bytes()) {
+            let (key, _) = entry?;
+            let id: [u8; 16] = key[16..]
+                .try_into()
+                .map_err(|_| StorageError::Corrupt("a teacher's class list".into()))?;
+            if let Some(class) = self.class(Token::from_bytes(id))? {
+                classes.push(class);
+            }
+        }
+        classes.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then(a.name.as_str().cmp(b.name.as_str()))
+        });
+        Ok(classes)
+    }
+
+    /// Saves a changed class (name, description, locked, archived); the code and the
+    /// teacher never change. Returns once it is on disk.
+    pub async fn update_class(&self, class: &Class) -> Result<(), StorageError> {
+        self.write_class(class)?;
+        self.flusher.flush().await?;
+        Ok(())
+    }
+
+    /// Deletes a class with its join code. Returns once it is gone from disk.
+    pub async fn delete_class(&self, class: &Class) -> Result<(), StorageError> {
+        self.classes.remove(class.id.as_bytes())?;
+        self.class_codes.remove(class.code.as_str())?;
+        self.teacher_classes
+            .remove(teacher_class_key(class.teacher, class.id))?;
+        self.flusher.flush().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,199 @@
+//! Students: a nickname in a class, the learner id their answers are kept under, and a
+//! resume code to continue on another device.
+//!
+//! Layout:
+//! - `students`: student id (16) → a student record (JSON).
+//! - `class_students`: class id (16) + student id (16) → empty.
+//! - `class_nicknames`: class id (16) + nickname in lower case → student id; written
+//!   with compare-and-swap, so two students cannot take one nickname in a class.
+//! - `learner_students`: learner id (16) + student id (16) → empty: who this browser is.
+//! - `resume_codes`: class id (16) + SHA-256 of the resume code → student id, to find
+//!   the student from a code typed on another device. (The student record keeps the
+//!   code itself, to show it on the student's page.)
+//!
+//! Each student has a learner id of their own, made when they join, so deleting a class
+//! can delete every round and answer of its students and nothing else.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{FORMAT_VERSION, Storage, StorageError, decode};
+use crate::classes::{Nickname, ResumeCode};
+use crate::practice::Token;
+use crate::storage::classes::Class;
+
+#[derive(Debug, Clone)]
+pub struct Student {
+    pub id: Token,
+    pub class: Token,
+    pub nickname: Nickname,
+    pub learner: Token,
+    /// Shown on the student's page so that they can continue on another device.
+    pub resume: ResumeCode,
+    pub joined_at: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JoinError {
+    #[error("the nickname is taken in this class")]
+    NicknameTaken,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+#[derive(Serialize, Deserialize)]
+struct StudentRecord {
+    v: u32,
+    class: String,
+    nickname: String,
+    learner: String,
+    resume_code: String,
+    joined_at: u64,
+}
+
+fn pair(first: Token, second: Token) -> Vec<u8> {
+    let mut key = Vec::with_capacity(32);
+    key.extend_from_slice(first.as_bytes());
+    key.extend_from_slice(second.as_bytes());
+    key
+}
+
+fn nickname_key(class: Token, nickname: &Nickname) -> Vec<u8> {
+    let mut key = class.as_bytes().to_vec();
+    key.extend_from_slice(nickname.folded().as_bytes());
+    key
+}
+
+fn resume_key(class: Token, code: &ResumeCode) -> Vec<u8> {
+    let mut key = class.as_bytes().to_vec();
+    key.extend_from_slice(&Sha256::digest(code.as_str().as_bytes()));
+    key
+}
+
+fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> {
+    let id: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| StorageError::Corrupt(format!("an id in {what}")))?;
+    Ok(Token::from_bytes(id))
+}
+
+impl Storage {
+    /// Adds a student to a class unless the nickname is taken there. Returns once on disk.
+    pub async fn add_student(&self, student: &Student) -> Result<(), JoinError> {
+        let resume = &student.resume;
+        let claimed = self
+            .class_nicknames
+            .compare_and_swap(
+                nickname_key(student.class, &student.nickname),
+                None as Option<&[u8]>,
+                Some(&student.id.as_bytes()[..]),
+            )
+            .map_err(StorageError::from)?;
+        if claimed.is_err() {
+            return Err(JoinError::NicknameTaken);
+        }
+        let record = StudentRecord {
+            v: FORMAT_VERSION,
+            class: student.class.to_string(),
+            nickname: student.nickname.as_str().to_string(),
+            learner: student.learner.to_string(),
+            resume_code: resume.as_str().to_string(),
+            joined_at: student.joined_at,
+        };
+        let value = serde_json::to_vec(&record)
+            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        self.students
+            .insert(student.id.as_bytes(), value)
+            .map_err(StorageError::from)?;
+        self.class_students
+            .insert(pair(student.class, student.id), &[])
+            .map_err(StorageError::from)?;
+        self.learner_students
+            .insert(pair(student.learner, student.id), &[])
+            .map_err(StorageError::from)?;
+        self.resume_codes
+            .insert(
+                resume_key(student.class, resume),
+                &student.id.as_bytes()[..],
+            )
+            .map_err(StorageError::from)?;
+        self.flusher.flush().await?;
+        Ok(())
+    }
+
+    pub fn student(&self, id: Token) -> Result<Option<Student>, StorageError> {
+        let Some(value) = self.students.get(id.as_bytes())? else {
+            return Ok(None);
+        };
+        let record: StudentRecord = decode(&value)?;
+        let corrupt = |what: &str| StorageError::Corrupt(format!("student {id}: {what}"));
+        Ok(Some(Student {
+            id,
+            class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
+            nickname: Nickname::parse(&record.nickname).map_err(|_| corrupt("nickname"))?,
+            learner: Token::parse(&record.learner).ok_or_else(|| corrupt("learner"))?,
+            resume: ResumeCode::parse(&record.resume_code).ok_or_else(|| corrupt("resume code"))?,
+            joined_at: record.joined_at,
+        }))
+    }
+
+    /// The students of a class, in the order they joined.
+    pub fn students_of(&self, class: Token) -> Result<Vec<Student>, StorageError> {
+        let mut students = Vec::new();
+        for entry in self.class_students.scan_prefix(class.as_bytes()) {
+            let (key, _) = entry?;
+            if let Some(student) = self.student(token_at(&key[16..], "class_students")?)? {
+                students.push(student);
+            }
+        }
+        students.sort_by_key(|student| student.joined_at);
+        Ok(students)
+    }
+
+    /// The students this browser's learner id is (one per class joined with it).
+    pub fn students_of_learner(&self, learner: Token) -> Result<Vec<Student>, StorageError> {
+        let mut students = Vec::new();
+        for entry in self.learner_students.scan_prefix(learner.as_bytes()) {
+            let (key, _) = entry?;
+            if let Some(student) = self.student(token_at(&key[16..], "learner_students")?)? {
+                students.push(student);
+            }
+        }
+        Ok(students)
+    }
+
+    /// The student of `class` whose resume code is `code`, if any.
+    pub fn student_by_resume_code(
+        &self,
+        class: Token,
+        code: &ResumeCode,
+    ) -> Result<Option<Student>, StorageError> {
+        match self.resume_codes.get(resume_key(class, code))? {
+            Some(id) => self.student(token_at(&id, "resume_codes")?),
+            None => Ok(None),
+        }
+    }
+
+    /// Deletes a class with everything in it: its students, their nicknames and resume
+    /// codes, and every round and answer they gave. Returns once it is gone from disk.
+    pub async fn delete_class_and_students(&self, class: &Class) -> Result<(), StorageError> {
+        for student in self.students_of(class.id)? {
+            self.delete_rounds_of(student.learner)?;
+            self.learner_students
+                .remove(pair(student.learner, student.id))?;
+            self.class_students.remove(pair(class.id, student.id))?;
+            self.class_nicknames
+                .remove(nickname_key(class.id, &student.nickname))?;
+            self.students.remove(student.id.as_bytes())?;
+        }
+        let resume: Vec<_> = self
+            .resume_codes
+            .scan_prefix(class.id.as_bytes())
+            .keys()
+            .collect::<Result<_, _>>()?;
+        for key in resume {
+            self.resume_codes.remove(key)?;
+        }
+        self.delete_class(class).await
+    }
+}

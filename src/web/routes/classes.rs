@@ -1,0 +1,280 @@
+//! A teacher's classes: create one, show its join code (and on the projector, with a QR
+//! code), lock it to new students, archive it, delete it.
+//!
+//! Invariant: every handler loads the class through [`own_class`], which answers 404
+//! for a class that is not the signed-in teacher's, exactly as for one that does not
+//! exist.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::classes::{ClassName, ClassProblem, JoinCode, parse_description};
+use crate::practice::Token;
+use crate::storage::classes::Class;
+use crate::web::error::AppError;
+use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
+use crate::web::{AppState, now};
+
+const NO_SUCH_CLASS: &str =
+    "There is no class at this address among yours. Your classes are listed on your page.";
+
+/// The class `id` if it belongs to the signed-in teacher; 404 otherwise.
+fn own_class(state: &AppState, signed_in: &SignedIn, id: &str) -> Result<Class, AppError> {
+    Token::parse(id)
+        .map(|id| state.storage.class(id))
+        .transpose()?
+        .flatten()
+        .filter(|class| class.teacher == signed_in.teacher.id)
+        .ok_or_else(|| AppError::NotFound(NO_SUCH_CLASS.into()))
+}
+
+fn class_url(class: &Class) -> String {
+    format!("/teachers/classes/{}", class.id)
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// The address students open to join, as this browser reached the server.
+fn join_url(request: &HttpRequest, code: &JoinCode) -> String {
+    let info = request.connection_info();
+    format!("{}://{}/join/{}", info.scheme(), info.host(), code.as_str())
+}
+
+#[derive(Deserialize)]
+pub struct NewClassForm {
+    csrf: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "teachers/new_class.html")]
+struct NewClassPage {
+    csrf: String,
+    name: String,
+    description: String,
+    error: Option<String>,
+}
+
+/// `POST /teachers/classes`: creates a class and shows it.
+pub async fn create_class(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<NewClassForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    check_session_form(&signed_in, form.csrf.as_deref())?;
+    let form = form.into_inner();
+    let name_text = form.name.unwrap_or_default();
+    let description_text = form.description.unwrap_or_default();
+    let checked = ClassName::parse(&name_text)
+        .and_then(|name| Ok::<_, ClassProblem>((name, parse_description(&description_text)?)));
+    let (name, description) = match checked {
+        Ok(values) => values,
+        Err(problem) => {
+            let page = NewClassPage {
+                csrf: signed_in.session.csrf.to_string(),
+                name: name_text,
+                description: description_text,
+                error: Some(problem.to_string()),
+            };
+            return Ok(HttpResponse::build(StatusCode::BAD_REQUEST)
+                .content_type("text/html; charset=utf-8")
+                .body(page.render()?));
+        }
+    };
+    let mut rng = rand::rng();
+    let class = Class {
+        id: Token::random(&mut rng),
+        teacher: signed_in.teacher.id,
+        name,
+        description,
+        code: JoinCode::random(&mut rng),
+        locked: false,
+        archived: false,
+        created_at: now(),
+    };
+    let class = state
+        .storage
+        .create_class(class, || JoinCode::random(&mut rand::rng()))
+        .await?;
+    Ok(see_other(class_url(&class)))
+}
+
+#[derive(Template)]
+#[template(path = "teachers/class.html")]
+struct ClassPage<'a> {
+    class: &'a Class,
+    csrf: String,
+    join_url: String,
+    students: Vec<crate::storage::students::Student>,
+}
+
+/// `GET /teachers/classes/{class}`.
+pub async fn show_class(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let class = own_class(&state, &signed_in, &path)?;
+    super::html(&ClassPage {
+        class: &class,
+        csrf: signed_in.session.csrf.to_string(),
+        join_url: join_url(&request, &class.code),
+        students: state.storage.students_of(class.id)?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "teachers/projector.html")]
+struct ProjectorPage<'a> {
+    class: &'a Class,
+    join_url: String,
+    qr_svg: String,
+}
+
+/// `GET /teachers/classes/{class}/projector`: the join code, link and QR code, large.
+pub async fn show_projector(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let class = own_class(&state, &signed_in, &path)?;
+    let join_url = join_url(&request, &class.code);
+    let qr_svg = qr_svg(&join_url);
+    super::html(&ProjectorPage {
+        class: &class,
+        join_url,
+        qr_svg,
+    })
+}
+
+/// The QR code of `url` as an inline SVG image. It is drawn from the URL's bits only:
+/// no text of the URL appears in it.
+fn qr_svg(url: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => {
+            let image = code
+                .render::<svg::Color>()
+                .min_dimensions(280, 280)
+                .dark_color(svg::Color("#000000"))
+                .light_color(svg::Color("#ffffff"))
+                .build();
+            let start = image.find("<svg").unwrap_or(0);
+            image[start..].replacen(
+                "<svg",
+                "<svg role=\"img\" aria-label=\"QR code of the join link\" class=\"qr\"",
+                1,
+            )
+        }
+        Err(_) => String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SwitchForm {
+    csrf: Option<String>,
+    /// "yes" or "no".
+    value: Option<String>,
+}
+
+fn switch(form: &SwitchForm) -> Result<bool, AppError> {
+    match form.value.as_deref() {
+        Some("yes") => Ok(true),
+        Some("no") => Ok(false),
+        _ => Err(AppError::bad_request(
+            "The form did not say whether to switch it on or off. Go back and use the button.",
+        )),
+    }
+}
+
+/// `POST /teachers/classes/{class}/locked`: closes or opens the class to new students.
+pub async fn update_locked(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<SwitchForm>,
+) -> Result<HttpResponse, AppError> {
+    update_switch(&state, &request, &path, &form, |class, on| {
+        class.locked = on
+    })
+    .await
+}
+
+/// `POST /teachers/classes/{class}/archived`: puts the class away or brings it back.
+pub async fn update_archived(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<SwitchForm>,
+) -> Result<HttpResponse, AppError> {
+    update_switch(&state, &request, &path, &form, |class, on| {
+        class.archived = on
+    })
+    .await
+}
+
+async fn update_switch(
+    state: &AppState,
+    request: &HttpRequest,
+    id: &str,
+    form: &SwitchForm,
+    apply: impl FnOnce(&mut Class, bool),
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(state, request)?;
+    let mut class = own_class(state, &signed_in, id)?;
+    check_session_form(&signed_in, form.csrf.as_deref())?;
+    apply(&mut class, switch(form)?);
+    state.storage.update_class(&class).await?;
+    Ok(see_other(class_url(&class)))
+}
+
+#[derive(Template)]
+#[template(path = "teachers/delete_class.html")]
+struct DeleteClassPage<'a> {
+    class: &'a Class,
+    csrf: String,
+}
+
+/// `GET /teachers/classes/{class}/delete`: asks before deleting.
+pub async fn show_delete_class(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let class = own_class(&state, &signed_in, &path)?;
+    super::html(&DeleteClassPage {
+        class: &class,
+        csrf: signed_in.session.csrf.to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: Option<String>,
+}
+
+/// `POST /teachers/classes/{class}/delete`: deletes the class.
+pub async fn delete_class(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let class = own_class(&state, &signed_in, &path)?;
+    check_session_form(&signed_in, form.csrf.as_deref())?;
+    state.storage.delete_class_and_students(&class).await?;
+    Ok(see_other("/teachers?notice=class-deleted".into()))
+}

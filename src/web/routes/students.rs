@@ -1,0 +1,290 @@
+//! Students: joining a class with its code and a nickname, their page with the resume
+//! code, and continuing on another device with that code.
+//!
+//! A student is known by the learner cookie: joining gives the browser a new learner id
+//! of its own for the class, and a resume code puts that id on another browser.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::classes::{JoinCode, Nickname, ResumeCode};
+use crate::practice::Token;
+use crate::storage::classes::Class;
+use crate::storage::students::{JoinError, Student};
+use crate::web::error::AppError;
+use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::{AppState, learner, learner_cookie, now};
+
+use super::html_with as render;
+
+#[derive(Template)]
+#[template(path = "students/join.html")]
+struct JoinPage {
+    csrf: String,
+    code: String,
+    nickname: String,
+    error: Option<String>,
+}
+
+/// `GET /join`: the form to join a class.
+pub async fn show_join(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    join_form(&state, &request, String::new())
+}
+
+/// `GET /join/{code}`: the same form, the code filled in (from the projector's link).
+pub async fn show_join_with_code(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let code = JoinCode::parse(&path)
+        .map(|code| code.to_string())
+        .unwrap_or_default();
+    join_form(&state, &request, code)
+}
+
+fn join_form(
+    state: &AppState,
+    request: &HttpRequest,
+    code: String,
+) -> Result<HttpResponse, AppError> {
+    let (csrf, cookie) = anonymous_form_token(state, request);
+    render(
+        StatusCode::OK,
+        &JoinPage {
+            csrf,
+            code,
+            nickname: String::new(),
+            error: None,
+        },
+        cookie,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct JoinForm {
+    csrf: Option<String>,
+    code: Option<String>,
+    nickname: Option<String>,
+}
+
+/// The class with the code typed, if it takes new students; otherwise what to tell them.
+fn open_class(state: &AppState, typed: &str) -> Result<Result<Class, String>, AppError> {
+    let Some(code) = JoinCode::parse(typed) else {
+        return Ok(Err(
+            "That is not a join code. A join code has 6 letters and digits, like ABC-234: copy it from the board.".into(),
+        ));
+    };
+    match state.storage.class_by_code(&code)? {
+        None => Ok(Err(format!(
+            "No class has the code {code}. Check it with your teacher."
+        ))),
+        Some(class) if class.locked || class.archived => Ok(Err(
+            "This class is closed to new students. Ask your teacher to open it.".into(),
+        )),
+        Some(class) => Ok(Ok(class)),
+    }
+}
+
+/// `POST /join`: joins the class and shows the student's page.
+pub async fn create_student(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<JoinForm>,
+) -> Result<HttpResponse, AppError> {
+    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
+    let form = form.into_inner();
+    let code_text = form.code.unwrap_or_default();
+    let nickname_text = form.nickname.unwrap_or_default();
+    let again = |error: String| {
+        let (csrf, cookie) = anonymous_form_token(&state, &request);
+        render(
+            StatusCode::BAD_REQUEST,
+            &JoinPage {
+                csrf,
+                code: code_text.clone(),
+                nickname: nickname_text.clone(),
+                error: Some(error),
+            },
+            cookie,
+        )
+    };
+    let class = match open_class(&state, &code_text)? {
+        Ok(class) => class,
+        Err(message) => return again(message),
+    };
+    let nickname = match Nickname::parse(&nickname_text) {
+        Ok(nickname) => nickname,
+        Err(problem) => return again(problem.to_string()),
+    };
+    let mut rng = rand::rng();
+    let student = Student {
+        id: Token::random(&mut rng),
+        class: class.id,
+        nickname,
+        learner: Token::random(&mut rng),
+        resume: ResumeCode::random(&mut rng),
+        joined_at: now(),
+    };
+    match state.storage.add_student(&student).await {
+        Ok(()) => {}
+        Err(JoinError::NicknameTaken) => {
+            return again(format!(
+                "Someone in this class is already called “{}”. Add an initial or a number, or if it is you, continue with your resume code below.",
+                student.nickname.as_str()
+            ));
+        }
+        Err(JoinError::Storage(error)) => return Err(error.into()),
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/student?joined"))
+        .cookie(learner_cookie(student.learner))
+        .finish())
+}
+
+struct Membership {
+    class_name: String,
+    nickname: String,
+    resume: String,
+}
+
+#[derive(Template)]
+#[template(path = "students/student.html")]
+struct StudentPage {
+    memberships: Vec<Membership>,
+    joined: bool,
+}
+
+/// `GET /student`: the classes this browser's student is in, with the resume code.
+pub async fn show_student(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let mut memberships = Vec::new();
+    if let Some(learner) = learner(&request) {
+        for student in state.storage.students_of_learner(learner)? {
+            if let Some(class) = state.storage.class(student.class)? {
+                memberships.push(Membership {
+                    class_name: class.name.as_str().to_string(),
+                    nickname: student.nickname.as_str().to_string(),
+                    resume: student.resume.to_string(),
+                });
+            }
+        }
+    }
+    render(
+        StatusCode::OK,
+        &StudentPage {
+            memberships,
+            joined: request.query_string() == "joined",
+        },
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "students/resume.html")]
+struct ResumePage {
+    csrf: String,
+    code: String,
+    error: Option<String>,
+}
+
+/// `GET /resume`: the form to continue on this device.
+pub async fn show_resume(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let (csrf, cookie) = anonymous_form_token(&state, &request);
+    render(
+        StatusCode::OK,
+        &ResumePage {
+            csrf,
+            code: String::new(),
+            error: None,
+        },
+        cookie,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ResumeForm {
+    csrf: Option<String>,
+    code: Option<String>,
+    resume: Option<String>,
+}
+
+/// `POST /resume`: puts the student's learner id on this browser. Wrong codes are
+/// counted per class; past the limit the class's resume codes are refused for a while.
+pub async fn resume_student(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<ResumeForm>,
+) -> Result<HttpResponse, AppError> {
+    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
+    let form = form.into_inner();
+    let code_text = form.code.unwrap_or_default();
+    let again = |status: StatusCode, error: String| {
+        let (csrf, cookie) = anonymous_form_token(&state, &request);
+        render(
+            status,
+            &ResumePage {
+                csrf,
+                code: code_text.clone(),
+                error: Some(error),
+            },
+            cookie,
+        )
+    };
+    let class = match JoinCode::parse(&code_text)
+        .map(|code| state.storage.class_by_code(&code))
+        .transpose()?
+        .flatten()
+    {
+        Some(class) => class,
+        None => {
+            return again(
+                StatusCode::BAD_REQUEST,
+                "No class has that join code. Copy it from the board, like ABC-234.".into(),
+            );
+        }
+    };
+    let key = format!("resume:{}", class.id);
+    let refused = state
+        .failed_resumes
+        .lock()
+        .map_err(|_| AppError::bad_request("Try again."))?
+        .check(&key, now());
+    if let Err(seconds) = refused {
+        return again(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many wrong resume codes have been typed for this class. To protect it, resume codes are paused: {}.",
+                super::try_again_in(seconds)
+            ),
+        );
+    }
+    let student = match ResumeCode::parse(form.resume.as_deref().unwrap_or_default()) {
+        Some(resume) => state.storage.student_by_resume_code(class.id, &resume)?,
+        None => None,
+    };
+    let Some(student) = student else {
+        if let Ok(mut attempts) = state.failed_resumes.lock() {
+            attempts.record_failure(&key, now());
+        }
+        return again(
+            StatusCode::BAD_REQUEST,
+            "That resume code is not right for this class. It is on your page on the device you joined with; your teacher can also give you a new one.".into(),
+        );
+    };
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/student"))
+        .cookie(learner_cookie(student.learner))
+        .finish())
+}
