@@ -92,19 +92,7 @@ impl Storage {
         if claimed.is_err() {
             return Err(JoinError::NicknameTaken);
         }
-        let record = StudentRecord {
-            v: FORMAT_VERSION,
-            class: student.class.to_string(),
-            nickname: student.nickname.as_str().to_string(),
-            learner: student.learner.to_string(),
-            resume_code: resume.as_str().to_string(),
-            joined_at: student.joined_at,
-        };
-        let value = serde_json::to_vec(&record)
-            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
-        self.students
-            .insert(student.id.as_bytes(), value)
-            .map_err(StorageError::from)?;
+        self.write_student(student)?;
         self.class_students
             .insert(pair(student.class, student.id), &[])
             .map_err(StorageError::from)?;
@@ -137,7 +125,7 @@ impl Storage {
         }))
     }
 
-    /// The students of a class, in the order they joined.
+    /// The students of a class, in alphabetical order of nickname.
     pub fn students_of(&self, class: Token) -> Result<Vec<Student>, StorageError> {
         let mut students = Vec::new();
         for entry in self.class_students.scan_prefix(class.as_bytes()) {
@@ -146,7 +134,7 @@ impl Storage {
                 students.push(student);
             }
         }
-        students.sort_by_key(|student| student.joined_at);
+        students.sort_by_key(|student| student.nickname.folded());
         Ok(students)
     }
 
@@ -174,25 +162,102 @@ impl Storage {
         }
     }
 
+    fn write_student(&self, student: &Student) -> Result<(), StorageError> {
+        let record = StudentRecord {
+            v: FORMAT_VERSION,
+            class: student.class.to_string(),
+            nickname: student.nickname.as_str().to_string(),
+            learner: student.learner.to_string(),
+            resume_code: student.resume.as_str().to_string(),
+            joined_at: student.joined_at,
+        };
+        let value = serde_json::to_vec(&record)
+            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        self.students.insert(student.id.as_bytes(), value)?;
+        Ok(())
+    }
+
+    /// Gives a student another nickname, unless a classmate has it. Returns once on disk.
+    pub async fn rename_student(
+        &self,
+        student: &Student,
+        nickname: Nickname,
+    ) -> Result<Student, JoinError> {
+        let same_name = nickname.folded() == student.nickname.folded();
+        if !same_name {
+            let claimed = self
+                .class_nicknames
+                .compare_and_swap(
+                    nickname_key(student.class, &nickname),
+                    None as Option<&[u8]>,
+                    Some(&student.id.as_bytes()[..]),
+                )
+                .map_err(StorageError::from)?;
+            if claimed.is_err() {
+                return Err(JoinError::NicknameTaken);
+            }
+            self.class_nicknames
+                .remove(nickname_key(student.class, &student.nickname))
+                .map_err(StorageError::from)?;
+        }
+        let renamed = Student {
+            nickname,
+            ..student.clone()
+        };
+        self.write_student(&renamed)?;
+        self.flusher.flush().await?;
+        Ok(renamed)
+    }
+
+    /// Replaces a student's resume code: the old one stops working. Returns once on disk.
+    pub async fn reset_resume_code(
+        &self,
+        student: &Student,
+        resume: ResumeCode,
+    ) -> Result<Student, StorageError> {
+        self.resume_codes
+            .remove(resume_key(student.class, &student.resume))?;
+        self.resume_codes.insert(
+            resume_key(student.class, &resume),
+            &student.id.as_bytes()[..],
+        )?;
+        let updated = Student {
+            resume,
+            ..student.clone()
+        };
+        self.write_student(&updated)?;
+        self.flusher.flush().await?;
+        Ok(updated)
+    }
+
+    /// Removes a student from their class with every round and answer they gave
+    /// (not flushed).
+    fn remove_student(&self, student: &Student) -> Result<(), StorageError> {
+        self.delete_rounds_of(student.learner)?;
+        self.learner_students
+            .remove(pair(student.learner, student.id))?;
+        self.class_students
+            .remove(pair(student.class, student.id))?;
+        self.class_nicknames
+            .remove(nickname_key(student.class, &student.nickname))?;
+        self.resume_codes
+            .remove(resume_key(student.class, &student.resume))?;
+        self.students.remove(student.id.as_bytes())?;
+        Ok(())
+    }
+
+    /// Deletes a student and all their answers. Returns once it is gone from disk.
+    pub async fn delete_student(&self, student: &Student) -> Result<(), StorageError> {
+        self.remove_student(student)?;
+        self.flusher.flush().await?;
+        Ok(())
+    }
+
     /// Deletes a class with everything in it: its students, their nicknames and resume
     /// codes, and every round and answer they gave. Returns once it is gone from disk.
     pub async fn delete_class_and_students(&self, class: &Class) -> Result<(), StorageError> {
         for student in self.students_of(class.id)? {
-            self.delete_rounds_of(student.learner)?;
-            self.learner_students
-                .remove(pair(student.learner, student.id))?;
-            self.class_students.remove(pair(class.id, student.id))?;
-            self.class_nicknames
-                .remove(nickname_key(class.id, &student.nickname))?;
-            self.students.remove(student.id.as_bytes())?;
-        }
-        let resume: Vec<_> = self
-            .resume_codes
-            .scan_prefix(class.id.as_bytes())
-            .keys()
-            .collect::<Result<_, _>>()?;
-        for key in resume {
-            self.resume_codes.remove(key)?;
+            self.remove_student(&student)?;
         }
         self.delete_class(class).await
     }

@@ -348,3 +348,126 @@ fn deleting_a_class_deletes_its_students_and_their_answers() {
     app.restart_after_kill();
     assert_eq!(app.get(&class).status, StatusCode::NOT_FOUND);
 }
+
+#[test]
+fn a_teacher_renames_gives_a_new_resume_code_to_and_removes_a_student() {
+    let app = spawn_app();
+    let class = teacher_with_class(&app, "rivera", "10B History");
+    let code = join_code(&app.get(&class));
+    let sam = app.browser_for(browser());
+    let old_resume = join(&sam, &code, "Sam").text(".card .code");
+    join(&app.browser_for(browser()), &code, "Alex");
+    let page = sam.start_round("mix", "2");
+    sam.answer(&page, true);
+
+    // Students are listed alphabetically: Alex, then Sam.
+    assert_eq!(app.get(&class).texts(".students li"), vec!["Alex", "Sam"]);
+    let student = app.get(&class).attributes(".students a", "href")[1].clone();
+    let csrf = app.get(&student).attribute("input[name=csrf]", "value");
+
+    let page = app.post(
+        &format!("{student}/nickname"),
+        &[("csrf", csrf.as_str()), ("nickname", "alex")],
+    );
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.text(".form-error").contains("already called “alex”"));
+    let page = app.post(
+        &format!("{student}/nickname"),
+        &[("csrf", csrf.as_str()), ("nickname", "Samira")],
+    );
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text("h1"), "Samira");
+    assert!(sam.get("/student").text("main").contains("You are Samira"));
+    assert_eq!(
+        app.get(&class).texts(".students li"),
+        vec!["Alex", "Samira"]
+    );
+    assert_eq!(
+        join(&app.browser_for(browser()), &code, "Sam").status,
+        StatusCode::OK,
+        "the old nickname is free again"
+    );
+
+    let page = app.post(
+        &format!("{student}/resume-code"),
+        &[("csrf", csrf.as_str())],
+    );
+    assert!(page.text(".notice").contains("new resume code"));
+    let new_resume = page.text("main .code");
+    assert_ne!(new_resume, old_resume);
+    let laptop = app.browser_for(browser());
+    let resume_with = |resume: &str| {
+        let csrf = laptop.get("/resume").attribute("input[name=csrf]", "value");
+        laptop.post(
+            "/resume",
+            &[("csrf", csrf.as_str()), ("code", &code), ("resume", resume)],
+        )
+    };
+    assert_eq!(
+        resume_with(&old_resume).status,
+        StatusCode::BAD_REQUEST,
+        "the old code no longer works"
+    );
+    assert!(
+        resume_with(&new_resume)
+            .text("main")
+            .contains("You are Samira")
+    );
+
+    let page = app.post(&format!("{student}/delete"), &[("csrf", csrf.as_str())]);
+    assert_eq!(
+        page.status,
+        StatusCode::BAD_REQUEST,
+        "the box must be ticked"
+    );
+    assert!(page.text(".error-message").contains("Tick the box"));
+    let page = app.post(
+        &format!("{student}/delete"),
+        &[("csrf", csrf.as_str()), ("confirm", "yes")],
+    );
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(app.get(&class).texts(".students li"), vec!["Alex", "Sam"]);
+    assert!(
+        sam.get("/student")
+            .text("main")
+            .contains("has not joined a class")
+    );
+    assert!(
+        sam.get("/progress")
+            .text("main")
+            .contains("not answered any questions")
+    );
+    assert_eq!(app.get(&student).status, StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn another_teacher_cannot_reach_a_student_of_my_class() {
+    let app = spawn_app();
+    let class = teacher_with_class(&app, "rivera", "10B History");
+    let code = join_code(&app.get(&class));
+    join(&app.browser_for(browser()), &code, "Sam");
+    let student = app.get(&class).attribute(".students a", "href");
+
+    let other = app.browser_for(browser());
+    let other_class = teacher_with_class(&other, "okafor", "11A Civics");
+    let csrf = other
+        .get("/teachers")
+        .attribute("input[name=csrf]", "value");
+    assert_eq!(other.get(&student).status, StatusCode::NOT_FOUND);
+    // Not even through their own class's address.
+    let student_id = student.rsplit('/').next().unwrap();
+    let through_own = format!("{other_class}/students/{student_id}");
+    assert_eq!(other.get(&through_own).status, StatusCode::NOT_FOUND);
+    for action in ["nickname", "resume-code", "delete"] {
+        let page = other.post(
+            &format!("{through_own}/{action}"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("nickname", "Hacked"),
+                ("confirm", "yes"),
+            ],
+        );
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{action}");
+    }
+    assert_eq!(app.get(&class).texts(".students li"), vec!["Sam"]);
+}

@@ -141,6 +141,11 @@ async fn the_class_pages(browser: &Session) {
 
     browser.visit(&class_page).await;
     assert_eq!(browser.texts(".students li").await, vec!["Sam"]);
+    browser.click_text("Sam").await;
+    browser.check_page("teacher-student").await;
+    browser.click_text("Give a new resume code").await;
+    assert!(browser.text(".notice").await.contains("new resume code"));
+    browser.visit(&class_page).await;
     browser.click_text("Delete the class…").await;
     browser.check_page("teacher-delete-class").await;
     browser

@@ -11,9 +11,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::classes::{ClassName, ClassProblem, JoinCode, parse_description};
+use crate::classes::{ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, parse_description};
 use crate::practice::Token;
 use crate::storage::classes::Class;
+use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
 use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
 use crate::web::{AppState, now};
@@ -114,7 +115,7 @@ struct ClassPage<'a> {
     class: &'a Class,
     csrf: String,
     join_url: String,
-    students: Vec<crate::storage::students::Student>,
+    students: Vec<Student>,
 }
 
 /// `GET /teachers/classes/{class}`.
@@ -277,4 +278,163 @@ pub async fn delete_class(
     check_session_form(&signed_in, form.csrf.as_deref())?;
     state.storage.delete_class_and_students(&class).await?;
     Ok(see_other("/teachers?notice=class-deleted".into()))
+}
+
+/// The student `id` of a class of the signed-in teacher; 404 otherwise.
+fn own_student(
+    state: &AppState,
+    signed_in: &SignedIn,
+    class_id: &str,
+    student_id: &str,
+) -> Result<(Class, Student), AppError> {
+    let class = own_class(state, signed_in, class_id)?;
+    let student = Token::parse(student_id)
+        .map(|id| state.storage.student(id))
+        .transpose()?
+        .flatten()
+        .filter(|student| student.class == class.id)
+        .ok_or_else(|| AppError::NotFound("There is no such student in this class.".into()))?;
+    Ok((class, student))
+}
+
+fn student_url(class: &Class, student: &Student) -> String {
+    format!("/teachers/classes/{}/students/{}", class.id, student.id)
+}
+
+#[derive(Template)]
+#[template(path = "teachers/student.html")]
+struct StudentPage<'a> {
+    class: &'a Class,
+    student: &'a Student,
+    csrf: String,
+    nickname: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct StudentNotice {
+    notice: Option<String>,
+}
+
+/// `GET /teachers/classes/{class}/students/{student}`: rename, new resume code, remove.
+pub async fn show_student(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<StudentNotice>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let (class, student) = own_student(&state, &signed_in, &path.0, &path.1)?;
+    let notice = match query.notice.as_deref() {
+        Some("renamed") => Some("The nickname has been changed."),
+        Some("resume-code") => {
+            Some("The student has a new resume code; the old one no longer works.")
+        }
+        _ => None,
+    };
+    super::html(&StudentPage {
+        class: &class,
+        student: &student,
+        csrf: signed_in.session.csrf.to_string(),
+        nickname: student.nickname.as_str().to_string(),
+        error: None,
+        notice,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    csrf: Option<String>,
+    nickname: Option<String>,
+}
+
+/// `POST …/students/{student}/nickname`.
+pub async fn update_nickname(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: web::Form<RenameForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let (class, student) = own_student(&state, &signed_in, &path.0, &path.1)?;
+    check_session_form(&signed_in, form.csrf.as_deref())?;
+    let typed = form.nickname.clone().unwrap_or_default();
+    let again = |error: String| {
+        super::html_with(
+            StatusCode::BAD_REQUEST,
+            &StudentPage {
+                class: &class,
+                student: &student,
+                csrf: signed_in.session.csrf.to_string(),
+                nickname: typed.clone(),
+                error: Some(error),
+                notice: None,
+            },
+            None,
+        )
+    };
+    let nickname = match Nickname::parse(&typed) {
+        Ok(nickname) => nickname,
+        Err(problem) => return again(problem.to_string()),
+    };
+    match state.storage.rename_student(&student, nickname).await {
+        Ok(renamed) => Ok(see_other(format!(
+            "{}?notice=renamed",
+            student_url(&class, &renamed)
+        ))),
+        Err(JoinError::NicknameTaken) => again(format!(
+            "Someone in this class is already called “{}”.",
+            typed.trim()
+        )),
+        Err(JoinError::Storage(error)) => Err(error.into()),
+    }
+}
+
+/// `POST …/students/{student}/resume-code`: a new resume code for a student who lost it
+/// (or whose code someone else has seen).
+pub async fn update_resume_code(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let (class, student) = own_student(&state, &signed_in, &path.0, &path.1)?;
+    check_session_form(&signed_in, form.csrf.as_deref())?;
+    let student = state
+        .storage
+        .reset_resume_code(&student, ResumeCode::random(&mut rand::rng()))
+        .await?;
+    Ok(see_other(format!(
+        "{}?notice=resume-code",
+        student_url(&class, &student)
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    csrf: Option<String>,
+    confirm: Option<String>,
+}
+
+/// `POST …/students/{student}/delete`: removes the student and all their answers, once
+/// the teacher has ticked the box that says so.
+pub async fn delete_student(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let (class, student) = own_student(&state, &signed_in, &path.0, &path.1)?;
+    check_session_form(&signed_in, form.csrf.as_deref())?;
+    if form.confirm.as_deref() != Some("yes") {
+        return Err(AppError::bad_request_with_back(
+            "Tick the box to confirm that the student's answers should be deleted.",
+            student_url(&class, &student),
+        ));
+    }
+    state.storage.delete_student(&student).await?;
+    Ok(see_other(class_url(&class)))
 }

@@ -92,6 +92,22 @@ pub fn register(config: &mut web::ServiceConfig) {
             "/teachers/classes/{class}/delete",
             web::post().to(classes::delete_class),
         )
+        .route(
+            "/teachers/classes/{class}/students/{student}",
+            web::get().to(classes::show_student),
+        )
+        .route(
+            "/teachers/classes/{class}/students/{student}/nickname",
+            web::post().to(classes::update_nickname),
+        )
+        .route(
+            "/teachers/classes/{class}/students/{student}/resume-code",
+            web::post().to(classes::update_resume_code),
+        )
+        .route(
+            "/teachers/classes/{class}/students/{student}/delete",
+            web::post().to(classes::delete_student),
+        )
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(AppError::NotFound(NOT_FOUND.into()))
         }));
