@@ -7,6 +7,7 @@
 //! A map of the code:
 //! - [`accounts`]: teacher accounts as plain values: usernames, password rules,
 //!   Argon2id hashing, and slowing down repeated failed sign-ins.
+//! - [`assignments`]: due dates, when feedback shows, a student's status.
 //! - [`classes`]: classes as plain values: names and join codes.
 //! - [`content`]: content packs. `content::load` reads and checks the files;
 //!   `content::text` finds a quoted passage in its document ignoring whitespace.
@@ -23,6 +24,7 @@
 //! - An answer is acknowledged only after it is flushed to disk.
 
 pub mod accounts;
+pub mod assignments;
 pub mod classes;
 pub mod content;
 pub mod practice;

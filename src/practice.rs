@@ -182,6 +182,8 @@ pub struct Round {
     pub created_at: u64,
     /// One slot per exercise, in order.
     pub answers: Vec<Option<Answer>>,
+    /// The assignment this round does, if it is not free practice.
+    pub assignment: Option<Token>,
 }
 
 impl Round {
@@ -205,6 +207,7 @@ impl Round {
             exercise_ids,
             created_at,
             answers,
+            assignment: None,
         }
     }
 

@@ -11,7 +11,7 @@
 //!   rounds are listed in the order they were started, even within one second.
 //!
 //! - teacher accounts and sessions: see [`teachers`]; classes: see [`classes`]; students:
-//!   see [`students`].
+//!   see [`students`]; assignments: see [`assignments`].
 //!
 //! Invariant: an answer is written at most once per round and position (compare-and-swap),
 //! and `record_answer` returns only after sled has flushed it to disk.
@@ -21,6 +21,7 @@
 //! sled 0.34's `flush_async` is not used because concurrent calls to it can hang
 //! forever (spacejam/sled#1308), which the answer benchmark hit at 64 connections.
 
+pub mod assignments;
 pub mod classes;
 pub mod students;
 pub mod teachers;
@@ -72,6 +73,9 @@ struct RoundRecord {
     seed: u64,
     exercises: Vec<String>,
     created_at: u64,
+    /// Absent in free practice (and in rounds stored before assignments existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    assignment: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -109,6 +113,9 @@ pub struct Storage {
     class_nicknames: sled::Tree,
     learner_students: sled::Tree,
     resume_codes: sled::Tree,
+    assignments: sled::Tree,
+    class_assignments: sled::Tree,
+    assignment_rounds: sled::Tree,
     flusher: Flusher,
 }
 
@@ -198,6 +205,9 @@ impl Storage {
             class_nicknames: db.open_tree("class_nicknames")?,
             learner_students: db.open_tree("learner_students")?,
             resume_codes: db.open_tree("resume_codes")?,
+            assignments: db.open_tree("assignments")?,
+            class_assignments: db.open_tree("class_assignments")?,
+            assignment_rounds: db.open_tree("assignment_rounds")?,
             flusher: Flusher::start(db.clone()).map_err(StorageError::Flusher)?,
             db,
         })
@@ -213,6 +223,7 @@ impl Storage {
             seed: round.seed,
             exercises: round.exercise_ids.clone(),
             created_at: round.created_at,
+            assignment: round.assignment.map(|assignment| assignment.to_string()),
         };
         let value = serde_json::to_vec(&record)
             .map_err(|error| StorageError::Corrupt(error.to_string()))?;
@@ -266,6 +277,14 @@ impl Storage {
             exercise_ids: record.exercises,
             created_at: record.created_at,
             answers,
+            assignment: match record.assignment.as_deref() {
+                Some(text) => {
+                    Some(Token::parse(text).ok_or_else(|| {
+                        StorageError::Corrupt(format!("round {id}: its assignment"))
+                    })?)
+                }
+                None => None,
+            },
         }))
     }
 
@@ -306,8 +325,15 @@ impl Storage {
         Ok(outcome)
     }
 
-    /// The learner's totals over all their rounds, and the `recent` newest rounds.
-    pub fn progress(&self, learner: Token, recent: usize) -> Result<Progress, StorageError> {
+    /// The learner's totals over their rounds, and the `recent` newest rounds; only the
+    /// rounds `shown` accepts count (right and wrong of some assignments wait for their
+    /// due date).
+    pub fn progress(
+        &self,
+        learner: Token,
+        recent: usize,
+        shown: impl Fn(&Round) -> bool,
+    ) -> Result<Progress, StorageError> {
         let mut tally = Tally::default();
         let mut recent_rounds = Vec::new();
         let mut round_count = 0;
@@ -320,6 +346,9 @@ impl Storage {
             let Some(round) = self.round(Token::from_bytes(round_id))? else {
                 continue;
             };
+            if !shown(&round) {
+                continue;
+            }
             round_count += 1;
             tally.merge(&round.tally());
             if recent_rounds.len() < recent {
@@ -357,6 +386,14 @@ impl Storage {
         }
         Ok(())
     }
+}
+
+/// Two ids side by side: the key of an index entry such as class + student.
+fn pair(first: Token, second: Token) -> Vec<u8> {
+    let mut key = Vec::with_capacity(32);
+    key.extend_from_slice(first.as_bytes());
+    key.extend_from_slice(second.as_bytes());
+    key
 }
 
 fn learner_round_key(learner: Token, sequence: u64, round: Token) -> Vec<u8> {

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode};
+use super::{FORMAT_VERSION, Storage, StorageError, decode, pair};
 use crate::classes::{ClassName, JoinCode};
 use crate::practice::Token;
 
@@ -39,13 +39,6 @@ struct ClassRecord {
     created_at: u64,
 }
 
-fn teacher_class_key(teacher: Token, class: Token) -> Vec<u8> {
-    let mut key = Vec::with_capacity(32);
-    key.extend_from_slice(teacher.as_bytes());
-    key.extend_from_slice(class.as_bytes());
-    key
-}
-
 impl Storage {
     /// Stores a new class. `code` is asked for join codes until one is free; returns the
     /// class as stored, once it is on disk.
@@ -67,7 +60,7 @@ impl Storage {
         }
         self.write_class(&class)?;
         self.teacher_classes
-            .insert(teacher_class_key(class.teacher, class.id), &[])?;
+            .insert(pair(class.teacher, class.id), &[])?;
         self.flusher.flush().await?;
         Ok(class)
     }
@@ -151,8 +144,7 @@ impl Storage {
     pub async fn delete_class(&self, class: &Class) -> Result<(), StorageError> {
         self.classes.remove(class.id.as_bytes())?;
         self.class_codes.remove(class.code.as_str())?;
-        self.teacher_classes
-            .remove(teacher_class_key(class.teacher, class.id))?;
+        self.teacher_classes.remove(pair(class.teacher, class.id))?;
         self.flusher.flush().await?;
         Ok(())
     }

@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode};
+use super::{FORMAT_VERSION, Storage, StorageError, decode, pair};
 use crate::classes::{Nickname, ResumeCode};
 use crate::practice::Token;
 use crate::storage::classes::Class;
@@ -49,13 +49,6 @@ struct StudentRecord {
     learner: String,
     resume_code: String,
     joined_at: u64,
-}
-
-fn pair(first: Token, second: Token) -> Vec<u8> {
-    let mut key = Vec::with_capacity(32);
-    key.extend_from_slice(first.as_bytes());
-    key.extend_from_slice(second.as_bytes());
-    key
 }
 
 fn nickname_key(class: Token, nickname: &Nickname) -> Vec<u8> {
@@ -234,6 +227,7 @@ impl Storage {
     /// (not flushed).
     fn remove_student(&self, student: &Student) -> Result<(), StorageError> {
         self.delete_rounds_of(student.learner)?;
+        self.remove_assignment_rounds_of(student.class, student.id)?;
         self.learner_students
             .remove(pair(student.learner, student.id))?;
         self.class_students
@@ -259,6 +253,7 @@ impl Storage {
         for student in self.students_of(class.id)? {
             self.remove_student(&student)?;
         }
+        self.remove_assignments_of(class.id)?;
         self.delete_class(class).await
     }
 }

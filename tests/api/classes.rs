@@ -8,7 +8,7 @@ use crate::helpers::{Browser, Page, TestApp, browser, spawn_app};
 const PASSWORD: &str = "tall ships at dawn";
 
 /// Signs up a teacher on `browser` and creates a class; returns the class page's path.
-fn teacher_with_class(browser: &Browser, username: &str, class_name: &str) -> String {
+pub fn teacher_with_class(browser: &Browser, username: &str, class_name: &str) -> String {
     let page = browser.get("/teachers/sign-up");
     let csrf = page.attribute("input[name=csrf]", "value");
     let page = browser.post(
@@ -41,11 +41,11 @@ fn create_class(browser: &Browser, name: &str, description: &str) -> String {
     page.path()
 }
 
-fn join_code(page: &Page) -> String {
+pub fn join_code(page: &Page) -> String {
     page.text(".join-code")
 }
 
-fn join(student: &Browser, code: &str, nickname: &str) -> Page {
+pub fn join(student: &Browser, code: &str, nickname: &str) -> Page {
     let csrf = student.get("/join").attribute("input[name=csrf]", "value");
     student.post(
         "/join",

@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real `sourcewise` binary on a free port with a
 //! fresh data directory and talks to it over HTTP, as a browser would.
 
+mod assignments;
 mod bad_input;
 mod check_command;
 mod classes;

@@ -116,7 +116,6 @@ impl Session {
     async fn open(viewport: Viewport, scripting: Scripting) -> Session {
         let (chromium, chromedriver) = browser_programs();
         let server = Server::start();
-        let driver = Driver::start(&chromedriver);
         let profile = tempfile::tempdir().expect("a temporary browser profile");
         let (width, height) = viewport.size();
         let arguments = vec![
@@ -157,11 +156,26 @@ impl Session {
             "goog:loggingPrefs".into(),
             json!({ "performance": "ALL", "browser": "ALL" }),
         );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&driver.url)
-            .await
-            .unwrap_or_else(|error| panic!("chromedriver starts Chromium: {error}"));
+        // On a loaded machine Chromium can fail to start in time; try three times, each
+        // with a fresh chromedriver.
+        let mut attempt = 1;
+        let (client, driver) = loop {
+            let driver = Driver::start(&chromedriver);
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&driver.url)
+                .await
+            {
+                Ok(client) => break (client, driver),
+                Err(error) if attempt < 3 => {
+                    eprintln!("chromedriver could not start Chromium ({error}); trying again");
+                    drop(driver);
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(error) => panic!("chromedriver starts Chromium: {error}"),
+            }
+        };
         let session = Session {
             client,
             viewport,

@@ -90,6 +90,30 @@ async fn the_class_pages(browser: &Session) {
     let code = browser.text(".join-code").await;
     browser.check_page("teacher-class").await;
 
+    // Assign a lesson whose answers wait for tomorrow's due date. (The date is set as
+    // the date picker would: its typing format depends on the browser's locale.)
+    browser
+        .click("label.option:has(input[name=focus][value=source])")
+        .await;
+    fill(browser, "assign-length", "1").await;
+    browser
+        .execute(
+            "const d = new Date(Date.now() + 86400000);
+             document.getElementById('assign-due').value = d.toISOString().slice(0, 10);",
+        )
+        .await;
+    browser
+        .click("label.option:has(input[name=feedback][value=after-due])")
+        .await;
+    browser.click_text("Assign the lesson").await;
+    assert!(
+        browser
+            .text(".assignments .card")
+            .await
+            .contains("answers shown after the due date")
+    );
+    browser.check_page("teacher-class-assignment").await;
+
     browser.click_text("Show the code on the projector").await;
     assert_eq!(browser.text(".join-code").await, code);
     let qr = browser.find("svg.qr").await;
@@ -124,6 +148,14 @@ async fn the_class_pages(browser: &Session) {
     assert_eq!(browser.text(".notice").await, "You have joined the class.");
     assert!(browser.text("main").await.contains("You are Sam"));
     browser.check_page("student").await;
+    assert_eq!(browser.text(".assignments .tag").await, "Not started");
+    browser.click_text_starting("Start").await;
+    crate::flows::answer(browser, false).await;
+    assert_eq!(browser.text("#verdict").await, "Answer saved");
+    browser.check_page("answer-saved").await;
+    browser.click_text("Finish").await;
+    assert_eq!(browser.text("h1").await, "Your answers are saved");
+    browser.check_page("results-saved").await;
 
     browser.visit("/resume").await;
     browser.check_page("resume").await;

@@ -11,8 +11,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::assignments::{DueDate, FeedbackTiming};
 use crate::classes::{ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, parse_description};
 use crate::practice::Token;
+use crate::practice::{Focus, MAX_ROUND_LENGTH};
+use crate::storage::assignments::Assignment;
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
@@ -116,6 +119,8 @@ struct ClassPage<'a> {
     csrf: String,
     join_url: String,
     students: Vec<Student>,
+    assignments: Vec<AssignmentLine>,
+    packs: Vec<(String, String)>,
 }
 
 /// `GET /teachers/classes/{class}`.
@@ -126,11 +131,18 @@ pub async fn show_class(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
+    let students = state.storage.students_of(class.id)?;
     super::html(&ClassPage {
         class: &class,
         csrf: signed_in.session.csrf.to_string(),
         join_url: join_url(&request, &class.code),
-        students: state.storage.students_of(class.id)?,
+        assignments: assignment_lines(&state, &class, &students)?,
+        students,
+        packs: state
+            .library
+            .packs()
+            .map(|pack| (pack.id().to_string(), pack.title().to_string()))
+            .collect(),
     })
 }
 
@@ -437,4 +449,141 @@ pub async fn delete_student(
     }
     state.storage.delete_student(&student).await?;
     Ok(see_other(class_url(&class)))
+}
+
+/// An assignment as the class page lists it.
+pub struct AssignmentLine {
+    pub title: String,
+    pub details: String,
+    pub done: usize,
+    pub students: usize,
+}
+
+/// The class's assignments, described, with how many students finished each.
+fn assignment_lines(
+    state: &AppState,
+    class: &Class,
+    students: &[Student],
+) -> Result<Vec<AssignmentLine>, AppError> {
+    let mut lines = Vec::new();
+    for assignment in state.storage.assignments_of(class.id)? {
+        let pack_title = state
+            .library
+            .pack(&assignment.pack_id)
+            .map(|pack| pack.title().to_string())
+            .unwrap_or_else(|| assignment.pack_id.clone());
+        let mut done = 0;
+        for student in students {
+            if let Some(round) = state.storage.assignment_round(assignment.id, student.id)?
+                && round.next_unanswered().is_none()
+            {
+                done += 1;
+            }
+        }
+        lines.push(AssignmentLine {
+            title: format!("{pack_title}: {}", assignment.focus.title()),
+            details: describe_assignment(&assignment),
+            done,
+            students: students.len(),
+        });
+    }
+    Ok(lines)
+}
+
+/// "10 questions · due 2026-11-30 · answers shown after the due date".
+pub fn describe_assignment(assignment: &Assignment) -> String {
+    let mut parts = vec![match assignment.length {
+        Some(1) => "1 question".to_string(),
+        Some(length) => format!("{length} questions"),
+        None => "every question of that kind".to_string(),
+    }];
+    if let Some(deadline) = assignment.deadline {
+        parts.push(format!("due {}", DueDate::from_deadline(deadline)));
+    }
+    parts.push(match assignment.feedback {
+        FeedbackTiming::Immediate => "answers shown straight away".to_string(),
+        FeedbackTiming::AfterDue => "answers shown after the due date".to_string(),
+    });
+    parts.join(" · ")
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    csrf: Option<String>,
+    pack: Option<String>,
+    focus: Option<String>,
+    length: Option<String>,
+    due: Option<String>,
+    feedback: Option<String>,
+}
+
+/// `POST /teachers/classes/{class}/assignments`: gives the class a lesson to do.
+pub async fn create_assignment(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<AssignForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let class = own_class(&state, &signed_in, &path)?;
+    check_session_form(&signed_in, form.csrf.as_deref())?;
+    let back = class_url(&class);
+    let wrong = |message: String| AppError::bad_request_with_back(message, back.clone());
+    let pack = form
+        .pack
+        .as_deref()
+        .and_then(|id| state.library.pack(id))
+        .ok_or_else(|| wrong("Choose one of the lessons on offer.".into()))?;
+    let focus = form
+        .focus
+        .as_deref()
+        .and_then(Focus::from_slug)
+        .ok_or_else(|| wrong("Choose which skill the students practise.".into()))?;
+    let length = match form.length.as_deref().map(str::trim) {
+        None | Some("") | Some("all") => None,
+        Some(text) => Some(
+            text.parse::<usize>()
+                .ok()
+                .filter(|length| (1..=MAX_ROUND_LENGTH).contains(length))
+                .ok_or_else(|| {
+                    wrong(format!(
+                        "The number of questions must be a whole number from 1 to {MAX_ROUND_LENGTH}, or empty for all; “{text}” is not."
+                    ))
+                })?,
+        ),
+    };
+    let deadline = match form.due.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(
+            DueDate::parse(text)
+                .ok_or_else(|| {
+                    wrong(format!(
+                        "“{text}” is not a date: use the date field, or leave it empty."
+                    ))
+                })?
+                .deadline(),
+        ),
+    };
+    let feedback = form
+        .feedback
+        .as_deref()
+        .and_then(FeedbackTiming::from_slug)
+        .ok_or_else(|| wrong("Choose when students see the correct answers.".into()))?;
+    if feedback == FeedbackTiming::AfterDue && deadline.is_none() {
+        return Err(wrong(
+            "To show the answers after the due date, give a due date.".into(),
+        ));
+    }
+    let assignment = Assignment {
+        id: Token::random(&mut rand::rng()),
+        class: class.id,
+        pack_id: pack.id().to_string(),
+        focus,
+        length,
+        deadline,
+        feedback,
+        created_at: now(),
+    };
+    state.storage.create_assignment(&assignment).await?;
+    Ok(see_other(format!("{back}#assignments")))
 }

@@ -67,6 +67,10 @@ pub fn register(config: &mut web::ServiceConfig) {
         .route("/resume", web::get().to(students::show_resume))
         .route("/resume", web::post().to(students::resume_student))
         .route("/student", web::get().to(students::show_student))
+        .route(
+            "/student/assignments/{assignment}",
+            web::post().to(students::start_assignment),
+        )
         .route("/teachers/classes", web::post().to(classes::create_class))
         .route(
             "/teachers/classes/{class}",
@@ -91,6 +95,10 @@ pub fn register(config: &mut web::ServiceConfig) {
         .route(
             "/teachers/classes/{class}/delete",
             web::post().to(classes::delete_class),
+        )
+        .route(
+            "/teachers/classes/{class}/assignments",
+            web::post().to(classes::create_assignment),
         )
         .route(
             "/teachers/classes/{class}/students/{student}",

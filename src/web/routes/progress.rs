@@ -38,7 +38,12 @@ pub async fn show_progress(
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let progress = match learner(&request) {
-        Some(learner) => Some(state.storage.progress(learner, RECENT_ROUNDS)?),
+        Some(learner) => Some(state.storage.progress(learner, RECENT_ROUNDS, |round| {
+            matches!(
+                super::rounds::feedback_hidden_until(&state, round),
+                Ok(None)
+            )
+        })?),
         None => None,
     };
     let tally = progress

@@ -170,6 +170,25 @@ pub async fn show_question(
             action: question_url(round.id, position),
         });
     };
+    if let Some(due) = feedback_hidden_until(&state, &round)? {
+        let (next_url, next_label) = match round.next_unanswered() {
+            Some(next) => (question_url(round.id, next), "Next question"),
+            None => (summary_url(round.id), "Finish"),
+        };
+        let chosen_label = exercise
+            .choice(&answer.choice)
+            .map(Choice::label)
+            .unwrap_or(answer.choice.as_str());
+        return html(&SavedPage {
+            exercise,
+            progress,
+            passage_from,
+            chosen_label,
+            due: due.to_string(),
+            next_url,
+            next_label,
+        });
+    }
     let chosen_label = exercise
         .choice(&answer.choice)
         .map(Choice::label)
@@ -226,6 +245,56 @@ pub async fn show_question(
         evidence: quote_views.collect(),
         next_url,
         next_label,
+    })
+}
+
+/// The end of an assignment whose results wait for the due date.
+#[derive(Template)]
+#[template(path = "saved_summary.html")]
+struct SavedSummaryPage<'a> {
+    pack: &'a Pack,
+    answered: usize,
+    total: usize,
+    due: String,
+    next_url: Option<String>,
+}
+
+/// An answer to an assignment whose correct answers wait for the due date.
+#[derive(Template)]
+#[template(path = "saved.html")]
+struct SavedPage<'a> {
+    exercise: &'a Exercise,
+    progress: RoundPlace,
+    passage_from: Option<&'a str>,
+    chosen_label: &'a str,
+    due: String,
+    next_url: String,
+    next_label: &'static str,
+}
+
+/// The due date until which this round's right and wrong stay hidden, if they do: a
+/// round of an assignment whose teacher chose to show answers after the due date.
+pub(super) fn feedback_hidden_until(
+    state: &AppState,
+    round: &Round,
+) -> Result<Option<crate::assignments::DueDate>, AppError> {
+    let Some(id) = round.assignment else {
+        return Ok(None);
+    };
+    let Some(assignment) = state.storage.assignment(id)? else {
+        return Ok(None);
+    };
+    Ok(match assignment.deadline {
+        Some(deadline)
+            if !crate::assignments::feedback_visible(
+                assignment.feedback,
+                Some(deadline),
+                now(),
+            ) =>
+        {
+            Some(crate::assignments::DueDate::from_deadline(deadline))
+        }
+        _ => None,
     })
 }
 
@@ -323,6 +392,17 @@ pub async fn show_summary(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (round, pack) = load_round(&state, &request, &path)?;
+    if let Some(due) = feedback_hidden_until(&state, &round)? {
+        return html(&SavedSummaryPage {
+            pack,
+            answered: round.answered(),
+            total: round.len(),
+            due: due.to_string(),
+            next_url: round
+                .next_unanswered()
+                .map(|position| question_url(round.id, position)),
+        });
+    }
     let tally = round.tally();
     let missed = round
         .answers

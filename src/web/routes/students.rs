@@ -10,11 +10,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use rand::Rng;
+
+use crate::assignments::Status;
 use crate::classes::{JoinCode, Nickname, ResumeCode};
-use crate::practice::Token;
+use crate::practice::{Round, Token};
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
+use crate::web::routes::classes::describe_assignment;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::{AppState, learner, learner_cookie, now};
 
@@ -152,6 +156,104 @@ struct Membership {
     class_name: String,
     nickname: String,
     resume: String,
+    assignments: Vec<StudentAssignment>,
+}
+
+/// An assignment as the student sees it: what, where they stand, and the way on.
+struct StudentAssignment {
+    title: String,
+    details: String,
+    status: &'static str,
+    /// A round to continue or look back on; `None` until started.
+    round_url: Option<String>,
+    start_url: String,
+    action: &'static str,
+}
+
+fn student_assignments(
+    state: &AppState,
+    student: &Student,
+) -> Result<Vec<StudentAssignment>, AppError> {
+    let mut lines = Vec::new();
+    for assignment in state.storage.assignments_of(student.class)? {
+        let round = state.storage.assignment_round(assignment.id, student.id)?;
+        let status = Status::of(
+            round.as_ref().map(|round| (round.answered(), round.len())),
+            assignment.deadline,
+            now(),
+        );
+        let pack_title = state
+            .library
+            .pack(&assignment.pack_id)
+            .map(|pack| pack.title().to_string())
+            .unwrap_or_default();
+        let action = match (&round, status) {
+            (None, _) => "Start",
+            (Some(_), Status::Done) => "See your results",
+            (Some(_), _) => "Continue",
+        };
+        lines.push(StudentAssignment {
+            title: format!("{pack_title}: {}", assignment.focus.title()),
+            details: describe_assignment(&assignment),
+            status: status.label(),
+            round_url: round.map(|round| format!("/rounds/{}", round.id)),
+            start_url: format!("/student/assignments/{}", assignment.id),
+            action,
+        });
+    }
+    Ok(lines)
+}
+
+/// `POST /student/assignments/{assignment}`: starts the student's round for it (its
+/// exercises fixed from now on), or finds the one they started, and goes to it.
+pub async fn start_assignment(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    const NOT_YOURS: &str = "There is no such assignment in your classes.";
+    let assignment = Token::parse(&path)
+        .map(|id| state.storage.assignment(id))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| AppError::NotFound(NOT_YOURS.into()))?;
+    let student = match learner(&request) {
+        Some(learner) => state
+            .storage
+            .students_of_learner(learner)?
+            .into_iter()
+            .find(|student| student.class == assignment.class),
+        None => None,
+    }
+    .ok_or_else(|| AppError::NotFound(NOT_YOURS.into()))?;
+    let pack = state.library.pack(&assignment.pack_id).ok_or_else(|| {
+        AppError::NotFound("The lesson of this assignment is no longer on this server.".into())
+    })?;
+    let round = match state.storage.assignment_round(assignment.id, student.id)? {
+        Some(round) => round,
+        None => {
+            let mut rng = rand::rng();
+            // "All": as many as the pack has; a round stops when its kind runs out.
+            let length = assignment.length.unwrap_or(pack.exercises().len());
+            let mut round = Round::new(
+                Token::random(&mut rng),
+                student.learner,
+                pack,
+                assignment.focus,
+                length,
+                rng.random::<u64>(),
+                now(),
+            );
+            round.assignment = Some(assignment.id);
+            state
+                .storage
+                .start_assignment_round(assignment.id, student.id, &round)
+                .await?
+        }
+    };
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/rounds/{}", round.id)))
+        .finish())
 }
 
 #[derive(Template)]
@@ -174,6 +276,7 @@ pub async fn show_student(
                     class_name: class.name.as_str().to_string(),
                     nickname: student.nickname.as_str().to_string(),
                     resume: student.resume.to_string(),
+                    assignments: student_assignments(&state, &student)?,
                 });
             }
         }

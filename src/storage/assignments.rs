@@ -1,0 +1,179 @@
+//! Assignments: a lesson given to a class, and each student's round for it.
+//!
+//! Layout:
+//! - `assignments`: assignment id (16) → an assignment record (JSON).
+//! - `class_assignments`: class id (16) + assignment id (16) → empty.
+//! - `assignment_rounds`: assignment id (16) + student id (16) → round id; written with
+//!   compare-and-swap, so a student has exactly one round per assignment and its
+//!   exercises are fixed when they start it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{FORMAT_VERSION, Storage, StorageError, decode, pair};
+use crate::assignments::FeedbackTiming;
+use crate::practice::{Focus, Round, Token};
+
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub id: Token,
+    pub class: Token,
+    pub pack_id: String,
+    pub focus: Focus,
+    /// How many exercises; `None` for all of the chosen kind.
+    pub length: Option<usize>,
+    /// The last second it is due, if it has a due date.
+    pub deadline: Option<u64>,
+    pub feedback: FeedbackTiming,
+    pub created_at: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AssignmentRecord {
+    v: u32,
+    class: String,
+    pack: String,
+    focus: String,
+    length: Option<usize>,
+    deadline: Option<u64>,
+    feedback: String,
+    created_at: u64,
+}
+
+impl Storage {
+    pub async fn create_assignment(&self, assignment: &Assignment) -> Result<(), StorageError> {
+        let record = AssignmentRecord {
+            v: FORMAT_VERSION,
+            class: assignment.class.to_string(),
+            pack: assignment.pack_id.clone(),
+            focus: assignment.focus.slug().to_string(),
+            length: assignment.length,
+            deadline: assignment.deadline,
+            feedback: assignment.feedback.slug().to_string(),
+            created_at: assignment.created_at,
+        };
+        let value = serde_json::to_vec(&record)
+            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        self.assignments.insert(assignment.id.as_bytes(), value)?;
+        self.class_assignments
+            .insert(pair(assignment.class, assignment.id), &[])?;
+        self.flusher.flush().await?;
+        Ok(())
+    }
+
+    pub fn assignment(&self, id: Token) -> Result<Option<Assignment>, StorageError> {
+        let Some(value) = self.assignments.get(id.as_bytes())? else {
+            return Ok(None);
+        };
+        let record: AssignmentRecord = decode(&value)?;
+        let corrupt = |what: &str| StorageError::Corrupt(format!("assignment {id}: {what}"));
+        Ok(Some(Assignment {
+            id,
+            class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
+            pack_id: record.pack,
+            focus: Focus::from_slug(&record.focus).ok_or_else(|| corrupt("focus"))?,
+            length: record.length,
+            deadline: record.deadline,
+            feedback: FeedbackTiming::from_slug(&record.feedback)
+                .ok_or_else(|| corrupt("feedback"))?,
+            created_at: record.created_at,
+        }))
+    }
+
+    /// A class's assignments, newest first.
+    pub fn assignments_of(&self, class: Token) -> Result<Vec<Assignment>, StorageError> {
+        let mut assignments = Vec::new();
+        for key in self.class_assignments.scan_prefix(class.as_bytes()).keys() {
+            let key = key?;
+            let id: [u8; 16] = key[16..]
+                .try_into()
+                .map_err(|_| StorageError::Corrupt("a class's assignment list".into()))?;
+            if let Some(assignment) = self.assignment(Token::from_bytes(id))? {
+                assignments.push(assignment);
+            }
+        }
+        assignments.sort_by_key(|assignment| std::cmp::Reverse(assignment.created_at));
+        Ok(assignments)
+    }
+
+    /// Removes a class's assignments and the rounds' claims (not flushed; the rounds
+    /// themselves go with the students).
+    pub(super) fn remove_assignments_of(&self, class: Token) -> Result<(), StorageError> {
+        for assignment in self.assignments_of(class)? {
+            let claims: Vec<sled::IVec> = self
+                .assignment_rounds
+                .scan_prefix(assignment.id.as_bytes())
+                .keys()
+                .collect::<Result<_, _>>()?;
+            for claim in claims {
+                self.assignment_rounds.remove(claim)?;
+            }
+            self.class_assignments.remove(pair(class, assignment.id))?;
+            self.assignments.remove(assignment.id.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Removes a student's claims on the assignments of their class (not flushed).
+    pub(super) fn remove_assignment_rounds_of(
+        &self,
+        class: Token,
+        student: Token,
+    ) -> Result<(), StorageError> {
+        for assignment in self.assignments_of(class)? {
+            self.assignment_rounds
+                .remove(pair(assignment.id, student))?;
+        }
+        Ok(())
+    }
+
+    /// The student's round for an assignment, if they have started it.
+    pub fn assignment_round(
+        &self,
+        assignment: Token,
+        student: Token,
+    ) -> Result<Option<Round>, StorageError> {
+        match self.assignment_rounds.get(pair(assignment, student))? {
+            Some(id) => {
+                let id: [u8; 16] = id
+                    .as_ref()
+                    .try_into()
+                    .map_err(|_| StorageError::Corrupt("an assignment's round".into()))?;
+                self.round(Token::from_bytes(id))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Starts a student's round for an assignment, unless they started one already (in
+    /// another tab, say): returns the round that counts, once it is on disk.
+    pub async fn start_assignment_round(
+        &self,
+        assignment: Token,
+        student: Token,
+        round: &Round,
+    ) -> Result<Round, StorageError> {
+        let key = pair(assignment, student);
+        let mut expected: Option<sled::IVec> = None;
+        loop {
+            let claimed = self.assignment_rounds.compare_and_swap(
+                &key,
+                expected.as_ref(),
+                Some(&round.id.as_bytes()[..]),
+            )?;
+            match claimed {
+                Ok(()) => break,
+                Err(conflict) => {
+                    // Started already: that round counts, if it was stored (a crash
+                    // between the claim and the round leaves a claim to nothing).
+                    if let Some(existing) = self.assignment_round(assignment, student)? {
+                        self.flusher.flush().await?;
+                        return Ok(existing);
+                    }
+                    expected = conflict.current;
+                }
+            }
+        }
+        self.create_round(round).await?;
+        Ok(round.clone())
+    }
+}
