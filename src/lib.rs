@@ -12,6 +12,7 @@
 //! - [`content`]: content packs. `content::load` reads and checks the files;
 //!   `content::text` finds a quoted passage in its document ignoring whitespace.
 //! - [`practice`]: the pure core: planning rounds, shuffling options, scoring, tallies.
+//! - [`results`]: item statistics (facility, discrimination) and safe spreadsheet cells.
 //! - [`storage`]: the only module that talks to sled: rounds, answers, progress.
 //! - [`web`]: the actix-web server; `web::routes` holds one module per resource and
 //!   registers the whole URL space in one function; templates live in `templates/`.
@@ -28,5 +29,6 @@ pub mod assignments;
 pub mod classes;
 pub mod content;
 pub mod practice;
+pub mod results;
 pub mod storage;
 pub mod web;

@@ -9,4 +9,5 @@ mod helpers;
 mod pack;
 mod persistence;
 mod practice;
+mod results;
 mod teachers;

@@ -178,6 +178,13 @@ async fn the_class_pages(browser: &Session) {
     browser.click_text("Give a new resume code").await;
     assert!(browser.text(".notice").await.contains("new resume code"));
     browser.visit(&class_page).await;
+    browser.click_and_wait(".assignments h3 a").await;
+    assert_eq!(
+        browser.texts("table.scores tbody tr").await,
+        vec!["Sam Done 0 of 1"]
+    );
+    browser.check_page("teacher-assignment-results").await;
+    browser.visit(&class_page).await;
     browser.click_text("Delete the class…").await;
     browser.check_page("teacher-delete-class").await;
     browser

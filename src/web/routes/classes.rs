@@ -26,7 +26,11 @@ const NO_SUCH_CLASS: &str =
     "There is no class at this address among yours. Your classes are listed on your page.";
 
 /// The class `id` if it belongs to the signed-in teacher; 404 otherwise.
-fn own_class(state: &AppState, signed_in: &SignedIn, id: &str) -> Result<Class, AppError> {
+pub(super) fn own_class(
+    state: &AppState,
+    signed_in: &SignedIn,
+    id: &str,
+) -> Result<Class, AppError> {
     Token::parse(id)
         .map(|id| state.storage.class(id))
         .transpose()?
@@ -318,10 +322,51 @@ fn student_url(class: &Class, student: &Student) -> String {
 struct StudentPage<'a> {
     class: &'a Class,
     student: &'a Student,
+    answers: Vec<AnswerLine>,
     csrf: String,
     nickname: String,
     error: Option<String>,
     notice: Option<&'static str>,
+}
+
+/// One answer as the teacher's student page lists it.
+pub struct AnswerLine {
+    when: String,
+    skill: &'static str,
+    question: String,
+    chosen: String,
+    right: bool,
+}
+
+/// Every answer the student gave, newest first.
+fn answer_lines(state: &AppState, student: &Student) -> Result<Vec<AnswerLine>, AppError> {
+    let progress = state
+        .storage
+        .progress(student.learner, usize::MAX, |_| true)?;
+    let mut lines = Vec::new();
+    for round in progress.recent_rounds {
+        let pack = state.library.pack(&round.pack_id);
+        for answer in round.answers.iter().flatten() {
+            let exercise = pack.and_then(|pack| pack.exercise(&answer.exercise_id));
+            lines.push((
+                answer.answered_at,
+                AnswerLine {
+                    when: crate::web::format_time(answer.answered_at),
+                    skill: answer.skill.title(),
+                    question: exercise
+                        .map(super::rounds::excerpt)
+                        .unwrap_or_else(|| answer.exercise_id.clone()),
+                    chosen: exercise
+                        .and_then(|exercise| exercise.choice(&answer.choice))
+                        .map(|choice| choice.label().to_string())
+                        .unwrap_or_else(|| answer.choice.clone()),
+                    right: answer.correct,
+                },
+            ));
+        }
+    }
+    lines.sort_by_key(|(when, _)| std::cmp::Reverse(*when));
+    Ok(lines.into_iter().map(|(_, line)| line).collect())
 }
 
 #[derive(Deserialize)]
@@ -347,6 +392,7 @@ pub async fn show_student(
     };
     super::html(&StudentPage {
         class: &class,
+        answers: answer_lines(&state, &student)?,
         student: &student,
         csrf: signed_in.session.csrf.to_string(),
         nickname: student.nickname.as_str().to_string(),
@@ -377,6 +423,7 @@ pub async fn update_nickname(
             StatusCode::BAD_REQUEST,
             &StudentPage {
                 class: &class,
+                answers: answer_lines(&state, &student)?,
                 student: &student,
                 csrf: signed_in.session.csrf.to_string(),
                 nickname: typed.clone(),
@@ -453,6 +500,7 @@ pub async fn delete_student(
 
 /// An assignment as the class page lists it.
 pub struct AssignmentLine {
+    pub url: String,
     pub title: String,
     pub details: String,
     pub done: usize,
@@ -481,6 +529,7 @@ fn assignment_lines(
             }
         }
         lines.push(AssignmentLine {
+            url: format!("{}/assignments/{}", class_url(class), assignment.id),
             title: format!("{pack_title}: {}", assignment.focus.title()),
             details: describe_assignment(&assignment),
             done,

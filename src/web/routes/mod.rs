@@ -6,6 +6,7 @@ mod health;
 mod home;
 mod packs;
 mod progress;
+mod results;
 mod rounds;
 mod sources;
 mod students;
@@ -99,6 +100,18 @@ pub fn register(config: &mut web::ServiceConfig) {
         .route(
             "/teachers/classes/{class}/assignments",
             web::post().to(classes::create_assignment),
+        )
+        .route(
+            "/teachers/classes/{class}/assignments/{assignment}",
+            web::get().to(results::show_assignment),
+        )
+        .route(
+            "/teachers/classes/{class}/assignments/{assignment}/results.csv",
+            web::get().to(results::export_assignment),
+        )
+        .route(
+            "/teachers/classes/{class}/gradebook.csv",
+            web::get().to(results::export_gradebook),
         )
         .route(
             "/teachers/classes/{class}/students/{student}",

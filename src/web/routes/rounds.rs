@@ -440,7 +440,7 @@ pub async fn show_summary(
 }
 
 /// The first words of what an exercise shows, to remind the learner which it was.
-fn excerpt(exercise: &Exercise) -> String {
+pub(super) fn excerpt(exercise: &Exercise) -> String {
     let text = exercise
         .claim()
         .or(exercise.passage().map(|passage| passage.text()))

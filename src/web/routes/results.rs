@@ -1,0 +1,344 @@
+//! What a teacher learns from a class: per assignment, who did what and how each
+//! exercise went (options chosen, facility, discrimination); and CSV exports.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::classes::{describe_assignment, own_class};
+use crate::assignments::Status;
+use crate::content::{Exercise, Pack};
+use crate::practice::{Round, Token};
+use crate::results::{ItemResponse, item_statistics, safe_cell};
+use crate::storage::assignments::Assignment;
+use crate::storage::classes::Class;
+use crate::storage::students::Student;
+use crate::web::error::AppError;
+use crate::web::teacher_session::{SignedIn, require_teacher};
+use crate::web::{AppState, format_time, now};
+
+/// The assignment `id` of the teacher's class; 404 otherwise.
+fn own_assignment(
+    state: &AppState,
+    signed_in: &SignedIn,
+    class_id: &str,
+    assignment_id: &str,
+) -> Result<(Class, Assignment), AppError> {
+    let class = own_class(state, signed_in, class_id)?;
+    let assignment = Token::parse(assignment_id)
+        .map(|id| state.storage.assignment(id))
+        .transpose()?
+        .flatten()
+        .filter(|assignment| assignment.class == class.id)
+        .ok_or_else(|| AppError::NotFound("There is no such assignment in this class.".into()))?;
+    Ok((class, assignment))
+}
+
+/// Every student of the class with their round for the assignment, if started.
+fn rounds_of(
+    state: &AppState,
+    class: &Class,
+    assignment: &Assignment,
+) -> Result<Vec<(Student, Option<Round>)>, AppError> {
+    let mut rows = Vec::new();
+    for student in state.storage.students_of(class.id)? {
+        let round = state.storage.assignment_round(assignment.id, student.id)?;
+        rows.push((student, round));
+    }
+    Ok(rows)
+}
+
+struct StudentRow {
+    nickname: String,
+    status: &'static str,
+    answered: usize,
+    total: usize,
+    correct: usize,
+}
+
+struct OptionBar {
+    label: String,
+    count: usize,
+    /// Bar length, as a share of the widest possible bar (0 to 100).
+    width: usize,
+    is_correct: bool,
+}
+
+struct ExerciseResult {
+    number: usize,
+    question: String,
+    prompt: String,
+    answered: usize,
+    facility: Option<usize>,
+    bars: Vec<OptionBar>,
+    most_common_wrong: Option<(String, usize)>,
+    discrimination: Option<String>,
+    correct_label: String,
+    explanation: String,
+}
+
+#[derive(Template)]
+#[template(path = "teachers/assignment.html")]
+struct AssignmentPage<'a> {
+    class: &'a Class,
+    assignment_id: String,
+    title: String,
+    details: String,
+    students: Vec<StudentRow>,
+    exercises: Vec<ExerciseResult>,
+}
+
+fn prompt_of(exercise: &Exercise) -> String {
+    exercise
+        .claim()
+        .map(str::to_string)
+        .or_else(|| exercise.passage().map(|passage| passage.text().to_string()))
+        .unwrap_or_default()
+}
+
+/// `GET /teachers/classes/{class}/assignments/{assignment}`.
+pub async fn show_assignment(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
+    let pack = state.library.pack(&assignment.pack_id);
+    let rows = rounds_of(&state, &class, &assignment)?;
+    let students = rows
+        .iter()
+        .map(|(student, round)| {
+            let (answered, total, correct) = round
+                .as_ref()
+                .map(|round| (round.answered(), round.len(), round.tally().correct()))
+                .unwrap_or((0, 0, 0));
+            StudentRow {
+                nickname: student.nickname.as_str().to_string(),
+                status: Status::of(
+                    round.as_ref().map(|round| (round.answered(), round.len())),
+                    assignment.deadline,
+                    now(),
+                )
+                .label(),
+                answered,
+                total,
+                correct,
+            }
+        })
+        .collect();
+    let exercises = match pack {
+        Some(pack) => exercise_results(pack, &rows),
+        None => Vec::new(),
+    };
+    super::html(&AssignmentPage {
+        class: &class,
+        assignment_id: assignment.id.to_string(),
+        title: format!(
+            "{}: {}",
+            pack.map(Pack::title).unwrap_or(assignment.pack_id.as_str()),
+            assignment.focus.title()
+        ),
+        details: describe_assignment(&assignment),
+        students,
+        exercises,
+    })
+}
+
+/// Per exercise answered by anyone, in the pack's order: the statistics and a bar per
+/// option.
+fn exercise_results(pack: &Pack, rows: &[(Student, Option<Round>)]) -> Vec<ExerciseResult> {
+    let score = |round: &Round| {
+        let answered = round.answered();
+        if answered == 0 {
+            0.0
+        } else {
+            round.tally().correct() as f64 / answered as f64
+        }
+    };
+    let mut results = Vec::new();
+    for exercise in pack.exercises() {
+        let responses: Vec<ItemResponse> = rows
+            .iter()
+            .filter_map(|(_, round)| round.as_ref())
+            .flat_map(|round| {
+                round
+                    .answers
+                    .iter()
+                    .flatten()
+                    .filter(|answer| answer.exercise_id == exercise.id())
+                    .map(|answer| ItemResponse {
+                        choice: answer.choice.clone(),
+                        correct: answer.correct,
+                        student_score: score(round),
+                    })
+            })
+            .collect();
+        if responses.is_empty() {
+            continue;
+        }
+        let statistics = item_statistics(&responses);
+        let most = statistics
+            .chosen
+            .values()
+            .copied()
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let bars = exercise
+            .choices()
+            .iter()
+            .map(|choice| {
+                let count = statistics.chosen.get(choice.answer()).copied().unwrap_or(0);
+                OptionBar {
+                    label: choice.label().to_string(),
+                    count,
+                    width: count * 100 / most,
+                    is_correct: choice.answer() == exercise.correct_choice().answer(),
+                }
+            })
+            .collect();
+        results.push(ExerciseResult {
+            number: results.len() + 1,
+            question: exercise.question().to_string(),
+            prompt: prompt_of(exercise),
+            answered: statistics.answered,
+            facility: statistics
+                .facility()
+                .map(|facility| (facility * 100.0).round() as usize),
+            bars,
+            most_common_wrong: statistics
+                .most_common_wrong
+                .as_ref()
+                .map(|(choice, count)| {
+                    (
+                        exercise
+                            .choice(choice)
+                            .map(|choice| choice.label().to_string())
+                            .unwrap_or_else(|| choice.clone()),
+                        *count,
+                    )
+                }),
+            discrimination: statistics
+                .discrimination
+                .map(|index| format!("{index:+.2}")),
+            correct_label: exercise.correct_choice().label().to_string(),
+            explanation: exercise.explanation().to_string(),
+        });
+    }
+    results
+}
+
+/// A CSV file as a download.
+fn csv_response(filename: &str, rows: Vec<Vec<String>>) -> Result<HttpResponse, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|cell| safe_cell(cell)))
+            .map_err(|error| {
+                AppError::bad_request(format!("The file could not be made: {error}"))
+            })?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|error| AppError::bad_request(format!("The file could not be made: {error}")))?;
+    // A byte-order mark, so that spreadsheets open the UTF-8 text as UTF-8.
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(body);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(bytes))
+}
+
+/// `GET …/assignments/{assignment}/results.csv`: one row per student per exercise.
+pub async fn export_assignment(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
+    let pack = state.library.pack(&assignment.pack_id);
+    let mut rows = vec![
+        [
+            "nickname",
+            "question",
+            "exercise",
+            "skill",
+            "chosen",
+            "correct answer",
+            "right",
+            "answered at (UTC)",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+    ];
+    for (student, round) in rounds_of(&state, &class, &assignment)? {
+        let Some(round) = round else { continue };
+        for (position, answer) in round.answers.iter().enumerate() {
+            let Some(answer) = answer else { continue };
+            let exercise = pack.and_then(|pack| pack.exercise(&answer.exercise_id));
+            let label = |answer: &str| {
+                exercise
+                    .and_then(|exercise| exercise.choice(answer))
+                    .map(|choice| choice.label().to_string())
+                    .unwrap_or_else(|| answer.to_string())
+            };
+            rows.push(vec![
+                student.nickname.as_str().to_string(),
+                (position + 1).to_string(),
+                answer.exercise_id.clone(),
+                answer.skill.title().to_string(),
+                label(&answer.choice),
+                exercise
+                    .map(|exercise| exercise.correct_choice().label().to_string())
+                    .unwrap_or_default(),
+                if answer.correct { "yes" } else { "no" }.to_string(),
+                format_time(answer.answered_at),
+            ]);
+        }
+    }
+    csv_response(&format!("assignment-{}.csv", assignment.id), rows)
+}
+
+/// `GET /teachers/classes/{class}/gradebook.csv`: one row per student.
+pub async fn export_gradebook(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let class = own_class(&state, &signed_in, &path)?;
+    let assignments = state.storage.assignments_of(class.id)?;
+    let mut header = vec!["nickname".to_string(), "assignments done".to_string()];
+    for skill in crate::content::Skill::ALL {
+        header.push(format!("{} answered", skill.title()));
+        header.push(format!("{} right", skill.title()));
+    }
+    let mut rows = vec![header];
+    for student in state.storage.students_of(class.id)? {
+        let mut done = 0;
+        for assignment in &assignments {
+            if let Some(round) = state.storage.assignment_round(assignment.id, student.id)?
+                && round.next_unanswered().is_none()
+            {
+                done += 1;
+            }
+        }
+        let tally = state.storage.progress(student.learner, 0, |_| true)?.tally;
+        let mut row = vec![
+            student.nickname.as_str().to_string(),
+            format!("{done} of {}", assignments.len()),
+        ];
+        for score in tally.scores() {
+            row.push(score.answered.to_string());
+            row.push(score.correct.to_string());
+        }
+        rows.push(row);
+    }
+    csv_response(&format!("gradebook-{}.csv", class.id), rows)
+}

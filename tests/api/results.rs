@@ -1,0 +1,195 @@
+//! Results: what the teacher sees after students have done an assignment, the CSV
+//! exports, and that no one else sees them.
+
+use reqwest::StatusCode;
+
+use crate::classes::{join, join_code, teacher_with_class};
+use crate::helpers::{Browser, TestApp, browser, spawn_app};
+
+/// A class with one assignment of 2 source questions (immediate feedback); returns the
+/// class path and the assignment's results path.
+fn class_with_assignment(teacher: &Browser) -> (String, String) {
+    let class = teacher_with_class(teacher, "rivera", "10B History");
+    let csrf = teacher.get(&class).attribute("input[name=csrf]", "value");
+    let page = teacher.post(
+        &format!("{class}/assignments"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("pack", "khojaly-1992"),
+            ("focus", "source"),
+            ("length", "2"),
+            ("due", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    let results = page.attribute(".assignments h3 a", "href");
+    (class, results)
+}
+
+/// A student joins and does the assignment: `right` says which answers are right.
+fn do_assignment(student: &Browser, code: &str, nickname: &str, right: [bool; 2]) {
+    assert_eq!(join(student, code, nickname).status, StatusCode::OK);
+    let action = student
+        .get("/student")
+        .attribute(".assignments form", "action");
+    let mut page = student.post(&action, &[]);
+    for answer in right {
+        let feedback = student.answer(&page, answer);
+        page = student.get(&feedback.attribute("#feedback a.button", "href"));
+    }
+}
+
+/// Four students: three do the assignment, one joins and does nothing.
+fn a_class_that_did_the_assignment(app: &TestApp) -> (String, String) {
+    let (class, results) = class_with_assignment(app);
+    let code = join_code(&app.get(&class));
+    do_assignment(&app.browser_for(browser()), &code, "Sam", [true, false]);
+    do_assignment(&app.browser_for(browser()), &code, "-Alex", [false, false]);
+    do_assignment(&app.browser_for(browser()), &code, "Kim", [true, true]);
+    join(&app.browser_for(browser()), &code, "Lee");
+    (class, results)
+}
+
+#[test]
+fn the_teacher_sees_each_student_and_each_question_with_the_answers_chosen() {
+    let app = spawn_app();
+    let (class, results) = a_class_that_did_the_assignment(&app);
+    assert!(
+        app.get(&class)
+            .text(".assignments .card")
+            .contains("Done by 3 of 4 students.")
+    );
+    let page = app.get(&results);
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.texts("table.scores tbody tr"),
+        [
+            "-Alex Done 0 of 2",
+            "Kim Done 2 of 2",
+            "Lee Not started –",
+            "Sam Done 1 of 2"
+        ]
+    );
+
+    // Question by question: 6 answers in all, 3 of them right; each question marks its
+    // correct option in words and shows the explanation on request.
+    let items = page.texts(".item");
+    assert!(!items.is_empty());
+    let mut answers = 0;
+    let mut chosen = 0;
+    for item in page
+        .html()
+        .select(&scraper::Selector::parse(".item").unwrap())
+    {
+        let text = crate::helpers::fold(&item.text().collect::<Vec<_>>().join(" "));
+        let count: usize = text
+            .split(" answer")
+            .next()
+            .and_then(|before| before.rsplit(' ').next())
+            .and_then(|number| number.parse().ok())
+            .unwrap_or_else(|| panic!("a count of answers in {text}"));
+        answers += count;
+        assert_eq!(text.matches("✓ correct").count(), 1, "{text}");
+        assert!(
+            text.contains("The correct answer and the explanation"),
+            "{text}"
+        );
+        for bar in item.select(&scraper::Selector::parse(".bar-label").unwrap()) {
+            let label = bar.text().collect::<String>();
+            chosen += label
+                .rsplit(": ")
+                .next()
+                .and_then(|number| number.trim().parse::<usize>().ok())
+                .unwrap_or_else(|| panic!("a count in {label}"));
+        }
+    }
+    assert_eq!(answers, 6);
+    assert_eq!(chosen, 6, "every answer is counted on one bar");
+
+    // Every answer of one student, with whether it was right.
+    let sam = app
+        .get(&class)
+        .attributes(".students a", "href")
+        .into_iter()
+        .last()
+        .unwrap();
+    let page = app.get(&sam);
+    assert_eq!(page.text("h1"), "Sam");
+    let rows = page.texts("table.answers tbody tr");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows.iter().filter(|row| row.ends_with("✓ right")).count(),
+        1
+    );
+    assert_eq!(
+        rows.iter().filter(|row| row.ends_with("✗ wrong")).count(),
+        1
+    );
+}
+
+#[test]
+fn csv_exports_open_cleanly_in_a_spreadsheet_and_defuse_formulas() {
+    let app = spawn_app();
+    let (class, results) = a_class_that_did_the_assignment(&app);
+    let response = app
+        .client
+        .get(app.url(&format!("{results}/results.csv")))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"assignment-")
+    );
+    let body = response.text().unwrap();
+    let body = body
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark for spreadsheets");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "nickname");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6, "one row per student per question");
+    assert_eq!(rows.iter().filter(|row| &row[6] == "yes").count(), 3);
+    assert!(
+        rows.iter().any(|row| &row[0] == "'-Alex"),
+        "a cell starting with - is defused"
+    );
+    assert!(!rows.iter().any(|row| row[0].starts_with('-')));
+
+    let gradebook = app.get(&format!("{class}/gradebook.csv")).body;
+    let gradebook = gradebook.strip_prefix('\u{feff}').unwrap().to_string();
+    let mut reader = csv::Reader::from_reader(gradebook.as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|row| row.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "one row per student");
+    assert_eq!(rows[1], ["Kim", "1 of 1", "2", "2", "0", "0", "0", "0"]);
+    assert_eq!(rows[2], ["Lee", "0 of 1", "0", "0", "0", "0", "0", "0"]);
+}
+
+#[test]
+fn results_are_the_class_teachers_only() {
+    let app = spawn_app();
+    let (class, results) = a_class_that_did_the_assignment(&app);
+    let other = app.browser_for(browser());
+    teacher_with_class(&other, "okafor", "11A Civics");
+    for path in [
+        results.clone(),
+        format!("{results}/results.csv"),
+        format!("{class}/gradebook.csv"),
+    ] {
+        let page = other.get(&path);
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!page.body.contains("Sam"), "{path}");
+        let visitor = app.browser_for(browser()).get(&path);
+        assert_eq!(visitor.path(), "/teachers/sign-in", "{path}");
+    }
+}
