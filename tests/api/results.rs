@@ -59,6 +59,16 @@ fn the_teacher_sees_each_student_and_each_question_with_the_answers_chosen() {
             .text(".assignments .card")
             .contains("Done by 3 of 4 students.")
     );
+    assert_eq!(
+        app.get(&class).texts("table.overview tbody tr"),
+        [
+            "-Alex 1 of 1 0 of 2 (0%) – –",
+            "Kim 1 of 1 2 of 2 (100%) – –",
+            "Lee 0 of 1 – – –",
+            "Sam 1 of 1 1 of 2 (50%) – –"
+        ],
+        "per student: assignments done, and per skill right of answered"
+    );
     let page = app.get(&results);
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(

@@ -105,7 +105,9 @@ pub struct Session {
     pub client: Client,
     pub viewport: Viewport,
     pub scripting: Scripting,
-    server: Server,
+    /// The server this browser uses; the first browser of a test owns it.
+    server: Option<Server>,
+    address: String,
     /// Requests recorded so far, kept here because reading the log empties it.
     requests: std::sync::Mutex<Vec<String>>,
     driver: Driver,
@@ -114,8 +116,39 @@ pub struct Session {
 
 impl Session {
     async fn open(viewport: Viewport, scripting: Scripting) -> Session {
-        let (chromium, chromedriver) = browser_programs();
         let server = Server::start();
+        let address = server.address.clone();
+        Session::open_on(Some(server), address, viewport, scripting).await
+    }
+
+    /// A second browser, with its own profile, on the same server: another person.
+    /// Close it with [`Session::finish`].
+    pub async fn another_browser(&self, viewport: Viewport) -> Session {
+        Session::open_on(None, self.address.clone(), viewport, Scripting::Enabled).await
+    }
+
+    /// Closes a second browser, failing if its pages asked another host for anything.
+    pub async fn finish(self) {
+        let requests = self.requests().await;
+        let server = self.address.clone();
+        self.close().await;
+        let foreign: Vec<&String> = requests
+            .iter()
+            .filter(|url| is_foreign(url, &server))
+            .collect();
+        assert!(
+            foreign.is_empty(),
+            "the pages must load nothing from other hosts: {foreign:?}"
+        );
+    }
+
+    async fn open_on(
+        server: Option<Server>,
+        address: String,
+        viewport: Viewport,
+        scripting: Scripting,
+    ) -> Session {
+        let (chromium, chromedriver) = browser_programs();
         let profile = tempfile::tempdir().expect("a temporary browser profile");
         let (width, height) = viewport.size();
         let arguments = vec![
@@ -181,6 +214,7 @@ impl Session {
             viewport,
             scripting,
             server,
+            address,
             requests: std::sync::Mutex::new(Vec::new()),
             driver,
             _profile: profile,
@@ -224,11 +258,11 @@ impl Session {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.server.address)
+        format!("http://{}{path}", self.address)
     }
 
     pub fn server_address(&self) -> &str {
-        &self.server.address
+        &self.address
     }
 
     /// Opens `path` on the server, as typing it in the address bar would.

@@ -2,6 +2,7 @@
 //! They need Chromium, chromedriver and axe-core; see the README.
 
 mod checks;
+mod classroom;
 mod errors;
 mod flows;
 mod helpers;

@@ -123,8 +123,47 @@ struct ClassPage<'a> {
     csrf: String,
     join_url: String,
     students: Vec<Student>,
+    overview: Vec<OverviewRow>,
     assignments: Vec<AssignmentLine>,
     packs: Vec<(String, String)>,
+}
+
+/// A student's line in the class overview: assignments finished, and per skill the
+/// answers right out of answered.
+pub struct OverviewRow {
+    url: String,
+    nickname: String,
+    done: usize,
+    assigned: usize,
+    scores: Vec<crate::practice::SkillScore>,
+}
+
+fn overview(
+    state: &AppState,
+    class: &Class,
+    students: &[Student],
+) -> Result<Vec<OverviewRow>, AppError> {
+    let assignments = state.storage.assignments_of(class.id)?;
+    let mut rows = Vec::new();
+    for student in students {
+        let mut done = 0;
+        for assignment in &assignments {
+            if let Some(round) = state.storage.assignment_round(assignment.id, student.id)?
+                && round.next_unanswered().is_none()
+            {
+                done += 1;
+            }
+        }
+        let tally = state.storage.progress(student.learner, 0, |_| true)?.tally;
+        rows.push(OverviewRow {
+            url: student_url(class, student),
+            nickname: student.nickname.as_str().to_string(),
+            done,
+            assigned: assignments.len(),
+            scores: tally.scores().to_vec(),
+        });
+    }
+    Ok(rows)
 }
 
 /// `GET /teachers/classes/{class}`.
@@ -141,6 +180,7 @@ pub async fn show_class(
         csrf: signed_in.session.csrf.to_string(),
         join_url: join_url(&request, &class.code),
         assignments: assignment_lines(&state, &class, &students)?,
+        overview: overview(&state, &class, &students)?,
         students,
         packs: state
             .library
