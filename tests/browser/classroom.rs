@@ -2,14 +2,8 @@
 //! assignment; two students, each in a browser of their own, join and do it with some
 //! wrong answers; the teacher's results page and CSV show exactly those answers.
 
-use crate::flows::answer;
+use crate::flows::{answer, fill};
 use crate::helpers::{Scripting, Session, Viewport, session};
-
-async fn fill(browser: &Session, id: &str, text: &str) {
-    let field = browser.find(&format!("#{id}")).await;
-    field.clear().await.expect("clear the field");
-    field.send_keys(text).await.expect("type into the field");
-}
 
 /// A student joins with the code and does the assignment; returns the labels chosen.
 async fn a_student_does_the_assignment(

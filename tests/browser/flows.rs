@@ -112,3 +112,10 @@ pub async fn assert_controls_in_reach(browser: &Session) {
 pub async fn verdict(browser: &Session) -> String {
     browser.text("#verdict").await
 }
+
+/// Types `text` into the field with id `id`, replacing what was there.
+pub async fn fill(browser: &Session, id: &str, text: &str) {
+    let field = browser.find(&format!("#{id}")).await;
+    field.clear().await.expect("clear the field");
+    field.send_keys(text).await.expect("type into the field");
+}

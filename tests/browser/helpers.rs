@@ -70,9 +70,14 @@ pub async fn session(viewport: Viewport, scripting: Scripting, test: impl AsyncF
     if let Err(panic) = outcome {
         resume_unwind(panic);
     }
+    assert_self_contained(&requests, &server);
+}
+
+/// Fails if any of `requests` went to a host other than `server`.
+fn assert_self_contained(requests: &[String], server: &str) {
     let foreign: Vec<&String> = requests
         .iter()
-        .filter(|url| is_foreign(url, &server))
+        .filter(|url| is_foreign(url, server))
         .collect();
     assert!(
         foreign.is_empty(),
@@ -132,14 +137,7 @@ impl Session {
         let requests = self.requests().await;
         let server = self.address.clone();
         self.close().await;
-        let foreign: Vec<&String> = requests
-            .iter()
-            .filter(|url| is_foreign(url, &server))
-            .collect();
-        assert!(
-            foreign.is_empty(),
-            "the pages must load nothing from other hosts: {foreign:?}"
-        );
+        assert_self_contained(&requests, &server);
     }
 
     async fn open_on(

@@ -1,16 +1,10 @@
 //! A teacher's account and class pages, and a student joining, typed into as people
 //! would, on a phone and a laptop.
 
+use crate::flows::fill;
 use crate::helpers::{Scripting, Session, Viewport, session};
 
 const PASSWORD: &str = "tall ships at dawn";
-
-/// Types `text` into the field labelled by the `<label for=id>`.
-async fn fill(browser: &Session, id: &str, text: &str) {
-    let field = browser.find(&format!("#{id}")).await;
-    field.clear().await.expect("clear the field");
-    field.send_keys(text).await.expect("type into the field");
-}
 
 async fn the_account_pages(browser: &Session) {
     browser.visit("/").await;

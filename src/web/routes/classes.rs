@@ -138,6 +138,23 @@ pub struct OverviewRow {
     scores: Vec<crate::practice::SkillScore>,
 }
 
+/// How many of `assignments` the student has finished.
+pub(super) fn assignments_done(
+    state: &AppState,
+    student: &Student,
+    assignments: &[Assignment],
+) -> Result<usize, AppError> {
+    let mut done = 0;
+    for assignment in assignments {
+        if let Some(round) = state.storage.assignment_round(assignment.id, student.id)?
+            && round.next_unanswered().is_none()
+        {
+            done += 1;
+        }
+    }
+    Ok(done)
+}
+
 fn overview(
     state: &AppState,
     class: &Class,
@@ -146,14 +163,7 @@ fn overview(
     let assignments = state.storage.assignments_of(class.id)?;
     let mut rows = Vec::new();
     for student in students {
-        let mut done = 0;
-        for assignment in &assignments {
-            if let Some(round) = state.storage.assignment_round(assignment.id, student.id)?
-                && round.next_unanswered().is_none()
-            {
-                done += 1;
-            }
-        }
+        let done = assignments_done(state, student, &assignments)?;
         let tally = state.storage.progress(student.learner, 0, |_| true)?.tally;
         rows.push(OverviewRow {
             url: student_url(class, student),

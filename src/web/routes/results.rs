@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::classes::{describe_assignment, own_class};
+use super::classes::{assignments_done, describe_assignment, own_class};
 use crate::assignments::Status;
 use crate::content::{Exercise, Pack};
 use crate::practice::{Round, Token};
@@ -321,14 +321,7 @@ pub async fn export_gradebook(
     }
     let mut rows = vec![header];
     for student in state.storage.students_of(class.id)? {
-        let mut done = 0;
-        for assignment in &assignments {
-            if let Some(round) = state.storage.assignment_round(assignment.id, student.id)?
-                && round.next_unanswered().is_none()
-            {
-                done += 1;
-            }
-        }
+        let done = assignments_done(&state, &student, &assignments)?;
         let tally = state.storage.progress(student.learner, 0, |_| true)?.tally;
         let mut row = vec![
             student.nickname.as_str().to_string(),
