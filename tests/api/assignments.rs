@@ -50,7 +50,8 @@ fn open_assignment(student: &Browser) -> Page {
         return student.get(url);
     }
     let action = page.attribute(".assignments form", "action");
-    student.post(&action, &[])
+    let csrf = page.attribute(".assignments input[name=csrf]", "value");
+    student.post(&action, &[("csrf", &csrf)])
 }
 
 #[test]

@@ -97,6 +97,7 @@ fn bad_answers_get_a_clear_message_and_nothing_is_stored() {
     let app = spawn_app();
     let (page, question) = round_with_question(&app);
     let (_, (exercise, choice)) = answer_form(&page, true);
+    let csrf = page.attribute("input[name=csrf]", "value");
     let before = answered_count(&app);
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (
@@ -124,7 +125,8 @@ fn bad_answers_get_a_clear_message_and_nothing_is_stored() {
             "This answer was sent for a different question",
         ),
     ];
-    for (form, message) in cases {
+    for (mut form, message) in cases {
+        form.push(("csrf", &csrf));
         let page = app.post(&question, &form);
         check(&page, StatusCode::BAD_REQUEST, message);
         assert!(
@@ -151,11 +153,16 @@ fn an_answer_for_another_rounds_question_is_refused() {
     let (first, first_question) = round_with_question(&app);
     let second = app.start_round("mix", "3");
     let (_, (exercise, choice)) = answer_form(&first, true);
+    let csrf = first.attribute("input[name=csrf]", "value");
     let second_exercise = second.attribute("input[name=exercise]", "value");
     if second_exercise != exercise {
         let page = app.post(
             &second.path(),
-            &[("exercise", &exercise), ("choice", &choice)],
+            &[
+                ("csrf", &csrf),
+                ("exercise", &exercise),
+                ("choice", &choice),
+            ],
         );
         check(
             &page,
@@ -166,7 +173,11 @@ fn an_answer_for_another_rounds_question_is_refused() {
     // The first round's question is still open for its own answer.
     let feedback = app.post(
         &first_question,
-        &[("exercise", &exercise), ("choice", &choice)],
+        &[
+            ("csrf", &csrf),
+            ("exercise", &exercise),
+            ("choice", &choice),
+        ],
     );
     assert_eq!(feedback.text("#verdict"), "✓ Right");
 }
@@ -177,10 +188,21 @@ fn answering_a_question_twice_is_refused_and_counted_once() {
     let (page, question) = round_with_question(&app);
     let (_, (exercise, choice)) = answer_form(&page, true);
     let (_, (_, wrong)) = answer_form(&page, false);
-    let first = app.post(&question, &[("exercise", &exercise), ("choice", &choice)]);
+    let csrf = page.attribute("input[name=csrf]", "value");
+    let first = app.post(
+        &question,
+        &[
+            ("csrf", &csrf),
+            ("exercise", &exercise),
+            ("choice", &choice),
+        ],
+    );
     assert_eq!(first.text("#verdict"), "✓ Right");
     for replay in [&choice, &wrong] {
-        let again = app.post(&question, &[("exercise", &exercise), ("choice", replay)]);
+        let again = app.post(
+            &question,
+            &[("csrf", &csrf), ("exercise", &exercise), ("choice", replay)],
+        );
         check(
             &again,
             StatusCode::BAD_REQUEST,
@@ -210,6 +232,7 @@ fn answering_a_question_twice_is_refused_and_counted_once() {
 fn a_bad_request_to_start_a_round_says_what_was_wrong() {
     let app = spawn_app();
     let path = format!("/packs/{PACK}/rounds");
+    let csrf = app.learner_token();
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (vec![], "Choose which skill to practise before you start"),
         (
@@ -224,7 +247,8 @@ fn a_bad_request_to_start_a_round_says_what_was_wrong() {
         (vec![("focus", "mix"), ("length", "ten")], "“ten” is not"),
         (vec![("focus", "mix"), ("length", "-3")], "“-3” is not"),
     ];
-    for (form, message) in cases {
+    for (mut form, message) in cases {
+        form.push(("csrf", &csrf));
         let page = app.post(&path, &form);
         check(&page, StatusCode::BAD_REQUEST, message);
         assert!(
@@ -234,7 +258,10 @@ fn a_bad_request_to_start_a_round_says_what_was_wrong() {
         );
     }
     check(
-        &app.post("/packs/no-such-pack/rounds", &[("focus", "mix")]),
+        &app.post(
+            "/packs/no-such-pack/rounds",
+            &[("csrf", &csrf), ("focus", "mix")],
+        ),
         StatusCode::NOT_FOUND,
         "There is no lesson pack",
     );
@@ -294,5 +321,40 @@ fn a_reader_link_with_half_a_passage_reference_is_a_bad_request() {
         &page,
         StatusCode::BAD_REQUEST,
         "The address has a parameter that makes no sense",
+    );
+}
+
+#[test]
+fn learner_forms_without_their_token_are_refused_and_change_nothing() {
+    let app = spawn_app();
+    let (page, question) = round_with_question(&app);
+    let (_, (exercise, choice)) = answer_form(&page, true);
+    let stranger = crate::helpers::TestApp::browser_for(&app, crate::helpers::browser());
+    let strangers_token = stranger.learner_token();
+    for csrf in [None, Some(strangers_token.as_str())] {
+        let mut form = vec![("exercise", exercise.as_str()), ("choice", choice.as_str())];
+        if let Some(csrf) = csrf {
+            form.push(("csrf", csrf));
+        }
+        check(
+            &app.post(&question, &form),
+            StatusCode::FORBIDDEN,
+            "did not come from this site",
+        );
+        let mut start = vec![("focus", "mix")];
+        if let Some(csrf) = csrf {
+            start.push(("csrf", csrf));
+        }
+        check(
+            &app.post(&format!("/packs/{PACK}/rounds"), &start),
+            StatusCode::FORBIDDEN,
+            "did not come from this site",
+        );
+    }
+    assert_eq!(
+        app.get(&question)
+            .attribute("input[name=exercise]", "value"),
+        exercise,
+        "the question is still unanswered"
     );
 }

@@ -184,11 +184,20 @@ impl Browser {
         )
     }
 
+    /// The CSRF token that this browser's learner forms carry, as the pack page's form
+    /// holds it (it matches a cookie the page sets).
+    pub fn learner_token(&self) -> String {
+        let page = self.get(&format!("/packs/{PACK}"));
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        page.attribute("input[name=csrf]", "value")
+    }
+
     /// Starts a round from the pack page's form and lands on its first question.
     pub fn start_round(&self, focus: &str, length: &str) -> Page {
+        let csrf = self.learner_token();
         let page = self.post(
             &format!("/packs/{PACK}/rounds"),
-            &[("focus", focus), ("length", length)],
+            &[("csrf", &csrf), ("focus", focus), ("length", length)],
         );
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         page
@@ -197,7 +206,11 @@ impl Browser {
     /// Answers the question on `page`, rightly or wrongly, and returns the feedback page.
     pub fn answer(&self, page: &Page, right: bool) -> Page {
         let (action, form) = answer_form(page, right);
-        let feedback = self.post(&action, &[("exercise", &form.0), ("choice", &form.1)]);
+        let csrf = page.attribute("input[name=csrf]", "value");
+        let feedback = self.post(
+            &action,
+            &[("csrf", &csrf), ("exercise", &form.0), ("choice", &form.1)],
+        );
         assert_eq!(feedback.status, StatusCode::OK, "{}", feedback.body);
         feedback
     }

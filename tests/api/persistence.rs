@@ -100,7 +100,8 @@ fn answers_sent_at_the_same_moment_are_all_acknowledged_and_kept() {
             let (round, _) = first.rsplit_once("/questions/").unwrap();
             for number in 1..=8 {
                 let page = browser.get(&format!("{round}/questions/{number}"));
-                questions.push((learner, answer_form(&page, number % 2 == 1)));
+                let csrf = page.attribute("input[name=csrf]", "value");
+                questions.push((learner, csrf, answer_form(&page, number % 2 == 1)));
             }
         }
     }
@@ -108,13 +109,16 @@ fn answers_sent_at_the_same_moment_are_all_acknowledged_and_kept() {
     let statuses: Vec<StatusCode> = thread::scope(|scope| {
         let handles: Vec<_> = questions
             .iter()
-            .map(|(learner, (action, (exercise, choice)))| {
+            .map(|(learner, csrf, (action, (exercise, choice)))| {
                 let browser = &learners[*learner];
                 let barrier = &barrier;
                 scope.spawn(move || {
                     barrier.wait();
                     browser
-                        .post(action, &[("exercise", exercise), ("choice", choice)])
+                        .post(
+                            action,
+                            &[("csrf", csrf), ("exercise", exercise), ("choice", choice)],
+                        )
                         .status
                 })
             })

@@ -321,7 +321,13 @@ fn the_summary_offers_a_round_of_the_weakest_skill() {
     );
     let next_round = app.post(
         &page.attribute(".actions form", "action"),
-        &[("focus", "contested")],
+        &[
+            (
+                "csrf",
+                &page.attribute(".actions input[name=csrf]", "value"),
+            ),
+            ("focus", "contested"),
+        ],
     );
     assert!(
         next_round

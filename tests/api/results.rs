@@ -32,7 +32,10 @@ fn do_assignment(student: &Browser, code: &str, nickname: &str, right: [bool; 2]
     let action = student
         .get("/student")
         .attribute(".assignments form", "action");
-    let mut page = student.post(&action, &[]);
+    let csrf = student
+        .get("/student")
+        .attribute(".assignments input[name=csrf]", "value");
+    let mut page = student.post(&action, &[("csrf", &csrf)]);
     for answer in right {
         let feedback = student.answer(&page, answer);
         page = student.get(&feedback.attribute("#feedback a.button", "href"));

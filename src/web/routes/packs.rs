@@ -1,13 +1,13 @@
 //! `GET /packs/{pack}`: what a pack is about, its content note, and how to start.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::html;
 use crate::content::{Pack, Skill};
 use crate::practice::DEFAULT_ROUND_LENGTH;
 use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::teacher_session::anonymous_form_token;
 
 /// One way to start a round, as shown on the pack page.
 struct SkillOffer {
@@ -24,12 +24,15 @@ struct PackPage<'a> {
     offers: Vec<SkillOffer>,
     total: usize,
     default_length: usize,
+    csrf: String,
 }
 
 pub async fn show_pack(
     state: web::Data<AppState>,
+    request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let (csrf, cookie) = anonymous_form_token(&state, &request);
     let pack = find_pack(&state, &path)?;
     let offers = Skill::ALL
         .iter()
@@ -40,12 +43,17 @@ pub async fn show_pack(
             exercise_count: pack.exercises_of(skill).count(),
         })
         .collect();
-    html(&PackPage {
-        pack,
-        offers,
-        total: pack.exercises().len(),
-        default_length: DEFAULT_ROUND_LENGTH,
-    })
+    super::html_with(
+        actix_web::http::StatusCode::OK,
+        &PackPage {
+            pack,
+            offers,
+            total: pack.exercises().len(),
+            default_length: DEFAULT_ROUND_LENGTH,
+            csrf,
+        },
+        cookie,
+    )
 }
 
 pub fn find_pack<'a>(state: &'a AppState, id: &str) -> Result<&'a Pack, AppError> {

@@ -18,10 +18,12 @@ use crate::practice::{
 };
 use crate::storage::Recorded;
 use crate::web::error::AppError;
+use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::{AppState, learner, learner_cookie, now};
 
 #[derive(Deserialize)]
 pub struct StartForm {
+    csrf: Option<String>,
     focus: Option<String>,
     length: Option<String>,
 }
@@ -33,6 +35,7 @@ pub async fn create_round(
     form: web::Form<StartForm>,
 ) -> Result<HttpResponse, AppError> {
     let pack = find_pack(&state, &path)?;
+    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let back = format!("/packs/{}", pack.id());
     let focus = match form.focus.as_deref().map(str::trim) {
         None | Some("") => return Err(AppError::bad_request_with_back("Choose which skill to practise before you start.", back)),
@@ -100,6 +103,7 @@ struct QuestionPage<'a> {
     passage_from: Option<&'a str>,
     choices: Vec<&'a Choice>,
     action: String,
+    csrf: String,
 }
 
 /// Where in its round a question stands, for the page's heading.
@@ -162,13 +166,19 @@ pub async fn show_question(
         .collect();
 
     let Some(answer) = &round.answers[position] else {
-        return html(&QuestionPage {
-            exercise,
-            progress,
-            passage_from,
-            choices: ordered_choices,
-            action: question_url(round.id, position),
-        });
+        let (csrf, cookie) = anonymous_form_token(&state, &request);
+        return super::html_with(
+            actix_web::http::StatusCode::OK,
+            &QuestionPage {
+                exercise,
+                progress,
+                passage_from,
+                choices: ordered_choices,
+                action: question_url(round.id, position),
+                csrf,
+            },
+            cookie,
+        );
     };
     if let Some(due) = feedback_hidden_until(&state, &round)? {
         let (next_url, next_label) = match round.next_unanswered() {
@@ -300,6 +310,7 @@ pub(super) fn feedback_hidden_until(
 
 #[derive(Deserialize)]
 pub struct AnswerForm {
+    csrf: Option<String>,
     exercise: Option<String>,
     choice: Option<String>,
 }
@@ -313,6 +324,7 @@ pub async fn submit_answer(
     let (round_text, number) = path.into_inner();
     let (round, pack) = load_round(&state, &request, &round_text)?;
     let (position, exercise) = exercise_at(&round, pack, number)?;
+    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let here = question_url(round.id, position);
     match form.exercise.as_deref() {
         None | Some("") => {
@@ -384,6 +396,7 @@ struct SummaryPage<'a> {
     scores: Vec<SkillScore>,
     missed: Vec<Missed>,
     weakest: Option<Skill>,
+    csrf: String,
 }
 
 pub async fn show_summary(
@@ -419,24 +432,30 @@ pub async fn show_summary(
             })
         })
         .collect();
-    html(&SummaryPage {
-        pack,
-        focus_title: round.focus.title(),
-        answered: round.answered(),
-        total: round.len(),
-        correct: tally.correct(),
-        next_url: round
-            .next_unanswered()
-            .map(|position| question_url(round.id, position)),
-        scores: tally
-            .scores()
-            .iter()
-            .copied()
-            .filter(|score| score.answered > 0)
-            .collect(),
-        missed,
-        weakest: tally.weakest(),
-    })
+    let (csrf, cookie) = anonymous_form_token(&state, &request);
+    super::html_with(
+        actix_web::http::StatusCode::OK,
+        &SummaryPage {
+            pack,
+            focus_title: round.focus.title(),
+            answered: round.answered(),
+            total: round.len(),
+            correct: tally.correct(),
+            next_url: round
+                .next_unanswered()
+                .map(|position| question_url(round.id, position)),
+            scores: tally
+                .scores()
+                .iter()
+                .copied()
+                .filter(|score| score.answered > 0)
+                .collect(),
+            missed,
+            weakest: tally.weakest(),
+            csrf,
+        },
+        cookie,
+    )
 }
 
 /// The first words of what an exercise shows, to remind the learner which it was.

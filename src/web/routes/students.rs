@@ -206,10 +206,16 @@ fn student_assignments(
 
 /// `POST /student/assignments/{assignment}`: starts the student's round for it (its
 /// exercises fixed from now on), or finds the one they started, and goes to it.
+#[derive(Deserialize)]
+pub struct StartAssignmentForm {
+    csrf: Option<String>,
+}
+
 pub async fn start_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
+    form: web::Form<StartAssignmentForm>,
 ) -> Result<HttpResponse, AppError> {
     const NOT_YOURS: &str = "There is no such assignment in your classes.";
     let assignment = Token::parse(&path)
@@ -226,6 +232,7 @@ pub async fn start_assignment(
         None => None,
     }
     .ok_or_else(|| AppError::NotFound(NOT_YOURS.into()))?;
+    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let pack = state.library.pack(&assignment.pack_id).ok_or_else(|| {
         AppError::NotFound("The lesson of this assignment is no longer on this server.".into())
     })?;
@@ -261,6 +268,7 @@ pub async fn start_assignment(
 struct StudentPage {
     memberships: Vec<Membership>,
     joined: bool,
+    csrf: String,
 }
 
 /// `GET /student`: the classes this browser's student is in, with the resume code.
@@ -281,13 +289,15 @@ pub async fn show_student(
             }
         }
     }
+    let (csrf, cookie) = anonymous_form_token(&state, &request);
     render(
         StatusCode::OK,
         &StudentPage {
             memberships,
             joined: request.query_string() == "joined",
+            csrf,
         },
-        None,
+        cookie,
     )
 }
 
