@@ -42,6 +42,8 @@ pub struct AppState {
     pub failed_sign_ins: std::sync::Mutex<crate::accounts::FailedAttempts>,
     /// Failed resume codes per class, to slow down guessing.
     pub failed_resumes: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    /// Unknown join codes on the whole server, to slow down guessing.
+    pub failed_joins: std::sync::Mutex<crate::accounts::FailedAttempts>,
 }
 
 /// A server that is bound to its address and ready to run.
@@ -53,6 +55,10 @@ pub struct Application {
 /// Mistyped resume codes allowed per class in 15 minutes: room for a class's typos,
 /// far too few to guess a 64-bit code.
 pub const RESUME_FAILURES_PER_CLASS: u32 = 30;
+
+/// Unknown join codes allowed on the server in 15 minutes: room for a class's typos,
+/// far too few to find a class among 887 million codes.
+pub const UNKNOWN_JOIN_CODES: u32 = 60;
 
 /// The largest form body accepted; a real answer form is well under 200 bytes.
 const FORM_LIMIT_BYTES: usize = 4 * 1024;
@@ -85,6 +91,9 @@ impl Application {
             failed_sign_ins: std::sync::Mutex::new(Default::default()),
             failed_resumes: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
                 RESUME_FAILURES_PER_CLASS,
+            )),
+            failed_joins: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
+                UNKNOWN_JOIN_CODES,
             )),
         });
         let server = HttpServer::new(move || {

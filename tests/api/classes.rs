@@ -471,3 +471,41 @@ fn another_teacher_cannot_reach_a_student_of_my_class() {
     }
     assert_eq!(app.get(&class).texts(".students li"), vec!["Sam"]);
 }
+
+#[test]
+fn guessing_join_codes_pauses_joining() {
+    let app = spawn_app();
+    let class = teacher_with_class(&app, "rivera", "10B History");
+    let code = join_code(&app.get(&class));
+    let guesser = app.browser_for(browser());
+    let mut tried = 0;
+    for first in ["A", "B", "C"] {
+        for second in [
+            "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "M", "N", "P", "Q", "R", "S", "T",
+            "U", "V", "W",
+        ] {
+            let guess = format!("{first}{second}2-345");
+            if guess == code {
+                continue;
+            }
+            let page = join(&guesser, &guess, "Guesser");
+            assert_eq!(page.status, StatusCode::BAD_REQUEST);
+            assert!(page.text(".form-error").contains("No class has the code"));
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, 60);
+    let page = join(&app.browser_for(browser()), &code, "Sam");
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        page.text(".form-error")
+            .contains("joining is paused: try again in 15 minutes"),
+        "{}",
+        page.text(".form-error")
+    );
+    assert!(
+        app.get(&class)
+            .text("main")
+            .contains("No students have joined yet.")
+    );
+}

@@ -86,15 +86,25 @@ fn open_class(state: &AppState, typed: &str) -> Result<Result<Class, String>, Ap
         ));
     };
     match state.storage.class_by_code(&code)? {
-        None => Ok(Err(format!(
-            "No class has the code {code}. Check it with your teacher."
-        ))),
+        None => {
+            // A well-formed code of no class may be a guess: count it.
+            if let Ok(mut attempts) = state.failed_joins.lock() {
+                attempts.record_failure(JOIN_KEY, now());
+            }
+            Ok(Err(format!(
+                "No class has the code {code}. Check it with your teacher."
+            )))
+        }
         Some(class) if class.locked || class.archived => Ok(Err(
             "This class is closed to new students. Ask your teacher to open it.".into(),
         )),
         Some(class) => Ok(Ok(class)),
     }
 }
+
+/// Unknown join codes are counted for the whole server: a guesser tries many codes, so
+/// no one class or address would see the guessing.
+const JOIN_KEY: &str = "join-codes";
 
 /// `POST /join`: joins the class and shows the student's page.
 pub async fn create_student(
@@ -106,10 +116,10 @@ pub async fn create_student(
     let form = form.into_inner();
     let code_text = form.code.unwrap_or_default();
     let nickname_text = form.nickname.unwrap_or_default();
-    let again = |error: String| {
+    let again_with = |status: StatusCode, error: String| {
         let (csrf, cookie) = anonymous_form_token(&state, &request);
         render(
-            StatusCode::BAD_REQUEST,
+            status,
             &JoinPage {
                 csrf,
                 code: code_text.clone(),
@@ -119,6 +129,21 @@ pub async fn create_student(
             cookie,
         )
     };
+    let again = |error: String| again_with(StatusCode::BAD_REQUEST, error);
+    let refused = state
+        .failed_joins
+        .lock()
+        .map_err(|_| AppError::bad_request("Try again."))?
+        .check(JOIN_KEY, now());
+    if let Err(seconds) = refused {
+        return again_with(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many unknown join codes have been typed on this server. To protect the classes, joining is paused: {}.",
+                super::try_again_in(seconds)
+            ),
+        );
+    }
     let class = match open_class(&state, &code_text)? {
         Ok(class) => class,
         Err(message) => return again(message),
