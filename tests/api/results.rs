@@ -206,3 +206,43 @@ fn results_are_the_class_teachers_only() {
         assert_eq!(visitor.path(), "/teachers/sign-in", "{path}");
     }
 }
+
+#[test]
+fn each_question_opens_on_its_own_to_discuss_in_class() {
+    let app = spawn_app();
+    let (_, results) = a_class_that_did_the_assignment(&app);
+    let page = app.get(&results);
+    let links = page.attributes(".item a[href*='/exercises/']", "href");
+    assert!(!links.is_empty());
+    let mut chosen_in_all = 0;
+    for link in &links {
+        let page = app.get(link);
+        assert_eq!(page.status, StatusCode::OK, "{link}");
+        assert_eq!(page.text("h1"), "Which document is this passage from?");
+        assert!(page.text(".passage figcaption").starts_with("From: "));
+        assert_eq!(page.texts(".outcome.is-correct").len(), 1);
+        assert!(
+            page.text(".outcome.is-correct")
+                .contains("✓ Correct answer")
+        );
+        assert!(!page.text(".explanation").is_empty());
+        for tag in page.texts(".outcome .tag") {
+            if let Some(count) = tag
+                .strip_prefix("chosen ")
+                .and_then(|rest| rest.split(' ').next())
+            {
+                chosen_in_all += count.parse::<usize>().unwrap();
+            }
+        }
+    }
+    assert_eq!(
+        chosen_in_all, 6,
+        "the 6 answers of the assignment, each counted once"
+    );
+
+    let other = app.browser_for(browser());
+    teacher_with_class(&other, "okafor", "11A Civics");
+    assert_eq!(other.get(&links[0]).status, StatusCode::NOT_FOUND);
+    let unknown = format!("{results}/exercises/no-such-exercise");
+    assert_eq!(app.get(&unknown).status, StatusCode::NOT_FOUND);
+}

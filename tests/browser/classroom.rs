@@ -82,6 +82,18 @@ async fn a_teacher_and_two_students_and_the_results_show_exactly_their_answers()
             ]
         );
         teacher.check_page("classroom-results").await;
+        let results_page = teacher.path().await;
+        teacher
+            .click_text_starting("Show question 1 to discuss in class")
+            .await;
+        assert!(
+            teacher
+                .text(".outcome.is-correct")
+                .await
+                .contains("✓ Correct answer")
+        );
+        teacher.check_page("classroom-discuss").await;
+        teacher.visit(&results_page).await;
 
         // The CSV, fetched as the browser downloads it, with the teacher's cookies.
         let csv_url = teacher

@@ -106,6 +106,10 @@ pub fn register(config: &mut web::ServiceConfig) {
             web::get().to(results::show_assignment),
         )
         .route(
+            "/teachers/classes/{class}/assignments/{assignment}/exercises/{exercise}",
+            web::get().to(results::show_exercise),
+        )
+        .route(
             "/teachers/classes/{class}/assignments/{assignment}/results.csv",
             web::get().to(results::export_assignment),
         )

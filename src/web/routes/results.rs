@@ -66,6 +66,7 @@ struct OptionBar {
 
 struct ExerciseResult {
     number: usize,
+    url: String,
     question: String,
     prompt: String,
     answered: usize,
@@ -128,7 +129,14 @@ pub async fn show_assignment(
         })
         .collect();
     let exercises = match pack {
-        Some(pack) => exercise_results(pack, &rows),
+        Some(pack) => exercise_results(
+            pack,
+            &rows,
+            &format!(
+                "/teachers/classes/{}/assignments/{}",
+                class.id, assignment.id
+            ),
+        ),
         None => Vec::new(),
     };
     super::html(&AssignmentPage {
@@ -147,7 +155,11 @@ pub async fn show_assignment(
 
 /// Per exercise answered by anyone, in the pack's order: the statistics and a bar per
 /// option.
-fn exercise_results(pack: &Pack, rows: &[(Student, Option<Round>)]) -> Vec<ExerciseResult> {
+fn exercise_results(
+    pack: &Pack,
+    rows: &[(Student, Option<Round>)],
+    results_url: &str,
+) -> Vec<ExerciseResult> {
     let score = |round: &Round| {
         let answered = round.answered();
         if answered == 0 {
@@ -200,6 +212,7 @@ fn exercise_results(pack: &Pack, rows: &[(Student, Option<Round>)]) -> Vec<Exerc
             .collect();
         results.push(ExerciseResult {
             number: results.len() + 1,
+            url: format!("{results_url}/exercises/{}", exercise.id()),
             question: exercise.question().to_string(),
             prompt: prompt_of(exercise),
             answered: statistics.answered,
@@ -334,4 +347,93 @@ pub async fn export_gradebook(
         rows.push(row);
     }
     csv_response(&format!("gradebook-{}.csv", class.id), rows)
+}
+
+struct DiscussedOption {
+    label: String,
+    why: String,
+    is_correct: bool,
+    chosen_by: usize,
+}
+
+struct DiscussedQuote {
+    source_title: String,
+    note: Option<String>,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "teachers/exercise.html")]
+struct ExercisePage<'a> {
+    class: &'a Class,
+    results_url: String,
+    exercise: &'a Exercise,
+    passage_from: Option<&'a str>,
+    options: Vec<DiscussedOption>,
+    quotes: Vec<DiscussedQuote>,
+    answered: usize,
+}
+
+/// `GET …/assignments/{assignment}/exercises/{exercise}`: one exercise, to show in
+/// class and discuss: the prompt, every option with why it is right or wrong and how
+/// many chose it, the explanation, and the evidence quoted from each document.
+pub async fn show_exercise(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
+    let not_found = || AppError::NotFound("This assignment has no such exercise.".into());
+    let pack = state
+        .library
+        .pack(&assignment.pack_id)
+        .ok_or_else(not_found)?;
+    let exercise = pack.exercise(&path.2).ok_or_else(not_found)?;
+    let rows = rounds_of(&state, &class, &assignment)?;
+    let answers: Vec<&crate::practice::Answer> = rows
+        .iter()
+        .filter_map(|(_, round)| round.as_ref())
+        .flat_map(|round| round.answers.iter().flatten())
+        .filter(|answer| answer.exercise_id == exercise.id())
+        .collect();
+    let options = exercise
+        .choices()
+        .iter()
+        .map(|choice| DiscussedOption {
+            label: choice.label().to_string(),
+            why: choice.why().to_string(),
+            is_correct: choice.answer() == exercise.correct_choice().answer(),
+            chosen_by: answers
+                .iter()
+                .filter(|answer| answer.choice == choice.answer())
+                .count(),
+        })
+        .collect();
+    let quotes = exercise
+        .quotes()
+        .map(|quote| DiscussedQuote {
+            source_title: pack
+                .source(quote.source_id())
+                .map(|source| source.short_title().to_string())
+                .unwrap_or_else(|| quote.source_id().to_string()),
+            note: quote.note().map(str::to_string),
+            text: quote.text().to_string(),
+        })
+        .collect();
+    super::html(&ExercisePage {
+        class: &class,
+        results_url: format!(
+            "/teachers/classes/{}/assignments/{}",
+            class.id, assignment.id
+        ),
+        exercise,
+        passage_from: exercise
+            .passage()
+            .and_then(|passage| pack.source(passage.source_id()))
+            .map(|source| source.short_title()),
+        options,
+        quotes,
+        answered: answers.len(),
+    })
 }
