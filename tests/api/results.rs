@@ -246,3 +246,58 @@ fn each_question_opens_on_its_own_to_discuss_in_class() {
     let unknown = format!("{results}/exercises/no-such-exercise");
     assert_eq!(app.get(&unknown).status, StatusCode::NOT_FOUND);
 }
+
+#[test]
+fn a_discrimination_index_appears_once_ten_students_have_answered() {
+    let app = spawn_app();
+    let class = teacher_with_class(&app, "rivera", "10B History");
+    let csrf = app.get(&class).attribute("input[name=csrf]", "value");
+    // Every contested exercise, so that all students answer the same ones.
+    app.post(
+        &format!("{class}/assignments"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("pack", "khojaly-1992"),
+            ("focus", "contested"),
+            ("length", ""),
+            ("due", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    let results = app.get(&class).attribute(".assignments h3 a", "href");
+    let code = join_code(&app.get(&class));
+    let students: Vec<Browser> = (0..10).map(|_| app.browser_for(browser())).collect();
+    for (index, student) in students.iter().enumerate() {
+        assert_eq!(
+            join(student, &code, &format!("Student {index}")).status,
+            StatusCode::OK
+        );
+        // Before this student answers, at most nine have.
+        let page = app.get(&results);
+        assert!(
+            !page.body.contains("discrimination"),
+            "not before ten students"
+        );
+        let action = student
+            .get("/student")
+            .attribute(".assignments form", "action");
+        let csrf = student
+            .get("/student")
+            .attribute(".assignments input[name=csrf]", "value");
+        let mut page = student.post(&action, &[("csrf", &csrf)]);
+        // Students 0 to 4 get everything right, 5 to 9 everything wrong.
+        for _ in 0..15 {
+            let feedback = student.answer(&page, index < 5);
+            page = student.get(&feedback.attribute("#feedback a.button", "href"));
+        }
+    }
+    let page = app.get(&results);
+    let items = page.texts(".item");
+    assert_eq!(items.len(), 15);
+    for item in items {
+        assert!(
+            item.contains("10 answers, 50% right · discrimination +1.00"),
+            "{item}"
+        );
+    }
+}

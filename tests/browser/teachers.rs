@@ -178,6 +178,10 @@ async fn the_class_pages(browser: &Session) {
         vec!["Sam Done 0 of 1"]
     );
     browser.check_page("teacher-assignment-results").await;
+    browser
+        .click_text_starting("Show question 1 to discuss in class")
+        .await;
+    browser.check_page("teacher-discuss").await;
     browser.visit(&class_page).await;
     browser.click_text("Delete the class…").await;
     browser.check_page("teacher-delete-class").await;
