@@ -26,20 +26,23 @@ fn class_with_assignment(teacher: &Browser) -> (String, String) {
     (class, results)
 }
 
-/// A student joins and does the assignment: `right` says which answers are right.
-fn do_assignment(student: &Browser, code: &str, nickname: &str, right: [bool; 2]) {
-    assert_eq!(join(student, code, nickname).status, StatusCode::OK);
-    let action = student
-        .get("/student")
-        .attribute(".assignments form", "action");
-    let csrf = student
-        .get("/student")
-        .attribute(".assignments input[name=csrf]", "value");
+/// Presses Start on the student's page and answers the assignment's questions in turn,
+/// rightly or wrongly as `right` says.
+fn answer_assignment(student: &Browser, right: &[bool]) {
+    let mine = student.get("/student");
+    let action = mine.attribute(".assignments form", "action");
+    let csrf = mine.attribute(".assignments input[name=csrf]", "value");
     let mut page = student.post(&action, &[("csrf", &csrf)]);
-    for answer in right {
+    for &answer in right {
         let feedback = student.answer(&page, answer);
         page = student.get(&feedback.attribute("#feedback a.button", "href"));
     }
+}
+
+/// A student joins and does the assignment: `right` says which answers are right.
+fn do_assignment(student: &Browser, code: &str, nickname: &str, right: [bool; 2]) {
+    assert_eq!(join(student, code, nickname).status, StatusCode::OK);
+    answer_assignment(student, &right);
 }
 
 /// Four students: three do the assignment, one joins and does nothing.
@@ -278,18 +281,8 @@ fn a_discrimination_index_appears_once_ten_students_have_answered() {
             !page.body.contains("discrimination"),
             "not before ten students"
         );
-        let action = student
-            .get("/student")
-            .attribute(".assignments form", "action");
-        let csrf = student
-            .get("/student")
-            .attribute(".assignments input[name=csrf]", "value");
-        let mut page = student.post(&action, &[("csrf", &csrf)]);
         // Students 0 to 4 get everything right, 5 to 9 everything wrong.
-        for _ in 0..15 {
-            let feedback = student.answer(&page, index < 5);
-            page = student.get(&feedback.attribute("#feedback a.button", "href"));
-        }
+        answer_assignment(student, &[index < 5; 15]);
     }
     let page = app.get(&results);
     let items = page.texts(".item");
