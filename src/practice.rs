@@ -16,17 +16,67 @@ pub const DEFAULT_ROUND_LENGTH: usize = 10;
 /// The most exercises one round can have.
 pub const MAX_ROUND_LENGTH: usize = 50;
 
-/// What a round practises: one skill, or a mix of all three.
+/// What a round practises: one skill, two of them, or a mix of all three.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     Only(Skill),
+    /// Two different skills, in the order of [`Skill::ALL`] (see [`Focus::two`]).
+    Two(Skill, Skill),
     Mix,
 }
 
+/// The three pairs of skills, with their slugs and titles.
+const PAIRS: [(Skill, Skill, &str, &str); 3] = [
+    (
+        Skill::Source,
+        Skill::Perspective,
+        "source+perspective",
+        "Which source? and Whose perspective?",
+    ),
+    (
+        Skill::Source,
+        Skill::Contested,
+        "source+contested",
+        "Which source? and Agreed or contested?",
+    ),
+    (
+        Skill::Perspective,
+        Skill::Contested,
+        "perspective+contested",
+        "Whose perspective? and Agreed or contested?",
+    ),
+];
+
 impl Focus {
+    /// Two skills in either order; `None` if they are the same skill.
+    pub fn two(first: Skill, second: Skill) -> Option<Focus> {
+        PAIRS
+            .iter()
+            .find(|(a, b, _, _)| (*a, *b) == (first, second) || (*a, *b) == (second, first))
+            .map(|(a, b, _, _)| Focus::Two(*a, *b))
+    }
+
+    /// Every focus a teacher can choose, in the order an assignment form lists them.
+    pub fn all() -> Vec<Focus> {
+        let mut all = vec![Focus::Mix];
+        all.extend(Skill::ALL.iter().map(|&skill| Focus::Only(skill)));
+        all.extend(PAIRS.iter().map(|(a, b, _, _)| Focus::Two(*a, *b)));
+        all
+    }
+
+    fn pair(self) -> Option<&'static (Skill, Skill, &'static str, &'static str)> {
+        match self {
+            Focus::Two(first, second) => PAIRS
+                .iter()
+                .find(|(a, b, _, _)| (*a, *b) == (first, second)),
+            _ => None,
+        }
+    }
+
     pub fn slug(self) -> &'static str {
         match self {
             Focus::Only(skill) => skill.slug(),
+            Focus::Two(..) => self.pair().map(|pair| pair.2).unwrap_or("mix"),
             Focus::Mix => "mix",
         }
     }
@@ -34,6 +84,8 @@ impl Focus {
     pub fn from_slug(slug: &str) -> Option<Focus> {
         if slug == "mix" {
             Some(Focus::Mix)
+        } else if let Some(pair) = PAIRS.iter().find(|pair| pair.2 == slug) {
+            Some(Focus::Two(pair.0, pair.1))
         } else {
             Skill::from_slug(slug).map(Focus::Only)
         }
@@ -42,6 +94,7 @@ impl Focus {
     pub fn title(self) -> &'static str {
         match self {
             Focus::Only(skill) => skill.title(),
+            Focus::Two(..) => self.pair().map(|pair| pair.3).unwrap_or("All three skills"),
             Focus::Mix => "All three skills",
         }
     }
@@ -108,30 +161,48 @@ pub fn plan_round(pack: &Pack, focus: Focus, length: usize, seed: u64) -> Vec<St
     };
     match focus {
         Focus::Only(skill) => shuffled_ids(skill).into_iter().take(length).collect(),
-        Focus::Mix => {
-            // Deal the skills in turns so that a mixed round is balanced between them.
-            let mut piles: Vec<std::vec::IntoIter<String>> = Skill::ALL
+        Focus::Mix => deal(
+            Skill::ALL
                 .iter()
                 .map(|&skill| shuffled_ids(skill).into_iter())
-                .collect();
-            piles.shuffle(&mut rng);
-            let mut planned = Vec::with_capacity(length);
-            while planned.len() < length {
-                let before = planned.len();
-                for pile in piles.iter_mut() {
-                    if planned.len() < length
-                        && let Some(id) = pile.next()
-                    {
-                        planned.push(id);
-                    }
-                }
-                if planned.len() == before {
-                    break;
-                }
+                .collect(),
+            length,
+            &mut rng,
+        ),
+        Focus::Two(first, second) => deal(
+            vec![
+                shuffled_ids(first).into_iter(),
+                shuffled_ids(second).into_iter(),
+            ],
+            length,
+            &mut rng,
+        ),
+    }
+}
+
+/// Deals the skills' piles in turns so that a round of several skills is balanced
+/// between them; the order of the turns comes from `rng`.
+fn deal(
+    mut piles: Vec<std::vec::IntoIter<String>>,
+    length: usize,
+    rng: &mut ChaCha8Rng,
+) -> Vec<String> {
+    piles.shuffle(rng);
+    let mut planned = Vec::with_capacity(length);
+    while planned.len() < length {
+        let before = planned.len();
+        for pile in piles.iter_mut() {
+            if planned.len() < length
+                && let Some(id) = pile.next()
+            {
+                planned.push(id);
             }
-            planned
+        }
+        if planned.len() == before {
+            break;
         }
     }
+    planned
 }
 
 /// The order in which the options of the exercise at `position` are shown: a
@@ -340,6 +411,23 @@ mod tests {
             correct,
             answered_at: 0,
         }
+    }
+
+    #[test]
+    fn every_focus_reads_back_from_its_slug_and_pairs_are_unordered() {
+        let all = Focus::all();
+        assert_eq!(all.len(), 7, "all three, three single skills, three pairs");
+        for focus in &all {
+            assert_eq!(Focus::from_slug(focus.slug()), Some(*focus));
+        }
+        let titles: std::collections::HashSet<_> = all.iter().map(|focus| focus.title()).collect();
+        assert_eq!(titles.len(), 7, "every focus has its own title");
+        assert_eq!(
+            Focus::two(Skill::Contested, Skill::Source),
+            Some(Focus::Two(Skill::Source, Skill::Contested))
+        );
+        assert_eq!(Focus::two(Skill::Source, Skill::Source), None);
+        assert_eq!(Focus::from_slug("contested+source"), None);
     }
 
     #[test]

@@ -302,3 +302,56 @@ fn assignment_mistakes_and_strangers_are_refused() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[test]
+fn an_assignment_of_two_skills_deals_them_in_turns() {
+    let app = spawn_app();
+    let (class, code) = teacher_with_class(&app, "rivera");
+    let page = assign(
+        &app,
+        &class,
+        &[
+            ("focus", "source+contested"),
+            ("length", "4"),
+            ("due", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert!(
+        page.text(".assignments .card")
+            .contains("Which source? and Agreed or contested?")
+    );
+    let sam = app.browser_for(browser());
+    join(&sam, &code, "Sam");
+    let first = open_assignment(&sam);
+    let round = first
+        .path()
+        .rsplit_once("/questions/")
+        .unwrap()
+        .0
+        .to_string();
+    let skills: Vec<String> = (1..=4)
+        .map(|number| {
+            sam.get(&format!("{round}/questions/{number}"))
+                .text(".skill-tag")
+        })
+        .collect();
+    assert_eq!(
+        skills
+            .iter()
+            .filter(|skill| *skill == "Which source?")
+            .count(),
+        2,
+        "{skills:?}"
+    );
+    assert_eq!(
+        skills
+            .iter()
+            .filter(|skill| *skill == "Agreed or contested?")
+            .count(),
+        2,
+        "{skills:?}"
+    );
+    assert_ne!(skills[0], skills[1], "the skills take turns: {skills:?}");
+    assert_ne!(skills[1], skills[2], "the skills take turns: {skills:?}");
+}

@@ -126,6 +126,8 @@ struct ClassPage<'a> {
     overview: Vec<OverviewRow>,
     assignments: Vec<AssignmentLine>,
     packs: Vec<(String, String)>,
+    /// The skills an assignment can practise: (slug, title).
+    focuses: Vec<(&'static str, &'static str)>,
 }
 
 /// A student's line in the class overview: assignments finished, and per skill the
@@ -196,6 +198,10 @@ pub async fn show_class(
             .library
             .packs()
             .map(|pack| (pack.id().to_string(), pack.title().to_string()))
+            .collect(),
+        focuses: Focus::all()
+            .into_iter()
+            .map(|focus| (focus.slug(), focus.title()))
             .collect(),
     })
 }
