@@ -102,7 +102,9 @@ fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-fn civil_from_days(days: i64) -> (i32, u32, u32) {
+/// The calendar date (year, month, day) of `days` since 1970-01-01 (Howard Hinnant's
+/// algorithm).
+pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days - era * 146_097;

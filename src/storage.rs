@@ -225,8 +225,7 @@ impl Storage {
             created_at: round.created_at,
             assignment: round.assignment.map(|assignment| assignment.to_string()),
         };
-        let value = serde_json::to_vec(&record)
-            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        let value = encode(&record)?;
         self.rounds.insert(round.id.as_bytes(), value)?;
         self.learner_rounds.insert(
             learner_round_key(round.learner, self.db.generate_id()?, round.id),
@@ -304,8 +303,7 @@ impl Storage {
             correct: answer.correct,
             answered_at: answer.answered_at,
         };
-        let value = serde_json::to_vec(&record)
-            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        let value = encode(&record)?;
         let position = u16::try_from(position)
             .map_err(|_| StorageError::Corrupt(format!("position {position} out of range")))?;
         let mut key = Vec::with_capacity(18);
@@ -386,6 +384,11 @@ impl Storage {
         }
         Ok(())
     }
+}
+
+/// A record as stored: JSON.
+fn encode<T: Serialize>(record: &T) -> Result<Vec<u8>, StorageError> {
+    serde_json::to_vec(record).map_err(|error| StorageError::Corrupt(error.to_string()))
 }
 
 /// Two ids side by side: the key of an index entry such as class + student.

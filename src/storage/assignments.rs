@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, pair};
+use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
 use crate::assignments::FeedbackTiming;
 use crate::practice::{Focus, Round, Token};
 
@@ -51,8 +51,7 @@ impl Storage {
             feedback: assignment.feedback.slug().to_string(),
             created_at: assignment.created_at,
         };
-        let value = serde_json::to_vec(&record)
-            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        let value = encode(&record)?;
         self.assignments.insert(assignment.id.as_bytes(), value)?;
         self.class_assignments
             .insert(pair(assignment.class, assignment.id), &[])?;

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, pair};
+use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
 use crate::classes::{ClassName, JoinCode};
 use crate::practice::Token;
 
@@ -76,8 +76,7 @@ impl Storage {
             archived: class.archived,
             created_at: class.created_at,
         };
-        let value = serde_json::to_vec(&record)
-            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        let value = encode(&record)?;
         self.classes.insert(class.id.as_bytes(), value)?;
         Ok(())
     }

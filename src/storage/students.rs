@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, pair};
+use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
 use crate::classes::{Nickname, ResumeCode};
 use crate::practice::Token;
 use crate::storage::classes::Class;
@@ -164,8 +164,7 @@ impl Storage {
             resume_code: student.resume.as_str().to_string(),
             joined_at: student.joined_at,
         };
-        let value = serde_json::to_vec(&record)
-            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        let value = encode(&record)?;
         self.students.insert(student.id.as_bytes(), value)?;
         Ok(())
     }

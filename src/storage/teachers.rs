@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode};
+use super::{FORMAT_VERSION, Storage, StorageError, decode, encode};
 use crate::accounts::{DisplayName, Username};
 use crate::practice::Token;
 
@@ -62,10 +62,6 @@ struct SessionRecord {
 
 fn session_key(token: Token) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
-}
-
-fn encode<T: Serialize>(record: &T) -> Result<Vec<u8>, StorageError> {
-    serde_json::to_vec(record).map_err(|error| StorageError::Corrupt(error.to_string()))
 }
 
 impl Storage {
