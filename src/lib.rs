@@ -11,6 +11,7 @@
 //! - [`classes`]: classes as plain values: names and join codes.
 //! - [`content`]: content packs. `content::load` reads and checks the files;
 //!   `content::text` finds a quoted passage in its document ignoring whitespace.
+//! - [`live`]: live workshop sessions: their phases and the facilitator's moves.
 //! - [`practice`]: the pure core: planning rounds, shuffling options, scoring, tallies.
 //! - [`results`]: item statistics (facility, discrimination) and safe spreadsheet cells.
 //! - [`storage`]: the only module that talks to sled: rounds, answers, progress.
@@ -28,6 +29,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod classes;
 pub mod content;
+pub mod live;
 pub mod practice;
 pub mod results;
 pub mod storage;

@@ -11,7 +11,7 @@
 //!   rounds are listed in the order they were started, even within one second.
 //!
 //! - teacher accounts and sessions: see [`teachers`]; classes: see [`classes`]; students:
-//!   see [`students`]; assignments: see [`assignments`].
+//!   see [`students`]; assignments: see [`assignments`]; live sessions: see [`live`].
 //!
 //! Invariant: an answer is written at most once per round and position (compare-and-swap),
 //! and `record_answer` returns only after sled has flushed it to disk.
@@ -23,6 +23,7 @@
 
 pub mod assignments;
 pub mod classes;
+pub mod live;
 pub mod students;
 pub mod teachers;
 
@@ -116,6 +117,12 @@ pub struct Storage {
     assignments: sled::Tree,
     class_assignments: sled::Tree,
     assignment_rounds: sled::Tree,
+    live_sessions: sled::Tree,
+    live_codes: sled::Tree,
+    teacher_live: sled::Tree,
+    live_participants: sled::Tree,
+    live_nicknames: sled::Tree,
+    live_answers: sled::Tree,
     flusher: Flusher,
 }
 
@@ -208,6 +215,12 @@ impl Storage {
             assignments: db.open_tree("assignments")?,
             class_assignments: db.open_tree("class_assignments")?,
             assignment_rounds: db.open_tree("assignment_rounds")?,
+            live_sessions: db.open_tree("live_sessions")?,
+            live_codes: db.open_tree("live_codes")?,
+            teacher_live: db.open_tree("teacher_live")?,
+            live_participants: db.open_tree("live_participants")?,
+            live_nicknames: db.open_tree("live_nicknames")?,
+            live_answers: db.open_tree("live_answers")?,
             flusher: Flusher::start(db.clone()).map_err(StorageError::Flusher)?,
             db,
         })

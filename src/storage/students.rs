@@ -51,8 +51,10 @@ struct StudentRecord {
     joined_at: u64,
 }
 
-fn nickname_key(class: Token, nickname: &Nickname) -> Vec<u8> {
-    let mut key = class.as_bytes().to_vec();
+/// The key of a nickname in a group (a class, a live session): the group's id and the
+/// nickname in lower case.
+pub(super) fn nickname_key(group: Token, nickname: &Nickname) -> Vec<u8> {
+    let mut key = group.as_bytes().to_vec();
     key.extend_from_slice(nickname.folded().as_bytes());
     key
 }
@@ -63,7 +65,7 @@ fn resume_key(class: Token, code: &ResumeCode) -> Vec<u8> {
     key
 }
 
-fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> {
+pub(super) fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> {
     let id: [u8; 16] = bytes
         .try_into()
         .map_err(|_| StorageError::Corrupt(format!("an id in {what}")))?;

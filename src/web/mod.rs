@@ -4,6 +4,7 @@
 //! [`Storage`]; templates receive plain values and never touch either.
 
 pub mod error;
+mod live_hub;
 mod routes;
 mod teacher_session;
 
@@ -44,6 +45,8 @@ pub struct AppState {
     pub failed_resumes: std::sync::Mutex<crate::accounts::FailedAttempts>,
     /// Unknown join codes on the whole server, to slow down guessing.
     pub failed_joins: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    /// The event streams of live sessions.
+    pub live: live_hub::LiveHub,
 }
 
 /// A server that is bound to its address and ready to run.
@@ -59,6 +62,9 @@ pub const RESUME_FAILURES_PER_CLASS: u32 = 30;
 /// Unknown join codes allowed on the server in 15 minutes: room for a class's typos,
 /// far too few to find a class among 887 million codes.
 pub const UNKNOWN_JOIN_CODES: u32 = 60;
+
+/// How long a stopping server lets requests in flight finish.
+const SHUTDOWN_SECONDS: u64 = 3;
 
 /// The largest form body accepted; a real answer form is well under 200 bytes.
 const FORM_LIMIT_BYTES: usize = 4 * 1024;
@@ -95,6 +101,7 @@ impl Application {
             failed_joins: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
                 UNKNOWN_JOIN_CODES,
             )),
+            live: Default::default(),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -117,6 +124,9 @@ impl Application {
                 .wrap(middleware::Logger::new("%s %r %Dms").exclude("/healthz"))
                 .configure(routes::register)
         })
+        // Live sessions hold event streams open for as long as a page is; on a stop
+        // they are cut after a short wait instead of holding the server up for 30 s.
+        .shutdown_timeout(SHUTDOWN_SECONDS)
         .listen(listener)?
         .run();
         Ok(Application { address, server })

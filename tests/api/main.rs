@@ -6,6 +6,7 @@ mod bad_input;
 mod check_command;
 mod classes;
 mod helpers;
+mod live;
 mod pack;
 mod persistence;
 mod practice;

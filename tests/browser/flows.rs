@@ -67,12 +67,17 @@ pub async fn start_round(browser: &Session, focus: &str, length: usize) {
 /// Answers the question on screen, rightly or wrongly, by tapping the option's label and
 /// the submit button. Returns the label of the chosen option.
 pub async fn answer(browser: &Session, right: bool) -> String {
+    answer_with(browser, right, "Check my answer").await
+}
+
+/// Answers as [`answer`] does, with the submit button labelled `button`.
+pub async fn answer_with(browser: &Session, right: bool, button: &str) -> String {
     let (right_value, wrong_value) = answer_key(browser).await;
     let value = if right { right_value } else { wrong_value };
     let label = format!("label.option:has(input[name=choice][value='{value}'])");
     let text = browser.text(&label).await;
     browser.click(&label).await;
-    browser.click_text("Check my answer").await;
+    browser.click_text(button).await;
     text
 }
 

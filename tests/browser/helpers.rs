@@ -111,7 +111,7 @@ pub struct Session {
     pub viewport: Viewport,
     pub scripting: Scripting,
     /// The server this browser uses; the first browser of a test owns it.
-    server: Option<Server>,
+    server: std::sync::Mutex<Option<Server>>,
     address: String,
     /// Requests recorded so far, kept here because reading the log empties it.
     requests: std::sync::Mutex<Vec<String>>,
@@ -129,7 +129,52 @@ impl Session {
     /// A second browser, with its own profile, on the same server: another person.
     /// Close it with [`Session::finish`].
     pub async fn another_browser(&self, viewport: Viewport) -> Session {
-        Session::open_on(None, self.address.clone(), viewport, Scripting::Enabled).await
+        self.another_browser_with(viewport, Scripting::Enabled)
+            .await
+    }
+
+    /// A second browser as [`Session::another_browser`], with JavaScript on or off.
+    pub async fn another_browser_with(&self, viewport: Viewport, scripting: Scripting) -> Session {
+        Session::open_on(None, self.address.clone(), viewport, scripting).await
+    }
+
+    /// Kills the server as a crash would (SIGKILL) and starts it again on the same port
+    /// and data directory, as an operator restarting it would. Only the browser that owns
+    /// the server can do this.
+    pub fn restart_server(&self) {
+        let mut server = self.server.lock().expect("the server");
+        server
+            .as_mut()
+            .expect("this browser owns the server")
+            .restart();
+    }
+
+    /// Waits up to `seconds` until the page has an element matching `css` whose text
+    /// contains `wanted` (the page may change by itself meanwhile); returns that text.
+    pub async fn wait_for_text(&self, css: &str, wanted: &str, seconds: u64) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self
+                .client
+                .execute(
+                    "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                    vec![json!(css)],
+                )
+                .await
+                .ok()
+                .and_then(|text| text.as_str().map(fold));
+            if let Some(text) = &text
+                && text.contains(wanted)
+            {
+                return text.clone();
+            }
+            let text = text.unwrap_or_else(|| "nothing: there is no such element".into());
+            assert!(
+                started.elapsed() < Duration::from_secs(seconds),
+                "within {seconds} s, `{css}` says “{wanted}”; it says “{text}”"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Closes a second browser, failing if its pages asked another host for anything.
@@ -211,7 +256,7 @@ impl Session {
             client,
             viewport,
             scripting,
-            server,
+            server: std::sync::Mutex::new(server),
             address,
             requests: std::sync::Mutex::new(Vec::new()),
             driver,
@@ -252,7 +297,7 @@ impl Session {
     async fn close(self) {
         let _ = self.client.close().await;
         drop(self.driver);
-        drop(self.server);
+        drop(self.server.into_inner());
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -770,9 +815,30 @@ struct Server {
 impl Server {
     fn start() -> Server {
         let data_dir = tempfile::tempdir().expect("a temporary data directory");
+        let (process, address) = Server::launch("127.0.0.1:0", data_dir.path());
+        Server {
+            process,
+            address,
+            _data_dir: data_dir,
+        }
+    }
+
+    /// Kills the server and starts it again on the same address and data.
+    fn restart(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        let (process, address) = Server::launch(&self.address, self._data_dir.path());
+        assert_eq!(
+            address, self.address,
+            "the server comes back on its address"
+        );
+        self.process = process;
+    }
+
+    fn launch(bind: &str, data_dir: &Path) -> (Child, String) {
         let mut process = Command::new(release_binary())
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir.path())
+            .args(["serve", "--bind", bind, "--data-dir"])
+            .arg(data_dir)
             .arg("--questions")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("questions"))
             .env("RUST_LOG", "warn")
@@ -789,11 +855,7 @@ impl Server {
             .strip_prefix("sourcewise listening on http://")
             .unwrap_or_else(|| panic!("the server says where it listens: {first_line:?}"))
             .to_string();
-        Server {
-            process,
-            address,
-            _data_dir: data_dir,
-        }
+        (process, address)
     }
 }
 

@@ -7,6 +7,7 @@ mod errors;
 mod flows;
 mod helpers;
 mod keyboard;
+mod live;
 mod practice;
 mod reader;
 mod teachers;

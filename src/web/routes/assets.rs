@@ -10,3 +10,13 @@ pub async fn show_stylesheet() -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(STYLESHEET)
 }
+
+const LIVE_SCRIPT: &str = include_str!("../../../templates/live.js");
+
+/// The script that keeps a live session's page in step with the session.
+pub async fn show_live_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(LIVE_SCRIPT)
+}

@@ -51,8 +51,13 @@ fn see_other(location: String) -> HttpResponse {
 
 /// The address students open to join, as this browser reached the server.
 fn join_url(request: &HttpRequest, code: &JoinCode) -> String {
+    join_url_for(request, &format!("join/{}", code.as_str()))
+}
+
+/// The full address of `path` on this server, as this browser reached it.
+pub(super) fn join_url_for(request: &HttpRequest, path: &str) -> String {
     let info = request.connection_info();
-    format!("{}://{}/join/{}", info.scheme(), info.host(), code.as_str())
+    format!("{}://{}/{path}", info.scheme(), info.host())
 }
 
 #[derive(Deserialize)]
@@ -233,7 +238,7 @@ pub async fn show_projector(
 
 /// The QR code of `url` as an inline SVG image. It is drawn from the URL's bits only:
 /// no text of the URL appears in it.
-fn qr_svg(url: &str) -> String {
+pub(super) fn qr_svg(url: &str) -> String {
     use qrcode::render::svg;
     match qrcode::QrCode::new(url.as_bytes()) {
         Ok(code) => {

@@ -2,8 +2,10 @@
 
 mod assets;
 mod classes;
+mod facilitate;
 mod health;
 mod home;
+mod live;
 mod packs;
 mod progress;
 mod results;
@@ -132,6 +134,34 @@ pub fn register(config: &mut web::ServiceConfig) {
         .route(
             "/teachers/classes/{class}/students/{student}/delete",
             web::post().to(classes::delete_student),
+        )
+        .route("/live", web::get().to(live::show_join))
+        .route("/live", web::post().to(live::join_live))
+        .route("/live/{code}", web::get().to(live::show_live))
+        .route("/live/{code}/answers", web::post().to(live::submit_answer))
+        .route(
+            "/live/{code}/events",
+            web::get().to(live::participant_events),
+        )
+        .route("/static/live.js", web::get().to(assets::show_live_script))
+        .route("/teachers/live", web::get().to(facilitate::show_sessions))
+        .route("/teachers/live", web::post().to(facilitate::create_session))
+        .route("/teachers/live/new", web::get().to(facilitate::show_new))
+        .route(
+            "/teachers/live/{session}",
+            web::get().to(facilitate::show_session),
+        )
+        .route(
+            "/teachers/live/{session}/moves",
+            web::post().to(facilitate::make_move),
+        )
+        .route(
+            "/teachers/live/{session}/events",
+            web::get().to(facilitate::facilitator_events),
+        )
+        .route(
+            "/teachers/live/{session}/results.csv",
+            web::get().to(facilitate::export_session),
         )
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(AppError::NotFound(NOT_FOUND.into()))

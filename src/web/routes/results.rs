@@ -243,7 +243,10 @@ fn exercise_results(
 }
 
 /// A CSV file as a download.
-fn csv_response(filename: &str, rows: Vec<Vec<String>>) -> Result<HttpResponse, AppError> {
+pub(super) fn csv_response(
+    filename: &str,
+    rows: Vec<Vec<String>>,
+) -> Result<HttpResponse, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
         writer

@@ -114,19 +114,52 @@ struct RoundPlace {
 }
 
 /// An option as shown after answering.
-struct ChoiceOutcome<'a> {
-    label: &'a str,
-    why: &'a str,
-    is_correct: bool,
-    was_chosen: bool,
+pub(super) struct ChoiceOutcome<'a> {
+    pub label: &'a str,
+    pub why: &'a str,
+    pub is_correct: bool,
+    pub was_chosen: bool,
 }
 
 /// A quote as shown after answering, with a link to it in its document.
-struct QuoteView<'a> {
-    source_title: &'a str,
-    note: Option<&'a str>,
-    text: &'a str,
-    reader_url: String,
+pub(super) struct QuoteView<'a> {
+    pub source_title: &'a str,
+    pub note: Option<&'a str>,
+    pub text: &'a str,
+    pub reader_url: String,
+}
+
+/// An exercise's quotes as shown after answering: the passage in its document (if the
+/// exercise shows one) and the evidence from each source. `link_suffix` is added to
+/// each link into the reader (it names the way back).
+pub(super) fn quote_views<'a>(
+    pack: &'a Pack,
+    exercise: &'a Exercise,
+    link_suffix: &str,
+) -> (Option<QuoteView<'a>>, Vec<QuoteView<'a>>) {
+    let mut views = exercise
+        .quotes()
+        .enumerate()
+        .map(|(index, quote)| QuoteView {
+            source_title: pack
+                .source(quote.source_id())
+                .map(|source| source.short_title())
+                .unwrap_or(quote.source_id()),
+            note: quote.note(),
+            text: quote.text(),
+            reader_url: format!(
+                "/packs/{}/sources/{}?exercise={}&quote={index}{link_suffix}#passage",
+                pack.id(),
+                quote.source_id(),
+                exercise.id(),
+            ),
+        });
+    let passage = if exercise.passage().is_some() {
+        views.next()
+    } else {
+        None
+    };
+    (passage, views.collect())
 }
 
 #[derive(Template)]
@@ -212,33 +245,11 @@ pub async fn show_question(
             was_chosen: choice.answer() == answer.choice,
         })
         .collect();
-    let quote_views: Vec<QuoteView> = exercise
-        .quotes()
-        .enumerate()
-        .map(|(index, quote)| QuoteView {
-            source_title: pack
-                .source(quote.source_id())
-                .map(|source| source.short_title())
-                .unwrap_or(quote.source_id()),
-            note: quote.note(),
-            text: quote.text(),
-            reader_url: format!(
-                "/packs/{}/sources/{}?exercise={}&quote={}&round={}&number={}#passage",
-                pack.id(),
-                quote.source_id(),
-                exercise.id(),
-                index,
-                round.id,
-                number
-            ),
-        })
-        .collect();
-    let mut quote_views = quote_views.into_iter();
-    let passage = if exercise.passage().is_some() {
-        quote_views.next()
-    } else {
-        None
-    };
+    let (passage, evidence) = quote_views(
+        pack,
+        exercise,
+        &format!("&round={}&number={number}", round.id),
+    );
     let (next_url, next_label) = match round.next_unanswered() {
         Some(next) => (question_url(round.id, next), "Next question"),
         None => (summary_url(round.id), "See your results"),
@@ -252,7 +263,7 @@ pub async fn show_question(
         correct_label: exercise.correct_choice().label(),
         outcomes,
         passage,
-        evidence: quote_views.collect(),
+        evidence,
         next_url,
         next_label,
     })
@@ -520,7 +531,7 @@ fn exercise_at<'a>(
     Ok((position, exercise))
 }
 
-fn passage_from<'a>(pack: &'a Pack, exercise: &Exercise) -> Option<&'a str> {
+pub(super) fn passage_from<'a>(pack: &'a Pack, exercise: &Exercise) -> Option<&'a str> {
     if exercise.skill() == Skill::Source {
         return None;
     }

@@ -104,7 +104,7 @@ fn open_class(state: &AppState, typed: &str) -> Result<Result<Class, String>, Ap
 
 /// Unknown join codes are counted for the whole server: a guesser tries many codes, so
 /// no one class or address would see the guessing.
-const JOIN_KEY: &str = "join-codes";
+pub(super) const JOIN_KEY: &str = "join-codes";
 
 /// `POST /join`: joins the class and shows the student's page.
 pub async fn create_student(

@@ -1,0 +1,370 @@
+//! Live workshop sessions: a facilitator puts one exercise up at a time, everyone in the
+//! room answers on their phone, and the facilitator reveals how the room split.
+//!
+//! This module is the pure part: the phases of a session and the moves between them.
+//! Storage keeps the phase (see `storage::live`); the web side broadcasts each change.
+//!
+//! Each exercise goes through four stages: answers open, answers closed, the split
+//! revealed (with the answer the sources support), then the explanation and the
+//! evidence. A change of phase gives the session a new version number, which pages
+//! carry so that a stale button press or a stale screen can be recognised.
+
+/// Whether participants see scores, and whether the projector shows a leaderboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scoring {
+    /// No totals anywhere: the session is for discussion.
+    Hidden,
+    /// Each participant sees their own total at the end.
+    Own,
+    /// Each participant sees their own total, and the projector the ten best at the end.
+    Leaderboard,
+}
+
+impl Scoring {
+    pub const ALL: [Scoring; 3] = [Scoring::Hidden, Scoring::Own, Scoring::Leaderboard];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Scoring::Hidden => "none",
+            Scoring::Own => "own",
+            Scoring::Leaderboard => "leaderboard",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Scoring> {
+        Scoring::ALL
+            .into_iter()
+            .find(|scoring| scoring.slug() == slug)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Scoring::Hidden => "No scores: the session is for discussion",
+            Scoring::Own => "Each participant sees their own score at the end",
+            Scoring::Leaderboard => {
+                "Own scores, and the ten best nicknames on the projector at the end"
+            }
+        }
+    }
+
+    pub fn shows_scores(self) -> bool {
+        self != Scoring::Hidden
+    }
+}
+
+/// Where an exercise stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Participants may answer, and change their answer.
+    Open,
+    /// No more answers; nothing shown yet.
+    Closed,
+    /// How the room split, with the answer the sources support.
+    Revealed,
+    /// The explanation and the evidence from each source as well.
+    Explained,
+}
+
+impl Stage {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Stage::Open => "open",
+            Stage::Closed => "closed",
+            Stage::Revealed => "revealed",
+            Stage::Explained => "explained",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Stage> {
+        [
+            Stage::Open,
+            Stage::Closed,
+            Stage::Revealed,
+            Stage::Explained,
+        ]
+        .into_iter()
+        .find(|stage| stage.slug() == slug)
+    }
+
+    /// The split and the correct answer may be shown.
+    pub fn is_revealed(self) -> bool {
+        matches!(self, Stage::Revealed | Stage::Explained)
+    }
+}
+
+/// Where a session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Participants are joining; no exercise shown yet.
+    Lobby,
+    /// The exercise at `position` (0-based) is up.
+    At { position: usize, stage: Stage },
+    /// Over: participants see their summary, the facilitator the review.
+    Ended,
+}
+
+impl Phase {
+    /// A short name, as the event stream sends it.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Phase::Lobby => "lobby",
+            Phase::At { stage, .. } => stage.slug(),
+            Phase::Ended => "ended",
+        }
+    }
+
+    /// The exercise on screen, if any.
+    pub fn position(self) -> Option<usize> {
+        match self {
+            Phase::At { position, .. } => Some(position),
+            _ => None,
+        }
+    }
+}
+
+/// What the facilitator can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Open the first exercise.
+    Start,
+    Close,
+    Reopen,
+    Reveal,
+    Explain,
+    /// On to the next exercise (skipping it if answers are still open).
+    Next,
+    /// Back to the exercise before.
+    Back,
+    End,
+}
+
+impl Action {
+    pub fn from_slug(slug: &str) -> Option<Action> {
+        Some(match slug {
+            "start" => Action::Start,
+            "close" => Action::Close,
+            "reopen" => Action::Reopen,
+            "reveal" => Action::Reveal,
+            "explain" => Action::Explain,
+            "next" | "skip" => Action::Next,
+            "back" => Action::Back,
+            "end" => Action::End,
+            _ => return None,
+        })
+    }
+}
+
+/// A session's phase with what the moves need to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveState {
+    pub phase: Phase,
+    /// Whether each exercise has been opened to answers at least once.
+    pub opened: Vec<bool>,
+    /// Goes up by one with every change of phase.
+    pub version: u64,
+}
+
+/// Why a move was refused; the message is shown to the facilitator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Refusal(pub &'static str);
+
+impl LiveState {
+    /// A new session of `exercises` exercises, in its lobby.
+    pub fn new(exercises: usize) -> LiveState {
+        LiveState {
+            phase: Phase::Lobby,
+            opened: vec![false; exercises],
+            version: 1,
+        }
+    }
+
+    /// The state after `action`, or why it cannot be done now.
+    pub fn apply(&self, action: Action) -> Result<LiveState, Refusal> {
+        let count = self.opened.len();
+        let mut next = self.clone();
+        next.phase = match (self.phase, action) {
+            (Phase::Ended, _) => return Err(Refusal("This session has ended.")),
+            (_, Action::End) => Phase::Ended,
+            (Phase::Lobby, Action::Start) if count > 0 => next.arrive(0),
+            (Phase::Lobby, Action::Start) => {
+                return Err(Refusal("This session has no exercises to open."));
+            }
+            (Phase::Lobby, _) => {
+                return Err(Refusal(
+                    "The session has not started: open the first exercise first.",
+                ));
+            }
+            (Phase::At { .. }, Action::Start) => {
+                return Err(Refusal("The session has already started."));
+            }
+            (Phase::At { position, stage }, action) => match (stage, action) {
+                (Stage::Open, Action::Close) => Phase::At {
+                    position,
+                    stage: Stage::Closed,
+                },
+                (Stage::Closed, Action::Reopen) => Phase::At {
+                    position,
+                    stage: Stage::Open,
+                },
+                (Stage::Closed, Action::Reveal) => Phase::At {
+                    position,
+                    stage: Stage::Revealed,
+                },
+                (Stage::Revealed, Action::Explain) => Phase::At {
+                    position,
+                    stage: Stage::Explained,
+                },
+                (_, Action::Next) if position + 1 < count => next.arrive(position + 1),
+                (_, Action::Next) => {
+                    return Err(Refusal(
+                        "This is the last exercise: end the session to show the summary.",
+                    ));
+                }
+                (_, Action::Back) if position > 0 => next.arrive(position - 1),
+                (_, Action::Back) => {
+                    return Err(Refusal(
+                        "This is the first exercise: there is none before it.",
+                    ));
+                }
+                (Stage::Open, _) => {
+                    return Err(Refusal(
+                        "Answers are still open: close them before revealing anything.",
+                    ));
+                }
+                (Stage::Closed, _) => {
+                    return Err(Refusal(
+                        "Answers are closed: reveal the split, reopen answers or move on.",
+                    ));
+                }
+                (Stage::Revealed, _) => {
+                    return Err(Refusal(
+                        "The split is shown: show the explanation or move on.",
+                    ));
+                }
+                (Stage::Explained, _) => {
+                    return Err(Refusal("Everything is shown: move on or go back."));
+                }
+            },
+        };
+        next.version += 1;
+        Ok(next)
+    }
+
+    /// Puts up the exercise at `position`: open to answers the first time, closed when
+    /// it has been open before (its answers are kept; the facilitator may reopen).
+    fn arrive(&mut self, position: usize) -> Phase {
+        let stage = if self.opened[position] {
+            Stage::Closed
+        } else {
+            Stage::Open
+        };
+        self.opened[position] = true;
+        Phase::At { position, stage }
+    }
+
+    /// Whether answers to the exercise at `position` are taken now.
+    pub fn accepts_answers_to(&self, position: usize) -> Result<(), Refusal> {
+        match self.phase {
+            Phase::At {
+                position: open,
+                stage: Stage::Open,
+            } if open == position => Ok(()),
+            Phase::Ended => Err(Refusal(
+                "This session has ended, so answers are no longer taken.",
+            )),
+            Phase::Lobby => Err(Refusal(
+                "The session has not started yet: wait for the first exercise.",
+            )),
+            _ => Err(Refusal(
+                "Answers to this exercise are closed, so yours was not recorded.",
+            )),
+        }
+    }
+}
+
+/// A participant's place in a leaderboard: 1-based rank, shared by equal scores.
+pub fn ranks(scores: &[usize]) -> Vec<usize> {
+    scores
+        .iter()
+        .map(|score| 1 + scores.iter().filter(|other| *other > score).count())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(position: usize, stage: Stage) -> Phase {
+        Phase::At { position, stage }
+    }
+
+    fn run(state: &LiveState, actions: &[Action]) -> LiveState {
+        actions.iter().fold(state.clone(), |state, &action| {
+            state
+                .apply(action)
+                .unwrap_or_else(|refusal| panic!("{action:?}: {refusal}"))
+        })
+    }
+
+    #[test]
+    fn an_exercise_goes_open_closed_revealed_explained_then_the_next_opens() {
+        let state = LiveState::new(3);
+        let state = run(&state, &[Action::Start]);
+        assert_eq!(state.phase, at(0, Stage::Open));
+        let state = run(&state, &[Action::Close, Action::Reveal, Action::Explain]);
+        assert_eq!(state.phase, at(0, Stage::Explained));
+        let state = run(&state, &[Action::Next]);
+        assert_eq!(state.phase, at(1, Stage::Open));
+        assert_eq!(state.version, 6);
+    }
+
+    #[test]
+    fn skipping_and_going_back_keep_answers_closed_where_they_were_taken() {
+        let state = run(&LiveState::new(3), &[Action::Start, Action::Next]);
+        assert_eq!(state.phase, at(1, Stage::Open), "skipped while open");
+        let state = run(&state, &[Action::Back]);
+        assert_eq!(state.phase, at(0, Stage::Closed), "opened before: closed");
+        let state = run(&state, &[Action::Reopen]);
+        assert_eq!(state.phase, at(0, Stage::Open));
+        let state = run(&state, &[Action::Next, Action::Next]);
+        assert_eq!(state.phase, at(2, Stage::Open), "never opened: open");
+    }
+
+    #[test]
+    fn moves_out_of_turn_are_refused_and_change_nothing() {
+        let lobby = LiveState::new(2);
+        assert!(lobby.apply(Action::Close).is_err());
+        let open = run(&lobby, &[Action::Start]);
+        for action in [Action::Start, Action::Reveal, Action::Explain, Action::Back] {
+            assert!(open.apply(action).is_err(), "{action:?} while open");
+        }
+        let last = run(&open, &[Action::Next]);
+        assert_eq!(
+            last.apply(Action::Next),
+            Err(Refusal(
+                "This is the last exercise: end the session to show the summary."
+            ))
+        );
+        let ended = run(&last, &[Action::End]);
+        assert_eq!(ended.phase, Phase::Ended);
+        for action in [Action::Start, Action::Next, Action::End] {
+            assert_eq!(ended.apply(action), Err(Refusal("This session has ended.")));
+        }
+    }
+
+    #[test]
+    fn answers_are_taken_only_for_the_exercise_that_is_open() {
+        let state = run(&LiveState::new(2), &[Action::Start]);
+        assert!(state.accepts_answers_to(0).is_ok());
+        assert!(state.accepts_answers_to(1).is_err());
+        let closed = run(&state, &[Action::Close]);
+        assert!(closed.accepts_answers_to(0).is_err());
+        assert!(LiveState::new(2).accepts_answers_to(0).is_err());
+    }
+
+    #[test]
+    fn equal_scores_share_a_rank() {
+        assert_eq!(ranks(&[5, 4, 4, 2]), vec![1, 2, 2, 4]);
+    }
+}

@@ -1,0 +1,368 @@
+//! Live sessions, their participants and their answers.
+//!
+//! Layout:
+//! - `live_sessions`: session id (16) → a session record (JSON), its phase included.
+//! - `live_codes`: join code (6 ASCII bytes) → session id; compare-and-swap, so two
+//!   sessions never share a code (codes are not reused once a session ends).
+//! - `teacher_live`: teacher id (16) + session id (16) → empty: a teacher's sessions.
+//! - `live_participants`: session id (16) + participant id (16) → a participant record.
+//! - `live_nicknames`: session id (16) + nickname in lower case → participant id;
+//!   compare-and-swap, so two people cannot take one nickname in a session.
+//! - `live_answers`: session id (16) + position (u16, big-endian) + participant id (16)
+//!   → an answer record. A participant's later answer to the same exercise replaces
+//!   the earlier one (they may change it until answers close).
+//!
+//! Writes here are not flushed by the methods themselves: the web side changes a
+//! session under its lock, lets the lock go, then waits for [`Storage::flush`] before
+//! it acknowledges anything.
+
+use serde::{Deserialize, Serialize};
+
+use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
+use crate::classes::{JoinCode, Nickname};
+use crate::live::{LiveState, Phase, Scoring, Stage};
+use crate::practice::Token;
+use crate::storage::students::{JoinError, nickname_key, token_at};
+
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub id: Token,
+    pub teacher: Token,
+    pub pack_id: String,
+    pub exercise_ids: Vec<String>,
+    /// Fixes the order of each exercise's options, the same on every screen.
+    pub seed: u64,
+    pub scoring: Scoring,
+    pub code: JoinCode,
+    pub created_at: u64,
+    pub ended_at: Option<u64>,
+    pub state: LiveState,
+}
+
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub id: Token,
+    pub session: Token,
+    pub nickname: Nickname,
+    pub joined_at: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct LiveAnswer {
+    pub participant: Token,
+    pub position: usize,
+    pub choice: String,
+    pub correct: bool,
+    pub answered_at: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SessionRecord {
+    v: u32,
+    teacher: String,
+    pack: String,
+    exercises: Vec<String>,
+    seed: u64,
+    scoring: String,
+    code: String,
+    created_at: u64,
+    ended_at: Option<u64>,
+    /// "lobby", "ended", or a stage ("open", "closed", "revealed", "explained").
+    phase: String,
+    position: usize,
+    opened: Vec<bool>,
+    version: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ParticipantRecord {
+    v: u32,
+    nickname: String,
+    joined_at: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct LiveAnswerRecord {
+    v: u32,
+    choice: String,
+    correct: bool,
+    answered_at: u64,
+}
+
+fn answers_prefix(session: Token, position: usize) -> Vec<u8> {
+    let mut key = Vec::with_capacity(34);
+    key.extend_from_slice(session.as_bytes());
+    key.extend_from_slice(&(position as u16).to_be_bytes());
+    key
+}
+
+impl Storage {
+    /// Waits until everything written so far is on disk.
+    pub async fn flush(&self) -> Result<(), StorageError> {
+        self.flusher.flush().await
+    }
+
+    /// Stores a new session. `code` is asked for join codes until one is free; returns
+    /// the session as stored, once it is on disk.
+    pub async fn create_live(
+        &self,
+        mut session: LiveSession,
+        mut code: impl FnMut() -> JoinCode,
+    ) -> Result<LiveSession, StorageError> {
+        loop {
+            let claimed = self.live_codes.compare_and_swap(
+                session.code.as_str(),
+                None as Option<&[u8]>,
+                Some(&session.id.as_bytes()[..]),
+            )?;
+            if claimed.is_ok() {
+                break;
+            }
+            session.code = code();
+        }
+        self.save_live(&session)?;
+        self.teacher_live
+            .insert(pair(session.teacher, session.id), &[])?;
+        self.flusher.flush().await?;
+        Ok(session)
+    }
+
+    /// Writes a session's record (not flushed).
+    pub fn save_live(&self, session: &LiveSession) -> Result<(), StorageError> {
+        let (phase, position) = match session.state.phase {
+            Phase::Lobby => ("lobby", 0),
+            Phase::Ended => ("ended", 0),
+            Phase::At { position, stage } => (stage.slug(), position),
+        };
+        let record = SessionRecord {
+            v: FORMAT_VERSION,
+            teacher: session.teacher.to_string(),
+            pack: session.pack_id.clone(),
+            exercises: session.exercise_ids.clone(),
+            seed: session.seed,
+            scoring: session.scoring.slug().to_string(),
+            code: session.code.as_str().to_string(),
+            created_at: session.created_at,
+            ended_at: session.ended_at,
+            phase: phase.to_string(),
+            position,
+            opened: session.state.opened.clone(),
+            version: session.state.version,
+        };
+        self.live_sessions
+            .insert(session.id.as_bytes(), encode(&record)?)?;
+        Ok(())
+    }
+
+    pub fn live_session(&self, id: Token) -> Result<Option<LiveSession>, StorageError> {
+        let Some(value) = self.live_sessions.get(id.as_bytes())? else {
+            return Ok(None);
+        };
+        let record: SessionRecord = decode(&value)?;
+        let corrupt = |what: &str| StorageError::Corrupt(format!("live session {id}: {what}"));
+        let phase = match record.phase.as_str() {
+            "lobby" => Phase::Lobby,
+            "ended" => Phase::Ended,
+            stage => Phase::At {
+                position: record.position,
+                stage: Stage::from_slug(stage).ok_or_else(|| corrupt("phase"))?,
+            },
+        };
+        if record.opened.len() != record.exercises.len()
+            || phase
+                .position()
+                .is_some_and(|p| p >= record.exercises.len())
+        {
+            return Err(corrupt("its exercises"));
+        }
+        Ok(Some(LiveSession {
+            id,
+            teacher: Token::parse(&record.teacher).ok_or_else(|| corrupt("teacher"))?,
+            pack_id: record.pack,
+            exercise_ids: record.exercises,
+            seed: record.seed,
+            scoring: Scoring::from_slug(&record.scoring).ok_or_else(|| corrupt("scoring"))?,
+            code: JoinCode::parse(&record.code).ok_or_else(|| corrupt("join code"))?,
+            created_at: record.created_at,
+            ended_at: record.ended_at,
+            state: LiveState {
+                phase,
+                opened: record.opened,
+                version: record.version,
+            },
+        }))
+    }
+
+    /// The session with this join code, if any.
+    pub fn live_by_code(&self, code: &JoinCode) -> Result<Option<LiveSession>, StorageError> {
+        match self.live_codes.get(code.as_str())? {
+            Some(id) => self.live_session(token_at(&id, "live_codes")?),
+            None => Ok(None),
+        }
+    }
+
+    /// A teacher's sessions, newest first.
+    pub fn live_sessions_of(&self, teacher: Token) -> Result<Vec<LiveSession>, StorageError> {
+        let mut sessions = Vec::new();
+        for entry in self.teacher_live.scan_prefix(teacher.as_bytes()) {
+            let (key, _) = entry?;
+            if let Some(session) = self.live_session(token_at(&key[16..], "teacher_live")?)? {
+                sessions.push(session);
+            }
+        }
+        sessions.sort_by_key(|session| std::cmp::Reverse(session.created_at));
+        Ok(sessions)
+    }
+
+    /// Adds a participant unless the nickname is taken in the session. Returns once on
+    /// disk.
+    pub async fn add_participant(&self, participant: &Participant) -> Result<(), JoinError> {
+        let claimed = self
+            .live_nicknames
+            .compare_and_swap(
+                nickname_key(participant.session, &participant.nickname),
+                None as Option<&[u8]>,
+                Some(&participant.id.as_bytes()[..]),
+            )
+            .map_err(StorageError::from)?;
+        if claimed.is_err() {
+            return Err(JoinError::NicknameTaken);
+        }
+        let record = ParticipantRecord {
+            v: FORMAT_VERSION,
+            nickname: participant.nickname.as_str().to_string(),
+            joined_at: participant.joined_at,
+        };
+        self.live_participants
+            .insert(pair(participant.session, participant.id), encode(&record)?)
+            .map_err(StorageError::from)?;
+        self.flusher.flush().await?;
+        Ok(())
+    }
+
+    pub fn participant(
+        &self,
+        session: Token,
+        id: Token,
+    ) -> Result<Option<Participant>, StorageError> {
+        let Some(value) = self.live_participants.get(pair(session, id))? else {
+            return Ok(None);
+        };
+        Ok(Some(participant_from(session, id, &value)?))
+    }
+
+    /// Everyone who joined the session, in the order of their nicknames.
+    pub fn participants_of(&self, session: Token) -> Result<Vec<Participant>, StorageError> {
+        let mut participants = Vec::new();
+        for entry in self.live_participants.scan_prefix(session.as_bytes()) {
+            let (key, value) = entry?;
+            let id = token_at(&key[16..], "live_participants")?;
+            participants.push(participant_from(session, id, &value)?);
+        }
+        participants.sort_by_key(|participant| participant.nickname.folded());
+        Ok(participants)
+    }
+
+    pub fn participant_count(&self, session: Token) -> usize {
+        self.live_participants
+            .scan_prefix(session.as_bytes())
+            .keys()
+            .count()
+    }
+
+    /// Records (or replaces) a participant's answer to the exercise at its position.
+    /// Not flushed.
+    pub fn put_live_answer(&self, session: Token, answer: &LiveAnswer) -> Result<(), StorageError> {
+        let record = LiveAnswerRecord {
+            v: FORMAT_VERSION,
+            choice: answer.choice.clone(),
+            correct: answer.correct,
+            answered_at: answer.answered_at,
+        };
+        let mut key = answers_prefix(session, answer.position);
+        key.extend_from_slice(answer.participant.as_bytes());
+        self.live_answers.insert(key, encode(&record)?)?;
+        Ok(())
+    }
+
+    /// A participant's answer to the exercise at `position`, if they gave one.
+    pub fn live_answer(
+        &self,
+        session: Token,
+        position: usize,
+        participant: Token,
+    ) -> Result<Option<LiveAnswer>, StorageError> {
+        let mut key = answers_prefix(session, position);
+        key.extend_from_slice(participant.as_bytes());
+        match self.live_answers.get(key)? {
+            Some(value) => Ok(Some(answer_from(participant, position, &value)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every answer to the exercise at `position`.
+    pub fn live_answers_at(
+        &self,
+        session: Token,
+        position: usize,
+    ) -> Result<Vec<LiveAnswer>, StorageError> {
+        let mut answers = Vec::new();
+        for entry in self
+            .live_answers
+            .scan_prefix(answers_prefix(session, position))
+        {
+            let (key, value) = entry?;
+            let participant = token_at(&key[18..], "live_answers")?;
+            answers.push(answer_from(participant, position, &value)?);
+        }
+        Ok(answers)
+    }
+
+    pub fn live_answer_count(&self, session: Token, position: usize) -> usize {
+        self.live_answers
+            .scan_prefix(answers_prefix(session, position))
+            .keys()
+            .count()
+    }
+
+    /// Every answer of the session, exercise by exercise.
+    pub fn live_answers_of(&self, session: Token) -> Result<Vec<LiveAnswer>, StorageError> {
+        let mut answers = Vec::new();
+        for entry in self.live_answers.scan_prefix(session.as_bytes()) {
+            let (key, value) = entry?;
+            let position = key
+                .get(16..18)
+                .map(|bytes| u16::from_be_bytes([bytes[0], bytes[1]]) as usize)
+                .ok_or_else(|| StorageError::Corrupt("a live answer's key".into()))?;
+            let participant = token_at(key.get(18..).unwrap_or_default(), "live_answers")?;
+            answers.push(answer_from(participant, position, &value)?);
+        }
+        Ok(answers)
+    }
+}
+
+fn participant_from(session: Token, id: Token, value: &[u8]) -> Result<Participant, StorageError> {
+    let record: ParticipantRecord = decode(value)?;
+    Ok(Participant {
+        id,
+        session,
+        nickname: Nickname::parse(&record.nickname)
+            .map_err(|_| StorageError::Corrupt(format!("participant {id}: nickname")))?,
+        joined_at: record.joined_at,
+    })
+}
+
+fn answer_from(
+    participant: Token,
+    position: usize,
+    value: &[u8],
+) -> Result<LiveAnswer, StorageError> {
+    let record: LiveAnswerRecord = decode(value)?;
+    Ok(LiveAnswer {
+        participant,
+        position,
+        choice: record.choice,
+        correct: record.correct,
+        answered_at: record.answered_at,
+    })
+}

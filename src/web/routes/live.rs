@@ -1,0 +1,657 @@
+//! Live sessions, the participant's side: join with the code and a nickname, then one
+//! page, `/live/{code}`, that always shows where the session stands (waiting, the
+//! question, "answer received", the reveal, the end) and an event stream that tells the
+//! page when that changes.
+//!
+//! A participant is known by a random id in a cookie scoped to the session's path, so a
+//! reload, a lost connection or a phone that slept brings them back to the same place.
+//! Without JavaScript the waiting pages refresh themselves; the question page does not
+//! (it would wipe a choice being made) and offers a link instead.
+
+use std::time::Duration;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentEncoding};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::html_with;
+use super::rounds::{ChoiceOutcome, QuoteView, excerpt, passage_from, quote_views};
+use super::students::JOIN_KEY;
+use crate::classes::{JoinCode, Nickname};
+use crate::content::{Exercise, Pack};
+use crate::live::{Phase, Stage};
+use crate::practice::{Answer, Token, choice_order};
+use crate::storage::live::{LiveAnswer, LiveSession, Participant};
+use crate::storage::students::JoinError;
+use crate::web::error::AppError;
+use crate::web::live_hub::Signal;
+use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::{AppState, now};
+
+const PARTICIPANT_COOKIE: &str = "sourcewise_live";
+
+/// How often an idle event stream sends a comment, so that a dead connection is noticed
+/// and no proxy closes a quiet one.
+pub(super) const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+fn no_such_session(code: &str) -> AppError {
+    AppError::NotFound(format!(
+        "No live session has the code {code}. Check the code on the projector, or ask the facilitator."
+    ))
+}
+
+/// The session whose code is in the address.
+fn session_by_code(state: &AppState, text: &str) -> Result<LiveSession, AppError> {
+    let code = JoinCode::parse(text).ok_or_else(|| no_such_session(text))?;
+    state
+        .storage
+        .live_by_code(&code)?
+        .ok_or_else(|| no_such_session(&code.to_string()))
+}
+
+fn page_url(session: &LiveSession) -> String {
+    format!("/live/{}", session.code.as_str())
+}
+
+/// The participant this browser is in `session`, if it joined it.
+fn participant_of(
+    state: &AppState,
+    request: &HttpRequest,
+    session: &LiveSession,
+) -> Result<Option<Participant>, AppError> {
+    match request
+        .cookie(PARTICIPANT_COOKIE)
+        .and_then(|cookie| Token::parse(cookie.value()))
+    {
+        Some(id) => Ok(state.storage.participant(session.id, id)?),
+        None => Ok(None),
+    }
+}
+
+/// The cookie that keeps a participant in their session: scoped to its address, so
+/// that each session a phone has joined keeps its own.
+fn participant_cookie(session: &LiveSession, participant: Token) -> Cookie<'static> {
+    Cookie::build(PARTICIPANT_COOKIE, participant.to_string())
+        .path(page_url(session))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(2))
+        .finish()
+}
+
+/// An option with the letter the room calls it by. The order is the session's, the
+/// same on the projector and on every phone.
+pub(super) struct Lettered<'a> {
+    pub letter: char,
+    pub answer: &'a str,
+    pub label: &'a str,
+    pub checked: bool,
+}
+
+pub(super) fn lettered<'a>(
+    session: &LiveSession,
+    position: usize,
+    exercise: &'a Exercise,
+    chosen: Option<&str>,
+) -> Vec<Lettered<'a>> {
+    choice_order(session.seed, position, exercise.choices().len())
+        .into_iter()
+        .zip('A'..='Z')
+        .map(|(index, letter)| {
+            let choice = &exercise.choices()[index];
+            Lettered {
+                letter,
+                answer: choice.answer(),
+                label: choice.label(),
+                checked: chosen == Some(choice.answer()),
+            }
+        })
+        .collect()
+}
+
+/// The options with their explanations, in the session's order, for after the reveal.
+pub(super) fn outcomes<'a>(
+    session: &LiveSession,
+    position: usize,
+    exercise: &'a Exercise,
+    chosen: Option<&str>,
+) -> Vec<ChoiceOutcome<'a>> {
+    choice_order(session.seed, position, exercise.choices().len())
+        .into_iter()
+        .map(|index| {
+            let choice = &exercise.choices()[index];
+            ChoiceOutcome {
+                label: choice.label(),
+                why: choice.why(),
+                is_correct: choice.answer() == exercise.correct_choice().answer(),
+                was_chosen: chosen == Some(choice.answer()),
+            }
+        })
+        .collect()
+}
+
+/// The pack and the exercise at `position` of a session.
+pub(super) fn exercise_of<'a>(
+    state: &'a AppState,
+    session: &LiveSession,
+    position: usize,
+) -> Result<(&'a Pack, &'a Exercise), AppError> {
+    let gone = || {
+        AppError::NotFound(
+            "This session's exercise is no longer in its lesson pack, so it cannot be shown."
+                .into(),
+        )
+    };
+    let pack = state.library.pack(&session.pack_id).ok_or_else(gone)?;
+    let exercise = session
+        .exercise_ids
+        .get(position)
+        .and_then(|id| pack.exercise(id))
+        .ok_or_else(gone)?;
+    Ok((pack, exercise))
+}
+
+/// Where the room is, for the heading of an exercise.
+pub(super) struct LivePlace {
+    pub number: usize,
+    pub total: usize,
+    pub skill_title: &'static str,
+}
+
+/// The exercise on a participant's screen.
+struct Shown<'a> {
+    place: LivePlace,
+    exercise: &'a Exercise,
+    passage_from: Option<&'a str>,
+}
+
+/// One exercise of the session, in the participant's summary at the end.
+struct SummaryLine {
+    number: usize,
+    excerpt: String,
+    chosen_label: Option<String>,
+    correct_label: String,
+    was_correct: bool,
+}
+
+/// What a participant sees. `view` says which part of the page applies: "lobby",
+/// "question", "received", "closed", "revealed" or "ended".
+#[derive(Template)]
+#[template(path = "live/participant.html")]
+struct ParticipantPage<'a> {
+    view: &'static str,
+    nickname: &'a str,
+    url: String,
+    events_url: String,
+    version: u64,
+    /// Without JavaScript, a waiting page reloads itself every few seconds.
+    auto_refresh: bool,
+    shown: Option<Shown<'a>>,
+    choices: Vec<Lettered<'a>>,
+    csrf: String,
+    /// The answer form replaces an earlier answer.
+    replacing: bool,
+    chosen_label: Option<&'a str>,
+    was_correct: bool,
+    correct_label: &'a str,
+    explained: bool,
+    outcomes: Vec<ChoiceOutcome<'a>>,
+    passage: Option<QuoteView<'a>>,
+    evidence: Vec<QuoteView<'a>>,
+    summary: Vec<SummaryLine>,
+    show_score: bool,
+    right: usize,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    change: Option<String>,
+}
+
+/// `GET /live/{code}`: the participant's page, or the form to join.
+pub async fn show_live(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let session = match session_by_code(&state, &path) {
+        Ok(session) => session,
+        Err(error) => {
+            if JoinCode::parse(&path).is_some()
+                && let Ok(mut attempts) = state.failed_joins.lock()
+            {
+                attempts.record_failure(JOIN_KEY, now());
+            }
+            return Err(error);
+        }
+    };
+    if path.as_str() != session.code.as_str() {
+        return Ok(see_other(page_url(&session)));
+    }
+    let Some(participant) = participant_of(&state, &request, &session)? else {
+        if session.state.phase == Phase::Ended {
+            return Err(AppError::NotFound(
+                "This live session has ended, so no one can join it any more.".into(),
+            ));
+        }
+        return join_form(
+            &state,
+            &request,
+            StatusCode::OK,
+            session.code.to_string(),
+            String::new(),
+            None,
+        );
+    };
+    let (csrf, cookie) = anonymous_form_token(&state, &request);
+    let wants_change = query.change.is_some();
+    let mut page = ParticipantPage {
+        view: "lobby",
+        nickname: participant.nickname.as_str(),
+        url: page_url(&session),
+        events_url: format!("{}/events", page_url(&session)),
+        version: session.state.version,
+        auto_refresh: true,
+        shown: None,
+        choices: Vec::new(),
+        csrf,
+        replacing: false,
+        chosen_label: None,
+        was_correct: false,
+        correct_label: "",
+        explained: false,
+        outcomes: Vec::new(),
+        passage: None,
+        evidence: Vec::new(),
+        summary: Vec::new(),
+        show_score: session.scoring.shows_scores(),
+        right: 0,
+    };
+    match session.state.phase {
+        Phase::Lobby => {}
+        Phase::Ended => {
+            page.view = "ended";
+            page.auto_refresh = false;
+            let answers = state.storage.live_answers_of(session.id)?;
+            for (position, id) in session.exercise_ids.iter().enumerate() {
+                if !session.state.opened[position] {
+                    continue;
+                }
+                let Some(exercise) = state
+                    .library
+                    .pack(&session.pack_id)
+                    .and_then(|pack| pack.exercise(id))
+                else {
+                    continue;
+                };
+                let answer = answers.iter().find(|answer| {
+                    answer.position == position && answer.participant == participant.id
+                });
+                let chosen_label = answer
+                    .and_then(|answer| exercise.choice(&answer.choice))
+                    .map(|choice| choice.label().to_string());
+                let was_correct = answer.is_some_and(|answer| answer.correct);
+                page.right += usize::from(was_correct);
+                page.summary.push(SummaryLine {
+                    number: position + 1,
+                    excerpt: excerpt(exercise),
+                    chosen_label,
+                    correct_label: exercise.correct_choice().label().to_string(),
+                    was_correct,
+                });
+            }
+        }
+        Phase::At { position, stage } => {
+            let (pack, exercise) = exercise_of(&state, &session, position)?;
+            let answer = state
+                .storage
+                .live_answer(session.id, position, participant.id)?;
+            let chosen = answer.as_ref().map(|answer| answer.choice.as_str());
+            page.chosen_label = chosen
+                .and_then(|choice| exercise.choice(choice))
+                .map(|choice| choice.label());
+            page.shown = Some(Shown {
+                place: LivePlace {
+                    number: position + 1,
+                    total: session.exercise_ids.len(),
+                    skill_title: exercise.skill().title(),
+                },
+                exercise,
+                passage_from: passage_from(pack, exercise),
+            });
+            page.choices = lettered(&session, position, exercise, chosen);
+            page.view = match stage {
+                Stage::Open if answer.is_none() || wants_change => {
+                    page.auto_refresh = false;
+                    page.replacing = answer.is_some();
+                    "question"
+                }
+                Stage::Open => "received",
+                Stage::Closed => "closed",
+                Stage::Revealed | Stage::Explained => {
+                    page.was_correct = answer.as_ref().is_some_and(|answer| answer.correct);
+                    page.correct_label = exercise.correct_choice().label();
+                    if stage == Stage::Explained {
+                        page.explained = true;
+                        page.outcomes = outcomes(&session, position, exercise, chosen);
+                        let (passage, evidence) = quote_views(pack, exercise, "");
+                        page.passage = passage;
+                        page.evidence = evidence;
+                    }
+                    "revealed"
+                }
+            };
+        }
+    }
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    if let Some(cookie) = cookie {
+        response.cookie(cookie);
+    }
+    Ok(response.body(page.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "live/join.html")]
+struct JoinPage {
+    csrf: String,
+    code: String,
+    nickname: String,
+    error: Option<String>,
+}
+
+fn join_form(
+    state: &AppState,
+    request: &HttpRequest,
+    status: StatusCode,
+    code: String,
+    nickname: String,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (csrf, cookie) = anonymous_form_token(state, request);
+    html_with(
+        status,
+        &JoinPage {
+            csrf,
+            code,
+            nickname,
+            error,
+        },
+        cookie,
+    )
+}
+
+/// `GET /live`: the form to join a live session.
+pub async fn show_join(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    join_form(
+        &state,
+        &request,
+        StatusCode::OK,
+        String::new(),
+        String::new(),
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct JoinForm {
+    csrf: Option<String>,
+    code: Option<String>,
+    nickname: Option<String>,
+}
+
+/// `POST /live`: joins a session under a nickname and shows its page.
+pub async fn join_live(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<JoinForm>,
+) -> Result<HttpResponse, AppError> {
+    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
+    let form = form.into_inner();
+    let code_text = form.code.unwrap_or_default();
+    let nickname_text = form.nickname.unwrap_or_default();
+    let again = |status: StatusCode, error: String| {
+        join_form(
+            &state,
+            &request,
+            status,
+            code_text.clone(),
+            nickname_text.clone(),
+            Some(error),
+        )
+    };
+    let paused = state
+        .failed_joins
+        .lock()
+        .map_err(|_| AppError::bad_request("Try again."))?
+        .check(JOIN_KEY, now());
+    if let Err(seconds) = paused {
+        return again(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many unknown codes have been typed on this server, so joining is paused: {}.",
+                super::try_again_in(seconds)
+            ),
+        );
+    }
+    let Some(code) = JoinCode::parse(&code_text) else {
+        return again(
+            StatusCode::BAD_REQUEST,
+            "That is not a session code. A code has 6 letters and digits, like ABC-234: copy it from the projector.".into(),
+        );
+    };
+    let Some(session) = state.storage.live_by_code(&code)? else {
+        if let Ok(mut attempts) = state.failed_joins.lock() {
+            attempts.record_failure(JOIN_KEY, now());
+        }
+        return again(
+            StatusCode::BAD_REQUEST,
+            format!("No live session has the code {code}. Check the code on the projector."),
+        );
+    };
+    if session.state.phase == Phase::Ended {
+        return again(
+            StatusCode::BAD_REQUEST,
+            "This live session has ended, so no one can join it any more.".into(),
+        );
+    }
+    if participant_of(&state, &request, &session)?.is_some() {
+        return Ok(see_other(page_url(&session)));
+    }
+    let nickname = match Nickname::parse(&nickname_text) {
+        Ok(nickname) => nickname,
+        Err(problem) => return again(StatusCode::BAD_REQUEST, problem.to_string()),
+    };
+    let participant = Participant {
+        id: Token::random(&mut rand::rng()),
+        session: session.id,
+        nickname,
+        joined_at: now(),
+    };
+    match state.storage.add_participant(&participant).await {
+        Ok(()) => {}
+        Err(JoinError::NicknameTaken) => {
+            return again(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "Someone in this session already goes by “{}”. Choose another nickname.",
+                    participant.nickname.as_str()
+                ),
+            );
+        }
+        Err(JoinError::Storage(error)) => return Err(error.into()),
+    }
+    state.live.channel(session.id, &session.state).touch();
+    let mut response = see_other(page_url(&session));
+    response
+        .add_cookie(&participant_cookie(&session, participant.id))
+        .map_err(|_| AppError::bad_request("Try again."))?;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    csrf: Option<String>,
+    number: Option<String>,
+    exercise: Option<String>,
+    choice: Option<String>,
+    /// Present on the form that changes an earlier answer.
+    replace: Option<String>,
+}
+
+/// `POST /live/{code}/answers`: records (or changes) the participant's answer to the
+/// exercise that is open.
+pub async fn submit_answer(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<AnswerForm>,
+) -> Result<HttpResponse, AppError> {
+    let session = session_by_code(&state, &path)?;
+    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
+    let here = page_url(&session);
+    let refuse = |message: &str| AppError::bad_request_with_back(message, here.clone());
+    let participant = participant_of(&state, &request, &session)?.ok_or_else(|| {
+        refuse("You have not joined this session in this browser. Join it first, then answer.")
+    })?;
+    let position = form
+        .number
+        .as_deref()
+        .and_then(|number| number.trim().parse::<usize>().ok())
+        .and_then(|number| number.checked_sub(1))
+        .filter(|&position| position < session.exercise_ids.len())
+        .ok_or_else(|| refuse("The answer form did not say which exercise it answers."))?;
+    if form.exercise.as_deref() != Some(session.exercise_ids[position].as_str()) {
+        return Err(refuse(
+            "This answer was sent for a different exercise than the one it names, so it was not recorded.",
+        ));
+    }
+    let (_, exercise) = exercise_of(&state, &session, position)?;
+    let channel = state.live.channel(session.id, &session.state);
+    {
+        let _still = channel.lock();
+        let current = state
+            .storage
+            .live_session(session.id)?
+            .ok_or_else(|| no_such_session(&session.code.to_string()))?;
+        current
+            .state
+            .accepts_answers_to(position)
+            .map_err(|refusal| refuse(refusal.0))?;
+        let Some(choice) = form.choice.as_deref().filter(|choice| !choice.is_empty()) else {
+            return Err(refuse(
+                "Choose one of the options before you send your answer.",
+            ));
+        };
+        let Some(graded) = Answer::grade(exercise, choice, now()) else {
+            return Err(refuse(&format!(
+                "“{choice}” is not one of the options of this exercise. Go back and choose one of them."
+            )));
+        };
+        let earlier = state
+            .storage
+            .live_answer(session.id, position, participant.id)?;
+        if let Some(earlier) = earlier
+            && form.replace.is_none()
+        {
+            let label = exercise
+                .choice(&earlier.choice)
+                .map_or(earlier.choice.as_str(), |choice| choice.label());
+            return Err(refuse(&format!(
+                "You have already answered this exercise, so this answer was not recorded. Your answer “{label}” stands; to change it, choose “Change my answer”."
+            )));
+        }
+        state.storage.put_live_answer(
+            session.id,
+            &LiveAnswer {
+                participant: participant.id,
+                position,
+                choice: graded.choice,
+                correct: graded.correct,
+                answered_at: graded.answered_at,
+            },
+        )?;
+    }
+    state.storage.flush().await?;
+    channel.touch();
+    Ok(see_other(here))
+}
+
+/// `GET /live/{code}/events`: the participant's event stream. It sends the session's
+/// phase at once, then again at every change.
+pub async fn participant_events(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let session = session_by_code(&state, &path)?;
+    if participant_of(&state, &request, &session)?.is_none() {
+        return Err(AppError::NotFound(
+            "Join the session to follow it: this browser has not joined it.".into(),
+        ));
+    }
+    let receiver = state
+        .live
+        .channel(session.id, &session.state)
+        .phase
+        .subscribe();
+    let stream =
+        futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
+            let chunk = if first {
+                format!(
+                    "retry: 1000\n{}",
+                    state_event(*receiver.borrow_and_update(), "")
+                )
+            } else {
+                match actix_web::rt::time::timeout(KEEP_ALIVE, receiver.changed()).await {
+                    Ok(Ok(())) => state_event(*receiver.borrow_and_update(), ""),
+                    Ok(Err(_)) => return None,
+                    Err(_) => ": still here\n\n".to_string(),
+                }
+            };
+            Some((
+                Ok::<_, actix_web::Error>(web::Bytes::from(chunk)),
+                (receiver, false),
+            ))
+        });
+    Ok(event_stream(stream))
+}
+
+/// One server-sent event about the phase, with `extra` JSON fields (",\"a\":1").
+pub(super) fn state_event(signal: Signal, extra: &str) -> String {
+    format!(
+        "id: {version}\nevent: state\ndata: {{\"version\":{version},\"phase\":\"{phase}\",\"number\":{number}{extra}}}\n\n",
+        version = signal.version,
+        phase = signal.phase,
+        number = signal.number,
+    )
+}
+
+/// A response that streams server-sent events as they come, uncompressed and uncached.
+pub(super) fn event_stream(
+    stream: impl futures_util::Stream<Item = Result<web::Bytes, actix_web::Error>> + 'static,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        // The compressor would hold events back until a buffer fills.
+        .insert_header(ContentEncoding::Identity)
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(stream)
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
