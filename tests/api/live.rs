@@ -463,6 +463,25 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
         StatusCode::BAD_REQUEST,
         "already goes by “sAM”",
     );
+    // A class's code typed here, or this session's code typed where classes are joined.
+    let class_code = {
+        let teacher = app.browser_for(browser());
+        let class_page = crate::classes::teacher_with_class(&teacher, "classy", "10B");
+        crate::classes::join_code(&teacher.get(&class_page))
+    };
+    expect(
+        join(&other, &class_code, "Otto"),
+        StatusCode::BAD_REQUEST,
+        "is the join code of a class, not of a live session",
+    );
+    let session_code = format!("{}-{}", &session.code[..3], &session.code[3..]);
+    let page = crate::classes::join(&other, &session_code, "Otto");
+    assert!(
+        page.text(".form-error")
+            .contains("is the code of a live session, not of a class"),
+        "{}",
+        page.text(".form-error")
+    );
     expect(
         other.get("/live/ZZZZZZ"),
         StatusCode::NOT_FOUND,

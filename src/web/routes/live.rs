@@ -450,6 +450,14 @@ pub async fn join_live(
         );
     };
     let Some(session) = state.storage.live_by_code(&code)? else {
+        if state.storage.class_by_code(&code)?.is_some() {
+            return again(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "{code} is the join code of a class, not of a live session: join the class under “My classes”."
+                ),
+            );
+        }
         if let Ok(mut attempts) = state.failed_joins.lock() {
             attempts.record_failure(JOIN_KEY, now());
         }

@@ -86,6 +86,9 @@ fn open_class(state: &AppState, typed: &str) -> Result<Result<Class, String>, Ap
         ));
     };
     match state.storage.class_by_code(&code)? {
+        None if state.storage.live_by_code(&code)?.is_some() => Ok(Err(format!(
+            "{code} is the code of a live session, not of a class: join it at /live (“join the live session” on the home page)."
+        ))),
         None => {
             // A well-formed code of no class may be a guess: count it.
             if let Ok(mut attempts) = state.failed_joins.lock() {
