@@ -1,6 +1,6 @@
 //! The `sourcewise` command: serve the practice site, or check content packs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -46,6 +46,24 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AdminCommand {
+    /// Copy the data directory to DESTINATION, a new folder, as a backup. Stop the server
+    /// first; the copy is a data directory of its own that `restore` puts back.
+    Backup {
+        /// Where the copy goes: a folder that does not exist yet, or is empty.
+        destination: PathBuf,
+        /// Folder where progress is stored.
+        #[arg(long, env = "SOURCEWISE_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Put a backup made by `backup` back as the data directory, which must not exist yet
+    /// or be empty (move a damaged one aside first). Stop the server first.
+    Restore {
+        /// The backup's folder.
+        backup: PathBuf,
+        /// Folder where progress is stored.
+        #[arg(long, env = "SOURCEWISE_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
     /// Give a teacher who has forgotten their password a new, random one, printed here,
     /// and sign out every browser signed in to their account.
     ResetPassword {
@@ -78,6 +96,16 @@ fn main() -> ExitCode {
         Some(Command::Admin {
             command: AdminCommand::ResetPassword { username, data_dir },
         }) => reset_password(&username, &data_dir),
+        Some(Command::Admin {
+            command:
+                AdminCommand::Backup {
+                    destination,
+                    data_dir,
+                },
+        }) => copy("backup", &data_dir, &destination),
+        Some(Command::Admin {
+            command: AdminCommand::Restore { backup, data_dir },
+        }) => copy("restore", &backup, &data_dir),
         None => serve(cli.serve),
     }
 }
@@ -119,6 +147,25 @@ fn reset_password(username: &str, data_dir: &std::path::Path) -> ExitCode {
         }
         Err(error) => {
             eprintln!("sourcewise admin reset-password: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `admin backup` and `admin restore`: a checked, durable copy of a data directory.
+fn copy(command: &str, from: &Path, to: &Path) -> ExitCode {
+    let copied = Storage::open_existing(from).and_then(|storage| storage.copy_to(to));
+    match copied {
+        Ok(records) => {
+            println!(
+                "Copied {records} records from {} to {}.",
+                from.display(),
+                to.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("sourcewise admin {command}: {error}");
             ExitCode::FAILURE
         }
     }

@@ -20,15 +20,21 @@
 //! after its write, and one `Db::flush` serves every request queued before it started.
 //! sled 0.34's `flush_async` is not used because concurrent calls to it can hang
 //! forever (spacejam/sled#1308), which the answer benchmark hit at 64 connections.
+//!
+//! sled's flush on Linux ends with `sync_file_range`, which flushes neither the drive's
+//! write cache nor the file's metadata (spacejam/sled#1452): an answer it flushed can
+//! still be lost when the power goes. So each group commit then `fsync`s every file of
+//! the data directory ([`DiskSync`]), and the directory itself when its files changed,
+//! before any waiter is told the write is on disk.
 
 pub mod assignments;
 pub mod classes;
+mod durable;
 pub mod live;
 pub mod students;
 pub mod teachers;
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
 use serde::{Deserialize, Serialize};
 
@@ -41,9 +47,13 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error(
-        "cannot open the data directory {path}: {source}. Is another sourcewise server using it?"
+        "cannot open the data directory {path}: another program holds it. Is another sourcewise server using it? Stop it (or the admin command using it) first"
     )]
-    Open { path: PathBuf, source: sled::Error },
+    InUse { path: PathBuf },
+    #[error(
+        "cannot open the data directory {path} ({reason}). Check that it is a sourcewise data directory and that this user may read and write it"
+    )]
+    Open { path: PathBuf, reason: sled::Error },
     #[error(
         "the data directory {path} holds format version {found}, but this build of sourcewise reads version {FORMAT_VERSION} or older: use a newer sourcewise"
     )]
@@ -54,6 +64,23 @@ pub enum StorageError {
     Flusher(std::io::Error),
     #[error("the thread that writes to disk has stopped")]
     FlusherStopped,
+    #[error("writing to disk failed: {0}")]
+    Flush(String),
+    #[error(
+        "the data directory {path} is damaged: {why}. The server did not start. Restore the directory from a backup (sourcewise admin restore), or move it aside to start afresh"
+    )]
+    Damaged { path: PathBuf, why: String },
+    #[error("{path} is not a sourcewise data directory or backup (it has no database file \"db\")")]
+    NotADataDirectory { path: PathBuf },
+    #[error(
+        "{path} already exists and is not empty: give a new folder, or move this one aside first"
+    )]
+    NotEmpty { path: PathBuf },
+    #[error("cannot read or write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("a stored record is damaged or of an unknown format: {0}")]
     Corrupt(String),
 }
@@ -123,63 +150,44 @@ pub struct Storage {
     live_participants: sled::Tree,
     live_nicknames: sled::Tree,
     live_answers: sled::Tree,
-    flusher: Flusher,
-}
-
-/// A request to flush: answered once a flush that started after the request was queued
-/// has finished.
-type FlushRequest = tokio::sync::oneshot::Sender<Result<(), sled::Error>>;
-
-/// The handle to the flusher thread. The thread ends when the last handle is dropped.
-#[derive(Clone)]
-struct Flusher {
-    requests: mpsc::Sender<FlushRequest>,
-}
-
-impl Flusher {
-    fn start(db: sled::Db) -> std::io::Result<Flusher> {
-        let (requests, queue) = mpsc::channel::<FlushRequest>();
-        std::thread::Builder::new()
-            .name("sourcewise-flusher".into())
-            .spawn(move || {
-                while let Ok(first) = queue.recv() {
-                    // Every request taken here was queued after its write, so the flush
-                    // below covers all of them.
-                    let mut batch = vec![first];
-                    batch.extend(queue.try_iter());
-                    let result = db.flush().map(|_| ());
-                    for waiter in batch {
-                        // A waiter that gave up (its request was dropped) needs no answer.
-                        let _ = waiter.send(result.clone());
-                    }
-                }
-            })?;
-        Ok(Flusher { requests })
-    }
-
-    /// Waits until everything written before this call is on disk.
-    async fn flush(&self) -> Result<(), StorageError> {
-        let (done, wait) = tokio::sync::oneshot::channel();
-        self.requests
-            .send(done)
-            .map_err(|_| StorageError::FlusherStopped)?;
-        wait.await.map_err(|_| StorageError::FlusherStopped)??;
-        Ok(())
-    }
+    flusher: durable::Flusher,
 }
 
 impl Storage {
-    /// Opens (or creates) the data directory and checks its format version.
+    /// Opens (or creates) the data directory, checks its format version, and checks that
+    /// it holds every write that was acknowledged (see [`durable::CommitMark`]).
     pub fn open(path: &Path) -> Result<Storage, StorageError> {
-        let db = sled::Config::new()
-            .path(path)
-            .open()
-            .map_err(|source| StorageError::Open {
-                path: path.to_path_buf(),
-                source,
+        // sled may panic on a badly damaged file rather than return an error.
+        let opened =
+            std::panic::catch_unwind(|| sled::Config::new().path(path).open()).map_err(|_| {
+                StorageError::Damaged {
+                    path: path.to_path_buf(),
+                    why: "the database could not be read".into(),
+                }
             })?;
+        let db = opened.map_err(|reason| match &reason {
+            sled::Error::Io(error) if error.to_string().contains("could not acquire lock") => {
+                StorageError::InUse {
+                    path: path.to_path_buf(),
+                }
+            }
+            _ => StorageError::Open {
+                path: path.to_path_buf(),
+                reason,
+            },
+        })?;
         let meta = db.open_tree("meta")?;
+        let mark = durable::CommitMark::open(path)?;
         match meta.get("format_version")? {
+            None if mark.acknowledged() > 0 => {
+                return Err(StorageError::Damaged {
+                    path: path.to_path_buf(),
+                    why: format!(
+                        "its database is empty, but {} writes to it were acknowledged",
+                        mark.acknowledged()
+                    ),
+                });
+            }
             None => {
                 meta.insert("format_version", FORMAT_VERSION.to_string().as_bytes())?;
                 db.flush()?;
@@ -196,6 +204,16 @@ impl Storage {
                     }
                 }
             }
+        }
+        let committed = durable::commits_in(&meta)?;
+        if committed < mark.acknowledged() {
+            return Err(StorageError::Damaged {
+                path: path.to_path_buf(),
+                why: format!(
+                    "its database holds {committed} commits, but {} were acknowledged: the file was truncated or replaced by an older copy",
+                    mark.acknowledged()
+                ),
+            });
         }
         Ok(Storage {
             rounds: db.open_tree("rounds")?,
@@ -221,9 +239,73 @@ impl Storage {
             live_participants: db.open_tree("live_participants")?,
             live_nicknames: db.open_tree("live_nicknames")?,
             live_answers: db.open_tree("live_answers")?,
-            flusher: Flusher::start(db.clone()).map_err(StorageError::Flusher)?,
+            flusher: durable::Flusher::start(
+                db.clone(),
+                meta,
+                committed,
+                durable::DiskSync::new(path),
+                mark,
+            )
+            .map_err(StorageError::Flusher)?,
             db,
         })
+    }
+
+    /// Opens a data directory that must already exist (a backup to restore from, say):
+    /// unlike [`Storage::open`], a missing or empty folder is an error, not a new start.
+    pub fn open_existing(path: &Path) -> Result<Storage, StorageError> {
+        if !path.join("db").is_file() {
+            return Err(StorageError::NotADataDirectory {
+                path: path.to_path_buf(),
+            });
+        }
+        Storage::open(path)
+    }
+
+    /// Copies every record to `destination`, a folder that must not exist yet or be
+    /// empty, as a data directory of its own, and makes the copy durable. Returns the
+    /// number of records copied. (Backing up and restoring are both this copy.)
+    pub fn copy_to(&self, destination: &Path) -> Result<usize, StorageError> {
+        let occupied = match std::fs::read_dir(destination) {
+            Ok(mut entries) => entries.next().is_some(),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
+            Err(_) => true,
+        };
+        if occupied {
+            return Err(StorageError::NotEmpty {
+                path: destination.to_path_buf(),
+            });
+        }
+        let target = sled::Config::new()
+            .path(destination)
+            .open()
+            .map_err(|reason| StorageError::Open {
+                path: destination.to_path_buf(),
+                reason,
+            })?;
+        // sled's import panics rather than return an error.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            target.import(self.db.export())
+        }))
+        .map_err(|_| {
+            StorageError::Flush(format!("copying into {} failed", destination.display()))
+        })?;
+        target.flush()?;
+        let mut records = 0;
+        for name in target.tree_names() {
+            records += target.open_tree(name)?.len();
+        }
+        let commits = durable::commits_in(&target.open_tree("meta")?)?;
+        drop(target);
+        let io = |source| StorageError::Io {
+            path: destination.to_path_buf(),
+            source,
+        };
+        durable::DiskSync::new(destination).sync().map_err(io)?;
+        durable::CommitMark::open(destination)?
+            .write(commits)
+            .map_err(io)?;
+        Ok(records)
     }
 
     /// Stores a new round and waits until it is on disk.

@@ -31,7 +31,10 @@ pub enum AppError {
     /// A form whose CSRF token is missing or wrong.
     #[error("{0}")]
     Forbidden(String),
-    #[error("Your progress could not be saved or read just now.")]
+    /// The disk could not be written or read (full, failing): nothing was acknowledged.
+    #[error(
+        "Nothing was saved: the server could not write to its disk just now. Your last answer or change was not recorded. Please try again in a moment; if this keeps happening, tell the person who runs the server."
+    )]
     Storage(#[from] StorageError),
     #[error("The page could not be drawn.")]
     Template(#[from] askama::Error),
@@ -72,7 +75,10 @@ impl ResponseError for AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::SignInNeeded => StatusCode::SEE_OTHER,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::Storage(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            // Not the user's mistake, and worth trying again: the server is (for now)
+            // unable to store anything.
+            AppError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -107,10 +113,7 @@ impl ResponseError for AppError {
                 ("Something went wrong", None)
             }
         };
-        let mut message = self.to_string();
-        if matches!(self, AppError::Storage(_)) {
-            message.push_str(" Your last answer was not saved: please try again in a moment.");
-        }
+        let message = self.to_string();
         let page = ErrorPage {
             status: self.status_code().as_u16(),
             heading,
@@ -118,8 +121,10 @@ impl ResponseError for AppError {
             link,
         };
         let body = page.render().unwrap_or_else(|_| self.to_string());
-        HttpResponse::build(self.status_code())
-            .content_type(ContentType::html())
-            .body(body)
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, AppError::Storage(_)) {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+        }
+        response.content_type(ContentType::html()).body(body)
     }
 }

@@ -74,6 +74,12 @@ impl Application {
     /// why, when a pack has errors or the data directory cannot be used.
     pub fn build(settings: &Settings) -> anyhow::Result<Application> {
         let library = load_library(&settings.questions_dir)?;
+        if settings.data_dir.exists() && !settings.data_dir.is_dir() {
+            anyhow::bail!(
+                "the data directory {} is a file, not a folder: give the path of a folder (it is made if missing)",
+                settings.data_dir.display()
+            );
+        }
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
                 "cannot create the data directory {}",

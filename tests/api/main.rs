@@ -5,6 +5,7 @@ mod assignments;
 mod bad_input;
 mod check_command;
 mod classes;
+mod crash;
 mod helpers;
 mod live;
 mod pack;
