@@ -35,25 +35,8 @@ print(f"load and check the pack (sourcewise check): median {statistics.median(ru
 PY
 
 # Start-up: from launching the server to the first successful /healthz.
-python3 - "$binary" "$work" <<'PY'
-import socket, statistics, subprocess, sys, time, urllib.request
-runs = []
-for run in range(10):
-    start = time.perf_counter()
-    process = subprocess.Popen([sys.argv[1], "--bind", "127.0.0.1:0", "--data-dir", f"{sys.argv[2]}/startup-{run}"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    address = process.stdout.readline().strip().removeprefix("sourcewise listening on ")
-    while True:
-        try:
-            if urllib.request.urlopen(f"{address}/healthz").read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.001)
-    runs.append((time.perf_counter() - start) * 1000)
-    process.kill()
-    process.wait()
-print(f"start-up to first /healthz: median {statistics.median(runs):.1f} ms, max {max(runs):.1f} ms over {len(runs)} runs")
-PY
+read -r median longest < <(python3 bench/startup.py "$binary" "$work/startup")
+echo "start-up to first /healthz: median $median ms, max $longest ms over 10 runs"
 
 "$binary" --bind 127.0.0.1:0 --data-dir "$work/data" >"$work/server.out" 2>/dev/null &
 server=$!

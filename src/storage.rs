@@ -41,6 +41,11 @@ use serde::{Deserialize, Serialize};
 use crate::content::Skill;
 use crate::practice::{Answer, Focus, Round, Tally, Token};
 
+/// How much memory sled may keep as a cache of the database (its default is 1 GiB). A
+/// school's data is read by key prefix, so a small cache serves it; the operating
+/// system's page cache keeps the rest of the file close.
+const CACHE_BYTES: u64 = 48 * 1024 * 1024;
+
 /// The format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -158,13 +163,16 @@ impl Storage {
     /// it holds every write that was acknowledged (see [`durable::CommitMark`]).
     pub fn open(path: &Path) -> Result<Storage, StorageError> {
         // sled may panic on a badly damaged file rather than return an error.
-        let opened =
-            std::panic::catch_unwind(|| sled::Config::new().path(path).open()).map_err(|_| {
-                StorageError::Damaged {
-                    path: path.to_path_buf(),
-                    why: "the database could not be read".into(),
-                }
-            })?;
+        let opened = std::panic::catch_unwind(|| {
+            sled::Config::new()
+                .path(path)
+                .cache_capacity(CACHE_BYTES)
+                .open()
+        })
+        .map_err(|_| StorageError::Damaged {
+            path: path.to_path_buf(),
+            why: "the database could not be read".into(),
+        })?;
         let db = opened.map_err(|reason| match &reason {
             sled::Error::Io(error) if error.to_string().contains("could not acquire lock") => {
                 StorageError::InUse {

@@ -168,28 +168,28 @@ fn exercise_results(
             round.tally().correct() as f64 / answered as f64
         }
     };
+    // One pass over every answer, grouped by exercise: linear in the answers.
+    let mut by_exercise: std::collections::HashMap<&str, Vec<ItemResponse>> =
+        std::collections::HashMap::new();
+    for round in rows.iter().filter_map(|(_, round)| round.as_ref()) {
+        let student_score = score(round);
+        for answer in round.answers.iter().flatten() {
+            by_exercise
+                .entry(answer.exercise_id.as_str())
+                .or_default()
+                .push(ItemResponse {
+                    choice: answer.choice.clone(),
+                    correct: answer.correct,
+                    student_score,
+                });
+        }
+    }
     let mut results = Vec::new();
     for exercise in pack.exercises() {
-        let responses: Vec<ItemResponse> = rows
-            .iter()
-            .filter_map(|(_, round)| round.as_ref())
-            .flat_map(|round| {
-                round
-                    .answers
-                    .iter()
-                    .flatten()
-                    .filter(|answer| answer.exercise_id == exercise.id())
-                    .map(|answer| ItemResponse {
-                        choice: answer.choice.clone(),
-                        correct: answer.correct,
-                        student_score: score(round),
-                    })
-            })
-            .collect();
-        if responses.is_empty() {
+        let Some(responses) = by_exercise.get(exercise.id()) else {
             continue;
-        }
-        let statistics = item_statistics(&responses);
+        };
+        let statistics = item_statistics(responses);
         let most = statistics
             .chosen
             .values()

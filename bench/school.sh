@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The school benchmark: a release server on a data directory seeded with a school
+# (bench/seed_school.rs: 40 teachers, 200 classes, 6,000 students with 30 answers each,
+# and classes and learners for the growth table), driven by wrk at 64 and 512
+# connections. Prints, as Markdown tables:
+#   - requests/s, median and p99 latency of each request, and its throughput as a ratio
+#     to GET /healthz measured in the same run;
+#   - a live session's event streams with 500 participants (cargo run --example live_load);
+#   - the growth of the class results page, its CSV export and the progress page with
+#     100, 1,000 and 10,000 students or answers (one connection, median latency);
+#   - start-up time and resident memory, idle and after the school has been served.
+# Usage: bench/school.sh [seconds per row]   (default 10)
+# Needs wrk (Debian package `wrk`; installed here with apt-get if missing) and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "installing wrk…" >&2
+  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+fi
+
+cargo build --release --quiet --bin sourcewise --example seed_school --example live_load
+binary=target/release/sourcewise
+work=$(mktemp -d)
+server=
+trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+
+# Start-up to the first /healthz, on DATA_DIR: the median over 10 runs, in ms.
+startup() { python3 bench/startup.py "$binary" "$1" | cut -d' ' -f1; }
+
+echo "seeding the school…"
+target/release/examples/seed_school "$work/data" >"$work/manifest.json" 2>"$work/seed.log"
+tail -1 "$work/seed.log"
+manifest() { python3 -c "import json,sys; m=json.load(open('$work/manifest.json')); print(eval(sys.argv[1]))" "$1"; }
+fresh_startup=$(startup "$work/fresh")
+seeded_startup=$(startup "$work/data")
+
+"$binary" --bind 127.0.0.1:0 --data-dir "$work/data" >"$work/server.out" 2>/dev/null &
+server=$!
+until grep -q listening "$work/server.out" 2>/dev/null; do sleep 0.05; done
+address=$(sed 's/sourcewise listening on http:\/\///' "$work/server.out")
+rss() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status"; }
+idle_rss=$(rss)
+
+# The first teacher, signed in: the cookie header for the teacher's pages.
+teacher_cookie=$(python3 - "$address" <<'PY'
+import http.client, re, sys
+host, port = sys.argv[1].split(":")
+connection = http.client.HTTPConnection(host, int(port))
+connection.request("GET", "/teachers/sign-in")
+response = connection.getresponse()
+page = response.read().decode()
+form_cookie = [v.split(";")[0] for k, v in response.getheaders() if k.lower() == "set-cookie"]
+csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+connection.request("POST", "/teachers/sign-in",
+                   body=f"csrf={csrf}&username=teacher-01&password=tall+ships+at+dawn",
+                   headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": "; ".join(form_cookie)})
+response = connection.getresponse()
+response.read()
+print("; ".join(v.split(";")[0] for k, v in response.getheaders()
+                if k.lower() == "set-cookie" and v.startswith("sourcewise_teacher=")))
+PY
+)
+learner=$(manifest 'm["learner"]')
+results_500=$(manifest 'm["results"]["500"]')
+
+# Unanswered questions for the two answer runs (64 and 512 connections), each a line of
+# its own: room for 14,000 answers a second; answers.lua warns if they run out.
+rounds=$(( (seconds * 14000) / 45 + 1 ))
+echo "preparing 2 × $rounds rounds of 45 questions for the answer runs…"
+answer_cookie_64=$(python3 bench/prepare.py "$address" "$rounds" 50 "$work/answers-64.tsv")
+answer_cookie_512=$(python3 bench/prepare.py "$address" "$rounds" 50 "$work/answers-512.tsv")
+echo
+
+# One wrk run → "requests/s median p99" (latencies as wrk prints them).
+measure() {
+  local connections=$1 path=$2 cookie=$3
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "http://$address$path" |
+    awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$5}
+         END {printf "%s %s %s %s\n", rps, p50, p99, (bad ? bad : 0)}'
+}
+row() {
+  local name=$1 connections=$2 ceiling=$3 rps p50 p99 bad
+  read -r rps p50 p99 bad
+  awk -v name="$name" -v c="$connections" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v ceiling="$ceiling" -v bad="$bad" \
+    'BEGIN {printf "| %-44s | %4s | %10.0f | %8s | %8s | %5.2f |%s\n", name, c, rps, p50, p99, rps / ceiling, (bad > 0 ? " " bad " non-2xx!" : "")}'
+}
+
+echo "wrk, 2 threads, $seconds s per row; ratio = requests/s ÷ /healthz's requests/s at the same connections"
+echo
+echo "| request                                      | conn | requests/s | median   | p99      | ratio |"
+echo "| -------------------------------------------- | ---- | ---------- | -------- | -------- | ----- |"
+for connections in 64 512; do
+  read -r ceiling p50 p99 bad < <(measure "$connections" /healthz "")
+  echo "$ceiling $p50 $p99 $bad" | row "GET /healthz (the ceiling)" "$connections" "$ceiling"
+  measure "$connections" "$(manifest 'm["exercise_page"]')" "$learner" | row "GET an exercise page" "$connections" "$ceiling"
+  cookie_var="answer_cookie_$connections"
+  ANSWERS_FILE="$work/answers-$connections.tsv" WRK_THREADS=2 LEARNER_COOKIE="${!cookie_var}" \
+    wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/answers.lua "http://$address" >"$work/answers.out"
+  awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s %s %s 0\n", rps, p50, p99}' "$work/answers.out" |
+    row "POST an answer (durable, 303)" "$connections" "$ceiling"
+  grep -E '^(answers refused|WARNING)' "$work/answers.out" | grep -v 'refused: 0' || true
+  measure "$connections" "$(manifest 'm["feedback_page"]')" "$learner" | row "GET a feedback page" "$connections" "$ceiling"
+  measure "$connections" /progress "$(manifest 'm["progress"]["1000"]')" | row "GET /progress (1,000 answers)" "$connections" "$ceiling"
+  measure "$connections" "$results_500" "$teacher_cookie" | row "GET class results (500 students)" "$connections" "$ceiling"
+  measure "$connections" "$results_500/results.csv" "$teacher_cookie" | row "GET results.csv (500 students, 5,000 rows)" "$connections" "$ceiling"
+done
+served_rss=$(rss)
+echo
+
+echo "live session, 500 participants (cargo run --release --example live_load -- --participants 500):"
+target/release/examples/live_load --participants 500 --server "http://$address" 2>&1 |
+  grep -E 'to the last participant, over|to each participant|POST /live/CODE/answers|CSV check|^Errors' || true
+echo
+
+echo "growth: one connection, 3 s each, median latency"
+echo
+echo "| size   | class results page | results.csv (rows) | progress page (answers) |"
+echo "| ------ | ------------------ | ------------------ | ----------------------- |"
+median1() {
+  wrk -t1 -c1 -d3s --latency -H "Cookie: $2" "http://$address$1" | awk '/^ +50%/ {print $2}'
+}
+for size in 100 1000 10000; do
+  results=$(manifest "m['results']['$size']")
+  printf "| %6s | %18s | %11s (%s) | %15s (%s) |\n" "$size" \
+    "$(median1 "$results" "$teacher_cookie")" \
+    "$(median1 "$results/results.csv" "$teacher_cookie")" "$((size * 10))" \
+    "$(median1 /progress "$(manifest "m['progress']['$size']")")" "$size"
+done
+echo
+
+echo "start-up to the first /healthz (median of 10): ${fresh_startup} ms with a new data directory, ${seeded_startup} ms with the seeded school"
+echo "resident memory: $idle_rss idle, $served_rss after the rows above, $(rss) after the growth table (a class of 10,000)"
