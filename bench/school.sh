@@ -80,15 +80,16 @@ echo
 # One wrk run → "requests/s median p99" (latencies as wrk prints them).
 measure() {
   local connections=$1 path=$2 cookie=$3
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "http://$address$path" |
+  wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency -H "Cookie: $cookie" "http://$address$path" |
     awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$5}
+         /timeout [0-9]+/ {for (i = 1; i <= NF; i++) if ($i == "timeout") bad += $(i + 1)}
          END {printf "%s %s %s %s\n", rps, p50, p99, (bad ? bad : 0)}'
 }
 row() {
   local name=$1 connections=$2 ceiling=$3 rps p50 p99 bad
   read -r rps p50 p99 bad
   awk -v name="$name" -v c="$connections" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v ceiling="$ceiling" -v bad="$bad" \
-    'BEGIN {printf "| %-44s | %4s | %10.0f | %8s | %8s | %5.2f |%s\n", name, c, rps, p50, p99, rps / ceiling, (bad > 0 ? " " bad " non-2xx!" : "")}'
+    'BEGIN {printf "| %-44s | %4s | %10.0f | %8s | %8s | %5.2f |%s\n", name, c, rps, p50, p99, rps / ceiling, (bad > 0 ? " " bad " failed or timed out!" : "")}'
 }
 
 echo "wrk, 2 threads, $seconds s per row; ratio = requests/s ÷ /healthz's requests/s at the same connections"
@@ -125,12 +126,13 @@ echo "| ------ | ------------------ | ------------------ | ---------------------
 median1() {
   wrk -t1 -c1 -d3s --latency -H "Cookie: $2" "http://$address$1" | awk '/^ +50%/ {print $2}'
 }
-for size in 100 1000 10000; do
+for size in 100 500 1000 10000; do
   results=$(manifest "m['results']['$size']")
-  printf "| %6s | %18s | %11s (%s) | %15s (%s) |\n" "$size" \
+  progress=$(manifest "m['progress'].get('$size', '')")
+  printf "| %6s | %18s | %11s (%s) | %15s |\n" "$size" \
     "$(median1 "$results" "$teacher_cookie")" \
     "$(median1 "$results/results.csv" "$teacher_cookie")" "$((size * 10))" \
-    "$(median1 /progress "$(manifest "m['progress']['$size']")")" "$size"
+    "$(if [ -n "$progress" ]; then echo "$(median1 /progress "$progress") ($size)"; else echo "–"; fi)"
 done
 echo
 
