@@ -276,7 +276,6 @@ pub async fn show_live(
         Phase::Ended => {
             page.view = "ended";
             page.auto_refresh = false;
-            let answers = state.storage.live_answers_of(session.id)?;
             for (position, id) in session.exercise_ids.iter().enumerate() {
                 if !session.state.opened[position] {
                     continue;
@@ -288,9 +287,12 @@ pub async fn show_live(
                 else {
                     continue;
                 };
-                let answer = answers.iter().find(|answer| {
-                    answer.position == position && answer.participant == participant.id
-                });
+                // Only this participant's answers are read: the whole room fetches
+                // its summary at once when the session ends.
+                let answer = state
+                    .storage
+                    .live_answer(session.id, position, participant.id)?;
+                let answer = answer.as_ref();
                 let chosen_label = answer
                     .and_then(|answer| exercise.choice(&answer.choice))
                     .map(|choice| choice.label().to_string());
