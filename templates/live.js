@@ -30,10 +30,12 @@
         if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus({ preventScroll: false }); }
         if (!fresh.getAttribute('data-events') && source) { source.close(); source = null; }
       })
-      .catch(function () { /* offline for now: the next event tries again */ })
-      .then(function () {
+      .then(function () { return true; }, function () { return false; })
+      .then(function (fetched) {
         busy = false;
-        if (latest > shownVersion()) refresh();
+        // Offline for now (a lost connection, a server restarting): try again in a
+        // second rather than at once, and the stream's next event also tries.
+        if (latest > shownVersion()) setTimeout(refresh, fetched ? 0 : 1000);
       });
   }
 
