@@ -6,11 +6,11 @@
 //! exist.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::see_other;
 use crate::assignments::{DueDate, FeedbackTiming};
 use crate::classes::{ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, parse_description};
 use crate::practice::Token;
@@ -41,12 +41,6 @@ pub(super) fn own_class(
 
 fn class_url(class: &Class) -> String {
     format!("/teachers/classes/{}", class.id)
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 /// The address students open to join, as this browser reached the server.

@@ -9,6 +9,8 @@
 use std::time::Duration;
 
 use actix_web::http::header;
+
+use super::see_other;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use rand::Rng;
@@ -41,12 +43,6 @@ fn own_session(state: &AppState, signed_in: &SignedIn, id: &str) -> Result<LiveS
 
 fn session_url(session: &LiveSession) -> String {
     format!("/teachers/live/{}", session.id)
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 /// A session in the facilitator's list.

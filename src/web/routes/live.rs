@@ -659,9 +659,12 @@ pub(super) fn event_stream(
         .streaming(stream)
 }
 
+/// A redirect that no cache keeps: where it leads depends on the session's phase.
 fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish()
+    let mut response = super::see_other(location);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }

@@ -168,6 +168,13 @@ pub fn register(config: &mut web::ServiceConfig) {
         }));
 }
 
+/// A `303 See Other` to `location`: where a form's POST sends the browser next.
+fn see_other(location: String) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
 /// Renders a template into an HTML response with `status`, setting `cookie` if any.
 fn html_with(
     status: actix_web::http::StatusCode,

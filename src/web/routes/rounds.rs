@@ -10,8 +10,8 @@ use askama::Template;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::html;
 use super::packs::find_pack;
+use super::{html, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
 use crate::practice::{
     Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, Token, choice_order,
@@ -547,10 +547,4 @@ fn question_url(round: Token, position: usize) -> String {
 
 fn summary_url(round: Token) -> String {
     format!("/rounds/{round}/summary")
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
