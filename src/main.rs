@@ -86,6 +86,10 @@ struct ServeArgs {
     /// Folder of content packs to serve.
     #[arg(long, env = "SOURCEWISE_QUESTIONS", default_value = "questions")]
     questions: PathBuf,
+    /// Log every request (status, method, path, time taken) to standard error. Off by
+    /// default: errors and warnings are always logged.
+    #[arg(long, env = "SOURCEWISE_ACCESS_LOG", value_parser = clap::builder::FalseyValueParser::new())]
+    access_log: bool,
 }
 
 fn main() -> ExitCode {
@@ -182,6 +186,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         bind: args.bind,
         data_dir: args.data_dir,
         questions_dir: args.questions,
+        access_log: args.access_log,
     };
     let runtime = match actix_web::rt::System::new().block_on(async { run(settings).await }) {
         Ok(()) => return ExitCode::SUCCESS,

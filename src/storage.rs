@@ -113,14 +113,34 @@ struct RoundRecord {
     assignment: Option<String>,
 }
 
+/// An answer as stored. Its strings are borrowed from the stored bytes when read (they
+/// hold no escapes, so nothing is copied until the answer is built).
 #[derive(Serialize, Deserialize)]
-struct AnswerRecord {
+struct AnswerRecord<'a> {
     v: u32,
-    exercise: String,
-    skill: String,
-    choice: String,
+    #[serde(borrow)]
+    exercise: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    skill: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    choice: std::borrow::Cow<'a, str>,
     correct: bool,
     answered_at: u64,
+}
+
+impl AnswerRecord<'_> {
+    fn into_answer(self, round: Token) -> Result<Answer, StorageError> {
+        let skill = Skill::from_slug(&self.skill).ok_or_else(|| {
+            StorageError::Corrupt(format!("round {round}: unknown skill {:?}", self.skill))
+        })?;
+        Ok(Answer {
+            exercise_id: self.exercise.into_owned(),
+            skill,
+            choice: self.choice.into_owned(),
+            correct: self.correct,
+            answered_at: self.answered_at,
+        })
+    }
 }
 
 /// The learner's progress: totals per skill and their most recent rounds.
@@ -342,6 +362,22 @@ impl Storage {
 
     /// Reads a round with the answers given so far.
     pub fn round(&self, id: Token) -> Result<Option<Round>, StorageError> {
+        self.read_round(id, true)
+    }
+
+    /// Reads a round without its answers: every slot of `answers` is empty. For a
+    /// request that only needs the round's plan (answering one question asks
+    /// [`Storage::is_answered`] instead of reading every answer).
+    pub fn round_without_answers(&self, id: Token) -> Result<Option<Round>, StorageError> {
+        self.read_round(id, false)
+    }
+
+    /// Whether the question at `position` of a round has an answer.
+    pub fn is_answered(&self, round: Token, position: usize) -> Result<bool, StorageError> {
+        Ok(self.answers.contains_key(answer_key(round, position)?)?)
+    }
+
+    fn read_round(&self, id: Token, with_answers: bool) -> Result<Option<Round>, StorageError> {
         let Some(value) = self.rounds.get(id.as_bytes())? else {
             return Ok(None);
         };
@@ -352,24 +388,15 @@ impl Storage {
             StorageError::Corrupt(format!("round {id}: unknown focus {:?}", record.focus))
         })?;
         let mut answers = vec![None; record.exercises.len()];
-        for entry in self.answers.scan_prefix(id.as_bytes()) {
+        let stored = with_answers.then(|| self.answers.scan_prefix(id.as_bytes()));
+        for entry in stored.into_iter().flatten() {
             let (key, value) = entry?;
             let position = key
                 .get(16..18)
                 .map(|bytes| u16::from_be_bytes([bytes[0], bytes[1]]) as usize)
                 .ok_or_else(|| StorageError::Corrupt(format!("round {id}: bad answer key")))?;
-            let record: AnswerRecord = decode(&value)?;
-            let skill = Skill::from_slug(&record.skill).ok_or_else(|| {
-                StorageError::Corrupt(format!("round {id}: unknown skill {:?}", record.skill))
-            })?;
             if let Some(slot) = answers.get_mut(position) {
-                *slot = Some(Answer {
-                    exercise_id: record.exercise,
-                    skill,
-                    choice: record.choice,
-                    correct: record.correct,
-                    answered_at: record.answered_at,
-                });
+                *slot = Some(decode::<AnswerRecord>(&value)?.into_answer(id)?);
             }
         }
         Ok(Some(Round {
@@ -402,18 +429,14 @@ impl Storage {
     ) -> Result<Recorded, StorageError> {
         let record = AnswerRecord {
             v: FORMAT_VERSION,
-            exercise: answer.exercise_id.clone(),
-            skill: answer.skill.slug().to_string(),
-            choice: answer.choice.clone(),
+            exercise: answer.exercise_id.as_str().into(),
+            skill: answer.skill.slug().into(),
+            choice: answer.choice.as_str().into(),
             correct: answer.correct,
             answered_at: answer.answered_at,
         };
         let value = encode(&record)?;
-        let position = u16::try_from(position)
-            .map_err(|_| StorageError::Corrupt(format!("position {position} out of range")))?;
-        let mut key = Vec::with_capacity(18);
-        key.extend_from_slice(round.as_bytes());
-        key.extend_from_slice(&position.to_be_bytes());
+        let key = answer_key(round, position)?;
         let outcome =
             match self
                 .answers
@@ -504,6 +527,16 @@ fn pair(first: Token, second: Token) -> Vec<u8> {
     key
 }
 
+/// The key of the answer at `position` of a round: round id + position (u16, big-endian).
+fn answer_key(round: Token, position: usize) -> Result<[u8; 18], StorageError> {
+    let position = u16::try_from(position)
+        .map_err(|_| StorageError::Corrupt(format!("position {position} out of range")))?;
+    let mut key = [0u8; 18];
+    key[..16].copy_from_slice(round.as_bytes());
+    key[16..].copy_from_slice(&position.to_be_bytes());
+    Ok(key)
+}
+
 fn learner_round_key(learner: Token, sequence: u64, round: Token) -> Vec<u8> {
     let mut key = Vec::with_capacity(40);
     key.extend_from_slice(learner.as_bytes());
@@ -512,19 +545,90 @@ fn learner_round_key(learner: Token, sequence: u64, round: Token) -> Vec<u8> {
     key
 }
 
-/// Reads a JSON record, refusing versions this build does not know.
-fn decode<T: for<'de> Deserialize<'de>>(value: &[u8]) -> Result<T, StorageError> {
-    #[derive(Deserialize)]
-    struct Versioned {
-        v: u32,
-    }
-    let versioned: Versioned =
-        serde_json::from_slice(value).map_err(|error| StorageError::Corrupt(error.to_string()))?;
-    if versioned.v > FORMAT_VERSION {
+/// Reads a JSON record, refusing versions this build does not know. Records are written
+/// with their version first (`{"v":1,…`), so it is read from there without a second
+/// parse; anything else is parsed once for its version and once for the record.
+fn decode<'a, T: Deserialize<'a>>(value: &'a [u8]) -> Result<T, StorageError> {
+    let version = match leading_version(value) {
+        Some(version) => version,
+        None => {
+            #[derive(Deserialize)]
+            struct Versioned {
+                v: u32,
+            }
+            serde_json::from_slice::<Versioned>(value)
+                .map_err(|error| StorageError::Corrupt(error.to_string()))?
+                .v
+        }
+    };
+    if version > FORMAT_VERSION {
         return Err(StorageError::Corrupt(format!(
-            "record of format version {} is newer than this build",
-            versioned.v
+            "record of format version {version} is newer than this build"
         )));
     }
     serde_json::from_slice(value).map_err(|error| StorageError::Corrupt(error.to_string()))
+}
+
+/// The version of a record that starts `{"v":N,` or `{"v":N}`, as this build writes them.
+fn leading_version(value: &[u8]) -> Option<u32> {
+    let rest = value.strip_prefix(b"{\"v\":")?;
+    let digits = rest.iter().take_while(|byte| byte.is_ascii_digit()).count();
+    if !matches!(rest.get(digits), Some(b',' | b'}')) {
+        return None;
+    }
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Record {
+        v: u32,
+        name: String,
+    }
+
+    #[test]
+    fn records_are_read_whether_or_not_their_version_comes_first() {
+        let expected = Record {
+            v: 1,
+            name: "x".into(),
+        };
+        assert_eq!(
+            decode::<Record>(br#"{"v":1,"name":"x"}"#).unwrap(),
+            expected
+        );
+        assert_eq!(
+            decode::<Record>(br#"{"name":"x","v":1}"#).unwrap(),
+            expected
+        );
+        assert_eq!(
+            decode::<Record>(br#"{ "v" : 1, "name":"x"}"#).unwrap(),
+            expected
+        );
+    }
+
+    #[test]
+    fn records_of_a_newer_version_or_damaged_are_refused() {
+        for newer in [
+            &br#"{"v":2,"name":"x"}"#[..],
+            br#"{"name":"x","v":2}"#,
+            br#"{"v":2}"#,
+        ] {
+            let error = decode::<Record>(newer).unwrap_err().to_string();
+            assert!(error.contains("version 2 is newer"), "{error}");
+        }
+        for damaged in [
+            &br#"{"v":1,"name":"#[..],
+            br#"{"v":99999999999,"name":"x"}"#,
+            b"",
+            b"{",
+        ] {
+            assert!(matches!(
+                decode::<Record>(damaged),
+                Err(StorageError::Corrupt(_))
+            ));
+        }
+    }
 }

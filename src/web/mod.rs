@@ -31,6 +31,9 @@ pub struct Settings {
     pub bind: String,
     pub data_dir: PathBuf,
     pub questions_dir: PathBuf,
+    /// Whether every request is logged. Off by default: the log line cost a sixth of
+    /// the server's time on an exercise page (bench/README.md).
+    pub access_log: bool,
 }
 
 /// What every handler can reach.
@@ -109,6 +112,7 @@ impl Application {
             )),
             live: Default::default(),
         });
+        let access_log = settings.access_log;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -127,7 +131,10 @@ impl Application {
                         )),
                 )
                 .wrap(middleware::Compress::default())
-                .wrap(middleware::Logger::new("%s %r %Dms").exclude("/healthz"))
+                .wrap(middleware::Condition::new(
+                    access_log,
+                    middleware::Logger::new("%s %r %Dms").exclude("/healthz"),
+                ))
                 .configure(routes::register)
         })
         // Live sessions hold event streams open for as long as a page is; on a stop

@@ -333,7 +333,8 @@ pub async fn submit_answer(
     form: web::Form<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     let (round_text, number) = path.into_inner();
-    let (round, pack) = load_round(&state, &request, &round_text)?;
+    // Answering needs the round's plan, not its other answers.
+    let (round, pack) = load_round_with(&state, &request, &round_text, false)?;
     let (position, exercise) = exercise_at(&round, pack, number)?;
     check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let here = question_url(round.id, position);
@@ -354,19 +355,26 @@ pub async fn submit_answer(
         }
         Some(_) => {}
     }
-    if round.answers[position].is_some() {
-        return Err(AppError::AlreadyAnswered {
-            round: round.id.to_string(),
-            number,
-        });
-    }
+    let already_answered = || AppError::AlreadyAnswered {
+        round: round.id.to_string(),
+        number,
+    };
+    // A question answered before says so, whatever this form holds; the store's
+    // compare-and-swap decides for a valid answer, so only a form that is refused
+    // anyway reads whether one is there.
     let Some(choice) = form.choice.as_deref().filter(|choice| !choice.is_empty()) else {
+        if state.storage.is_answered(round.id, position)? {
+            return Err(already_answered());
+        }
         return Err(AppError::bad_request_with_back(
             "Choose one of the options before you submit your answer.",
             here,
         ));
     };
     let Some(answer) = Answer::grade(exercise, choice, now()) else {
+        if state.storage.is_answered(round.id, position)? {
+            return Err(already_answered());
+        }
         return Err(AppError::bad_request_with_back(
             format!(
                 "“{choice}” is not one of the options of this question. Go back and choose one of them."
@@ -380,10 +388,7 @@ pub async fn submit_answer(
         .await?
     {
         Recorded::Stored => Ok(see_other(format!("{here}#feedback"))),
-        Recorded::AlreadyAnswered => Err(AppError::AlreadyAnswered {
-            round: round.id.to_string(),
-            number,
-        }),
+        Recorded::AlreadyAnswered => Err(already_answered()),
     }
 }
 
@@ -491,11 +496,26 @@ fn load_round<'a>(
     request: &HttpRequest,
     text: &str,
 ) -> Result<(Round, &'a Pack), AppError> {
+    load_round_with(state, request, text, true)
+}
+
+/// [`load_round`], reading the round's answers only if `with_answers`.
+fn load_round_with<'a>(
+    state: &'a AppState,
+    request: &HttpRequest,
+    text: &str,
+    with_answers: bool,
+) -> Result<(Round, &'a Pack), AppError> {
     let not_found = || {
         AppError::NotFound("We could not find that practice round. A round can only be opened in the browser that started it.".into())
     };
     let id = Token::parse(text).ok_or_else(not_found)?;
-    let round = state.storage.round(id)?.ok_or_else(not_found)?;
+    let round = if with_answers {
+        state.storage.round(id)?
+    } else {
+        state.storage.round_without_answers(id)?
+    }
+    .ok_or_else(not_found)?;
     if learner(request) != Some(round.learner) {
         return Err(not_found());
     }
