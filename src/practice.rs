@@ -267,7 +267,8 @@ pub struct Round {
     pub pack_id: String,
     pub focus: Focus,
     pub seed: u64,
-    pub exercise_ids: Vec<String>,
+    /// Shared: a round read again shares its plan with the cache of plans.
+    pub exercise_ids: std::sync::Arc<[String]>,
     /// Seconds since the Unix epoch.
     pub created_at: u64,
     /// One slot per exercise, in order.
@@ -294,7 +295,7 @@ impl Round {
             pack_id: pack.id().to_string(),
             focus,
             seed,
-            exercise_ids,
+            exercise_ids: exercise_ids.into(),
             created_at,
             answers,
             assignment: None,

@@ -31,15 +31,18 @@ pub mod assignments;
 pub mod classes;
 mod durable;
 pub mod live;
+mod plans;
 pub mod students;
 pub mod teachers;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::content::Skill;
 use crate::practice::{Answer, Focus, Round, Tally, Token};
+use plans::{Plan, Plans};
 
 /// How much memory sled may keep as a cache of the database (its default is 1 GiB). A
 /// school's data is read by key prefix, so a small cache serves it, and the operating
@@ -178,6 +181,7 @@ pub struct Storage {
     live_nicknames: sled::Tree,
     live_answers: sled::Tree,
     flusher: durable::Flusher,
+    plans: Arc<Plans>,
 }
 
 impl Storage {
@@ -269,6 +273,7 @@ impl Storage {
             live_participants: db.open_tree("live_participants")?,
             live_nicknames: db.open_tree("live_nicknames")?,
             live_answers: db.open_tree("live_answers")?,
+            plans: Arc::default(),
             flusher: durable::Flusher::start(
                 db.clone(),
                 meta,
@@ -346,7 +351,7 @@ impl Storage {
             pack: round.pack_id.clone(),
             focus: round.focus.slug().to_string(),
             seed: round.seed,
-            exercises: round.exercise_ids.clone(),
+            exercises: round.exercise_ids.to_vec(),
             created_at: round.created_at,
             assignment: round.assignment.map(|assignment| assignment.to_string()),
         };
@@ -378,16 +383,10 @@ impl Storage {
     }
 
     fn read_round(&self, id: Token, with_answers: bool) -> Result<Option<Round>, StorageError> {
-        let Some(value) = self.rounds.get(id.as_bytes())? else {
+        let Some(plan) = self.plan(id)? else {
             return Ok(None);
         };
-        let record: RoundRecord = decode(&value)?;
-        let learner = Token::parse(&record.learner)
-            .ok_or_else(|| StorageError::Corrupt(format!("round {id}: bad learner id")))?;
-        let focus = Focus::from_slug(&record.focus).ok_or_else(|| {
-            StorageError::Corrupt(format!("round {id}: unknown focus {:?}", record.focus))
-        })?;
-        let mut answers = vec![None; record.exercises.len()];
+        let mut answers = vec![None; plan.exercise_ids.len()];
         let stored = with_answers.then(|| self.answers.scan_prefix(id.as_bytes()));
         for entry in stored.into_iter().flatten() {
             let (key, value) = entry?;
@@ -401,22 +400,46 @@ impl Storage {
         }
         Ok(Some(Round {
             id,
-            learner,
-            pack_id: record.pack,
-            focus,
-            seed: record.seed,
-            exercise_ids: record.exercises,
-            created_at: record.created_at,
+            learner: plan.learner,
+            pack_id: plan.pack_id.clone(),
+            focus: plan.focus,
+            seed: plan.seed,
+            exercise_ids: Arc::clone(&plan.exercise_ids),
+            created_at: plan.created_at,
             answers,
+            assignment: plan.assignment,
+        }))
+    }
+
+    /// A round's record, decoded: from the cache of plans, or read and kept there.
+    fn plan(&self, id: Token) -> Result<Option<Arc<Plan>>, StorageError> {
+        if let Some(plan) = self.plans.get(id) {
+            return Ok(Some(plan));
+        }
+        let mark = self.plans.mark();
+        let Some(value) = self.rounds.get(id.as_bytes())? else {
+            return Ok(None);
+        };
+        let record: RoundRecord = decode(&value)?;
+        let corrupt = |what: String| StorageError::Corrupt(format!("round {id}: {what}"));
+        let plan = Arc::new(Plan {
+            learner: Token::parse(&record.learner)
+                .ok_or_else(|| corrupt("bad learner id".into()))?,
+            pack_id: record.pack,
+            focus: Focus::from_slug(&record.focus)
+                .ok_or_else(|| corrupt(format!("unknown focus {:?}", record.focus)))?,
+            seed: record.seed,
+            exercise_ids: record.exercises.into(),
+            created_at: record.created_at,
             assignment: match record.assignment.as_deref() {
                 Some(text) => {
-                    Some(Token::parse(text).ok_or_else(|| {
-                        StorageError::Corrupt(format!("round {id}: its assignment"))
-                    })?)
+                    Some(Token::parse(text).ok_or_else(|| corrupt("its assignment".into()))?)
                 }
                 None => None,
             },
-        }))
+        });
+        self.plans.insert(id, Arc::clone(&plan), mark);
+        Ok(Some(plan))
     }
 
     /// Stores the answer at `position` of a round unless one is there already, and
@@ -507,6 +530,9 @@ impl Storage {
                     self.answers.remove(answer)?;
                 }
                 self.rounds.remove(round)?;
+                if let Ok(id) = <[u8; 16]>::try_from(round) {
+                    self.plans.remove(Token::from_bytes(id));
+                }
             }
             self.learner_rounds.remove(key)?;
         }

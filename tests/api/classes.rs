@@ -316,11 +316,13 @@ fn deleting_a_class_deletes_its_students_and_their_answers() {
     let student = app.browser_for(browser());
     join(&student, &code, "Sam");
     let page = student.start_round("mix", "2");
+    let question = page.path();
     student.answer(&page, true);
     assert_eq!(
         student.get("/progress").text(".score"),
         "1 answer so far, and it was right, in 1 round."
     );
+    assert_eq!(student.get(&question).text("#verdict"), "✓ Right");
 
     let csrf = app
         .get(&format!("{class}/delete"))
@@ -341,6 +343,11 @@ fn deleting_a_class_deletes_its_students_and_their_answers() {
             .text("main")
             .contains("not answered any questions"),
         "the student's answers are gone"
+    );
+    assert_eq!(
+        student.get(&question).status,
+        StatusCode::NOT_FOUND,
+        "and so is their round, though it was open a moment ago"
     );
     let page = join(&student, &code, "Sam");
     assert!(page.text(".form-error").contains("No class has the code"));
