@@ -383,21 +383,18 @@ impl Storage {
     }
 
     fn read_round(&self, id: Token, with_answers: bool) -> Result<Option<Round>, StorageError> {
-        let Some(plan) = self.plan(id)? else {
-            return Ok(None);
+        let (plan, kept) = match self.plans.get(id, with_answers) {
+            Some(cached) => cached,
+            None => match self.plan(id)? {
+                Some(plan) => (plan, None),
+                None => return Ok(None),
+            },
         };
-        let mut answers = vec![None; plan.exercise_ids.len()];
-        let stored = with_answers.then(|| self.answers.scan_prefix(id.as_bytes()));
-        for entry in stored.into_iter().flatten() {
-            let (key, value) = entry?;
-            let position = key
-                .get(16..18)
-                .map(|bytes| u16::from_be_bytes([bytes[0], bytes[1]]) as usize)
-                .ok_or_else(|| StorageError::Corrupt(format!("round {id}: bad answer key")))?;
-            if let Some(slot) = answers.get_mut(position) {
-                *slot = Some(decode::<AnswerRecord>(&value)?.into_answer(id)?);
-            }
-        }
+        let answers = match kept {
+            Some(answers) => answers,
+            None if with_answers => self.read_answers(id, plan.exercise_ids.len())?,
+            None => vec![None; plan.exercise_ids.len()],
+        };
         Ok(Some(Round {
             id,
             learner: plan.learner,
@@ -411,11 +408,26 @@ impl Storage {
         }))
     }
 
-    /// A round's record, decoded: from the cache of plans, or read and kept there.
-    fn plan(&self, id: Token) -> Result<Option<Arc<Plan>>, StorageError> {
-        if let Some(plan) = self.plans.get(id) {
-            return Ok(Some(plan));
+    /// Reads a round's answers from the store, and keeps them in the cache.
+    fn read_answers(&self, id: Token, count: usize) -> Result<Vec<Option<Answer>>, StorageError> {
+        let mark = self.plans.mark();
+        let mut answers = vec![None; count];
+        for entry in self.answers.scan_prefix(id.as_bytes()) {
+            let (key, value) = entry?;
+            let position = key
+                .get(16..18)
+                .map(|bytes| u16::from_be_bytes([bytes[0], bytes[1]]) as usize)
+                .ok_or_else(|| StorageError::Corrupt(format!("round {id}: bad answer key")))?;
+            if let Some(slot) = answers.get_mut(position) {
+                *slot = Some(decode::<AnswerRecord>(&value)?.into_answer(id)?);
+            }
         }
+        self.plans.insert_answers(id, &answers, mark);
+        Ok(answers)
+    }
+
+    /// Reads a round's record from the store, decoded, and keeps it in the cache.
+    fn plan(&self, id: Token) -> Result<Option<Arc<Plan>>, StorageError> {
         let mark = self.plans.mark();
         let Some(value) = self.rounds.get(id.as_bytes())? else {
             return Ok(None);
@@ -465,7 +477,10 @@ impl Storage {
                 .answers
                 .compare_and_swap(key, None as Option<&[u8]>, Some(value))?
             {
-                Ok(()) => Recorded::Stored,
+                Ok(()) => {
+                    self.plans.answered(round, position, answer);
+                    Recorded::Stored
+                }
                 Err(_) => Recorded::AlreadyAnswered,
             };
         // Flush even for a repeat: the first answer may still be on its way to disk,

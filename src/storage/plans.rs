@@ -1,16 +1,21 @@
-//! Round plans read recently, kept decoded. A round's record (who, which pack, which
-//! exercises in which order) never changes once stored: its answers are kept apart. So
-//! the pages of a round in progress need not parse its record again; parsing it took a
-//! sixth of the server's time on an exercise page (bench/README.md).
+//! Rounds read recently, kept decoded. A round's record (who, which pack, which
+//! exercises in which order) never changes once stored, so the pages of a round in
+//! progress need not parse it again: parsing it took a sixth of the server's time on an
+//! exercise page. Its answers are kept too once read, and every answer stored is added
+//! here by the writer: reading a round's ten answers from sled took a fifth of a
+//! feedback page (bench/README.md).
 //!
-//! The cache holds at most [`CAPACITY`] plans. A round removed from the store is removed
-//! from here too, and a plan read from the store while a removal happened is not kept,
-//! so the cache never brings back a removed round.
+//! The cache holds at most [`CAPACITY`] rounds. Every change to the store that this
+//! cache mirrors (an answer stored, a round removed) counts as a change, made after the
+//! store's own write and under the cache's lock. What a reader read from the store is
+//! kept only if no change came between the mark it took before reading and the moment
+//! it keeps it; so the cache never holds less than the store did when it was read, and
+//! never brings back a removed round.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::practice::{Focus, Token};
+use crate::practice::{Answer, Focus, Token};
 
 /// Enough for every round in progress in a busy school at once (a plan of 45 exercises
 /// takes about 2 KB); beyond it, reads parse the record as before.
@@ -28,6 +33,9 @@ pub(super) struct Plan {
     pub assignment: Option<Token>,
 }
 
+/// A round's answers, one slot per exercise.
+pub(super) type Answers = Vec<Option<Answer>>;
+
 #[derive(Default)]
 pub(super) struct Plans {
     inner: Mutex<Inner>,
@@ -35,9 +43,15 @@ pub(super) struct Plans {
 
 #[derive(Default)]
 struct Inner {
-    plans: HashMap<Token, Arc<Plan>>,
-    /// How many rounds have been removed since the server started.
-    removals: u64,
+    rounds: HashMap<Token, Cached>,
+    /// How many changes (answers stored, rounds removed) since the server started.
+    changes: u64,
+}
+
+struct Cached {
+    plan: Arc<Plan>,
+    /// The round's answers, once a reader has read them all.
+    answers: Option<Answers>,
 }
 
 impl Plans {
@@ -48,37 +62,74 @@ impl Plans {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn get(&self, id: Token) -> Option<Arc<Plan>> {
-        self.lock().plans.get(&id).cloned()
+    /// A round's plan, and, if `with_answers`, its answers if they are kept.
+    pub fn get(&self, id: Token, with_answers: bool) -> Option<(Arc<Plan>, Option<Answers>)> {
+        self.lock().rounds.get(&id).map(|cached| {
+            let answers = if with_answers {
+                cached.answers.clone()
+            } else {
+                None
+            };
+            (Arc::clone(&cached.plan), answers)
+        })
     }
 
-    /// A mark to take before reading a plan from the store and to give to
-    /// [`Plans::insert`] after.
+    /// A mark to take before reading from the store, and to give to
+    /// [`Plans::insert`] or [`Plans::insert_answers`] after.
     pub fn mark(&self) -> u64 {
-        self.lock().removals
+        self.lock().changes
     }
 
-    /// Keeps a plan read from the store, unless a round was removed since `mark` was
-    /// taken (it may have been this one).
+    /// Keeps a plan read from the store, unless the store changed since `mark` was
+    /// taken (the change may have removed this round).
     pub fn insert(&self, id: Token, plan: Arc<Plan>, mark: u64) {
         let mut inner = self.lock();
-        if inner.removals != mark {
+        if inner.changes != mark {
             return;
         }
-        if inner.plans.len() >= CAPACITY
-            && !inner.plans.contains_key(&id)
-            && let Some(&evicted) = inner.plans.keys().next()
+        if inner.rounds.len() >= CAPACITY
+            && !inner.rounds.contains_key(&id)
+            && let Some(&evicted) = inner.rounds.keys().next()
         {
-            inner.plans.remove(&evicted);
+            inner.rounds.remove(&evicted);
         }
-        inner.plans.insert(id, plan);
+        inner.rounds.entry(id).or_insert(Cached {
+            plan,
+            answers: None,
+        });
+    }
+
+    /// Keeps a round's answers, all of them as read from the store, unless the store
+    /// changed since `mark` was taken (an answer stored meanwhile may be missing).
+    pub fn insert_answers(&self, id: Token, answers: &[Option<Answer>], mark: u64) {
+        let mut inner = self.lock();
+        if inner.changes != mark {
+            return;
+        }
+        if let Some(cached) = inner.rounds.get_mut(&id) {
+            cached.answers = Some(answers.to_vec());
+        }
+    }
+
+    /// Adds an answer the store has just taken (after its compare-and-swap succeeded).
+    pub fn answered(&self, id: Token, position: usize, answer: &Answer) {
+        let mut inner = self.lock();
+        inner.changes += 1;
+        if let Some(slot) = inner
+            .rounds
+            .get_mut(&id)
+            .and_then(|cached| cached.answers.as_mut())
+            .and_then(|answers| answers.get_mut(position))
+        {
+            *slot = Some(answer.clone());
+        }
     }
 
     /// Forgets a round, after it is removed from the store.
     pub fn remove(&self, id: Token) {
         let mut inner = self.lock();
-        inner.removals += 1;
-        inner.plans.remove(&id);
+        inner.changes += 1;
+        inner.rounds.remove(&id);
     }
 }
 
@@ -98,6 +149,16 @@ mod tests {
         })
     }
 
+    fn answer(choice: &str) -> Answer {
+        Answer {
+            exercise_id: "a".into(),
+            skill: crate::content::Skill::Source,
+            choice: choice.into(),
+            correct: true,
+            answered_at: 0,
+        }
+    }
+
     #[test]
     fn a_plan_read_while_a_round_was_removed_is_not_kept() {
         let plans = Plans::default();
@@ -105,11 +166,34 @@ mod tests {
         let mark = plans.mark();
         plans.remove(id);
         plans.insert(id, plan(), mark);
-        assert!(plans.get(id).is_none());
+        assert!(plans.get(id, true).is_none());
         plans.insert(id, plan(), plans.mark());
-        assert!(plans.get(id).is_some());
+        assert!(plans.get(id, true).is_some());
         plans.remove(id);
-        assert!(plans.get(id).is_none());
+        assert!(plans.get(id, true).is_none());
+    }
+
+    #[test]
+    fn answers_read_while_an_answer_was_stored_are_not_kept() {
+        let plans = Plans::default();
+        let id = Token::from_bytes([3; 16]);
+        plans.insert(id, plan(), plans.mark());
+        // A reader reads no answers; meanwhile an answer is stored.
+        let mark = plans.mark();
+        plans.answered(id, 0, &answer("x"));
+        plans.insert_answers(id, &[None], mark);
+        assert_eq!(
+            plans.get(id, true).unwrap().1,
+            None,
+            "the stale read is dropped"
+        );
+        // Read again with nothing in between: kept, and later answers are added to it.
+        plans.insert_answers(id, &[Some(answer("x")), None], plans.mark());
+        plans.answered(id, 1, &answer("y"));
+        assert_eq!(
+            plans.get(id, true).unwrap().1,
+            Some(vec![Some(answer("x")), Some(answer("y"))])
+        );
     }
 
     #[test]
@@ -120,6 +204,6 @@ mod tests {
             bytes[..4].copy_from_slice(&number.to_be_bytes());
             plans.insert(Token::from_bytes(bytes), plan(), plans.mark());
         }
-        assert_eq!(plans.lock().plans.len(), CAPACITY);
+        assert_eq!(plans.lock().rounds.len(), CAPACITY);
     }
 }
