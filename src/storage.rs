@@ -365,16 +365,24 @@ impl Storage {
         Ok(())
     }
 
-    /// Reads a round with the answers given so far.
+    /// Reads a round with the answers given so far, for a page of the round: the round
+    /// is kept in the cache of rounds in progress.
     pub fn round(&self, id: Token) -> Result<Option<Round>, StorageError> {
-        self.read_round(id, true)
+        self.read_round(id, true, true)
+    }
+
+    /// Reads a round with its answers for a report over many rounds (progress, class
+    /// results): a round in the cache is read from there, but none is added, so a
+    /// report does not push out the rounds in progress.
+    fn round_for_report(&self, id: Token) -> Result<Option<Round>, StorageError> {
+        self.read_round(id, true, false)
     }
 
     /// Reads a round without its answers: every slot of `answers` is empty. For a
     /// request that only needs the round's plan (answering one question asks
     /// [`Storage::is_answered`] instead of reading every answer).
     pub fn round_without_answers(&self, id: Token) -> Result<Option<Round>, StorageError> {
-        self.read_round(id, false)
+        self.read_round(id, false, true)
     }
 
     /// Whether the question at `position` of a round has an answer.
@@ -382,17 +390,24 @@ impl Storage {
         Ok(self.answers.contains_key(answer_key(round, position)?)?)
     }
 
-    fn read_round(&self, id: Token, with_answers: bool) -> Result<Option<Round>, StorageError> {
+    /// Reads a round, from the cache when it is there; `keep` adds what is read from
+    /// the store to the cache.
+    fn read_round(
+        &self,
+        id: Token,
+        with_answers: bool,
+        keep: bool,
+    ) -> Result<Option<Round>, StorageError> {
         let (plan, kept) = match self.plans.get(id, with_answers) {
             Some(cached) => cached,
-            None => match self.plan(id)? {
+            None => match self.plan(id, keep)? {
                 Some(plan) => (plan, None),
                 None => return Ok(None),
             },
         };
         let answers = match kept {
             Some(answers) => answers,
-            None if with_answers => self.read_answers(id, plan.exercise_ids.len())?,
+            None if with_answers => self.read_answers(id, plan.exercise_ids.len(), keep)?,
             None => vec![None; plan.exercise_ids.len()],
         };
         Ok(Some(Round {
@@ -408,8 +423,13 @@ impl Storage {
         }))
     }
 
-    /// Reads a round's answers from the store, and keeps them in the cache.
-    fn read_answers(&self, id: Token, count: usize) -> Result<Vec<Option<Answer>>, StorageError> {
+    /// Reads a round's answers from the store, and if `keep`, keeps them in the cache.
+    fn read_answers(
+        &self,
+        id: Token,
+        count: usize,
+        keep: bool,
+    ) -> Result<Vec<Option<Answer>>, StorageError> {
         let mark = self.plans.mark();
         let mut answers = vec![None; count];
         for entry in self.answers.scan_prefix(id.as_bytes()) {
@@ -422,12 +442,15 @@ impl Storage {
                 *slot = Some(decode::<AnswerRecord>(&value)?.into_answer(id)?);
             }
         }
-        self.plans.insert_answers(id, &answers, mark);
+        if keep {
+            self.plans.insert_answers(id, &answers, mark);
+        }
         Ok(answers)
     }
 
-    /// Reads a round's record from the store, decoded, and keeps it in the cache.
-    fn plan(&self, id: Token) -> Result<Option<Arc<Plan>>, StorageError> {
+    /// Reads a round's record from the store, decoded, and if `keep`, keeps it in the
+    /// cache.
+    fn plan(&self, id: Token, keep: bool) -> Result<Option<Arc<Plan>>, StorageError> {
         let mark = self.plans.mark();
         let Some(value) = self.rounds.get(id.as_bytes())? else {
             return Ok(None);
@@ -450,7 +473,9 @@ impl Storage {
                 None => None,
             },
         });
-        self.plans.insert(id, Arc::clone(&plan), mark);
+        if keep {
+            self.plans.insert(id, Arc::clone(&plan), mark);
+        }
         Ok(Some(plan))
     }
 
@@ -507,7 +532,7 @@ impl Storage {
                 .get(24..40)
                 .and_then(|bytes| bytes.try_into().ok())
                 .ok_or_else(|| StorageError::Corrupt("bad learner round key".into()))?;
-            let Some(round) = self.round(Token::from_bytes(round_id))? else {
+            let Some(round) = self.round_for_report(Token::from_bytes(round_id))? else {
                 continue;
             };
             if !shown(&round) {

@@ -137,7 +137,7 @@ impl Storage {
                     .as_ref()
                     .try_into()
                     .map_err(|_| StorageError::Corrupt("an assignment's round".into()))?;
-                self.round(Token::from_bytes(id))
+                self.round_for_report(Token::from_bytes(id))
             }
             None => Ok(None),
         }
