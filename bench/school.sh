@@ -67,19 +67,48 @@ print("; ".join(v.split(";")[0] for k, v in response.getheaders()
 PY
 )
 learner=$(manifest 'm["learner"]')
+# A browser that has shown one question page sends back the form-token cookie it set
+# (the pages after it reuse the token instead of signing a new one): so does wrk.
+exercise_page=$(manifest 'm["exercise_page"]')
+form_cookie=$(python3 - "$address" "$exercise_page" "$learner" <<'PY'
+import http.client, sys
+host, port = sys.argv[1].split(":")
+connection = http.client.HTTPConnection(host, int(port))
+connection.request("GET", sys.argv[2], headers={"Cookie": sys.argv[3]})
+response = connection.getresponse()
+response.read()
+print("; ".join(v.split(";")[0] for k, v in response.getheaders()
+                if k.lower() == "set-cookie" and v.startswith("sourcewise_form=")))
+PY
+)
+[ -n "$form_cookie" ] || { echo "the exercise page set no form-token cookie" >&2; exit 1; }
 results_500=$(manifest 'm["results"]["500"]')
 
 # Unanswered questions for the two answer runs (64 and 512 connections), each a line of
-# its own: room for 14,000 answers a second; answers.lua warns if they run out.
-rounds=$(( (seconds * 14000) / 45 + 1 ))
+# its own: room for 30,000 answers a second; answers.lua warns if they run out.
+rounds=$(( (seconds * 30000) / 45 + 1 ))
 echo "preparing 2 × $rounds rounds of 45 questions for the answer runs…"
 answer_cookie_64=$(python3 bench/prepare.py "$address" "$rounds" 50 "$work/answers-64.tsv")
 answer_cookie_512=$(python3 bench/prepare.py "$address" "$rounds" 50 "$work/answers-512.tsv")
 echo
 
+# Waits until the server is idle (under a tenth of a core for half a second, at most
+# 60 s): when wrk stops, the server is still working through the requests it had
+# queued (64 or 512 reports of a second each), which would slow the row after it.
+settle() {
+  local ticks before
+  for _ in $(seq 120); do
+    before=$(awk '{print $14 + $15}' "/proc/$server/stat")
+    sleep 0.5
+    ticks=$(( $(awk '{print $14 + $15}' "/proc/$server/stat") - before ))
+    [ "$ticks" -lt 5 ] && return
+  done
+}
+
 # One wrk run → "requests/s median p99" (latencies as wrk prints them).
 measure() {
   local connections=$1 path=$2 cookie=$3
+  settle
   wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency -H "Cookie: $cookie" "http://$address$path" |
     awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$5}
          /timeout [0-9]+/ {for (i = 1; i <= NF; i++) if ($i == "timeout") bad += $(i + 1)}
@@ -99,8 +128,9 @@ echo "| -------------------------------------------- | ---- | ---------- | -----
 for connections in 64 512; do
   read -r ceiling p50 p99 bad < <(measure "$connections" /healthz "")
   echo "$ceiling $p50 $p99 $bad" | row "GET /healthz (the ceiling)" "$connections" "$ceiling"
-  measure "$connections" "$(manifest 'm["exercise_page"]')" "$learner" | row "GET an exercise page" "$connections" "$ceiling"
+  measure "$connections" "$exercise_page" "$learner; $form_cookie" | row "GET an exercise page" "$connections" "$ceiling"
   cookie_var="answer_cookie_$connections"
+  settle
   ANSWERS_FILE="$work/answers-$connections.tsv" WRK_THREADS=2 LEARNER_COOKIE="${!cookie_var}" \
     wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/answers.lua "http://$address" >"$work/answers.out"
   awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s %s %s 0\n", rps, p50, p99}' "$work/answers.out" |
@@ -115,6 +145,7 @@ served_rss=$(rss)
 echo
 
 echo "live session, 500 participants (cargo run --release --example live_load -- --participants 500):"
+settle
 target/release/examples/live_load --participants 500 --server "http://$address" 2>&1 |
   grep -E 'to the last participant, over|to each participant|POST /live/CODE/answers|CSV check|^Errors' || true
 echo
@@ -124,6 +155,7 @@ echo
 echo "| size   | class results page | results.csv (rows) | progress page (answers) |"
 echo "| ------ | ------------------ | ------------------ | ----------------------- |"
 median1() {
+  settle
   wrk -t1 -c1 -d3s --latency -H "Cookie: $2" "http://$address$1" | awk '/^ +50%/ {print $2}'
 }
 for size in 100 500 1000 10000; do
