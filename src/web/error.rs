@@ -38,6 +38,9 @@ pub enum AppError {
     Storage(#[from] StorageError),
     #[error("The page could not be drawn.")]
     Template(#[from] askama::Error),
+    /// A report could not be made because the server is stopping.
+    #[error("The server is stopping, so this page could not be made. Try again in a moment.")]
+    Interrupted,
 }
 
 impl AppError {
@@ -77,7 +80,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             // Not the user's mistake, and worth trying again: the server is (for now)
             // unable to store anything.
-            AppError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Storage(_) | AppError::Interrupted => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,6 +115,7 @@ impl ResponseError for AppError {
                 tracing::error!("template failed: {error}");
                 ("Something went wrong", None)
             }
+            AppError::Interrupted => ("Try again", None),
         };
         let message = self.to_string();
         let page = ErrorPage {
@@ -122,7 +126,7 @@ impl ResponseError for AppError {
         };
         let body = page.render().unwrap_or_else(|_| self.to_string());
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, AppError::Storage(_)) {
+        if matches!(self, AppError::Storage(_) | AppError::Interrupted) {
             response.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
         }
         response.content_type(ContentType::html()).body(body)

@@ -185,24 +185,32 @@ pub async fn show_class(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
-    let students = state.storage.students_of(class.id)?;
-    super::html(&ClassPage {
-        class: &class,
-        csrf: signed_in.session.csrf.to_string(),
-        join_url: join_url(&request, &class.code),
-        assignments: assignment_lines(&state, &class, &students)?,
-        overview: overview(&state, &class, &students)?,
-        students,
-        packs: state
-            .library
-            .packs()
-            .map(|pack| (pack.id().to_string(), pack.title().to_string()))
-            .collect(),
-        focuses: Focus::all()
-            .into_iter()
-            .map(|focus| (focus.slug(), focus.title()))
-            .collect(),
+    let csrf = signed_in.session.csrf.to_string();
+    let join_url = join_url(&request, &class.code);
+    // Every student's progress: a report over the whole class, made off the worker.
+    let page = super::off_worker(&state, move |state| {
+        let students = state.storage.students_of(class.id)?;
+        Ok(ClassPage {
+            class: &class,
+            csrf,
+            join_url,
+            assignments: assignment_lines(state, &class, &students)?,
+            overview: overview(state, &class, &students)?,
+            students,
+            packs: state
+                .library
+                .packs()
+                .map(|pack| (pack.id().to_string(), pack.title().to_string()))
+                .collect(),
+            focuses: Focus::all()
+                .into_iter()
+                .map(|focus| (focus.slug(), focus.title()))
+                .collect(),
+        }
+        .render()?)
     })
+    .await?;
+    Ok(super::html_page(page))
 }
 
 #[derive(Template)]

@@ -16,8 +16,8 @@ mod teachers;
 
 use actix_web::web;
 
-use super::NOT_FOUND;
 use super::error::AppError;
+use super::{AppState, NOT_FOUND};
 
 pub fn register(config: &mut web::ServiceConfig) {
     config
@@ -196,6 +196,34 @@ fn try_again_in(seconds: u64) -> String {
         "try again in {minutes} minute{}",
         if minutes == 1 { "" } else { "s" }
     )
+}
+
+/// Runs the making of a report over a whole class (its results, its exports) on a
+/// thread of its own, at most [`crate::web::REPORTS_AT_ONCE`] at a time. The worker
+/// that took the request goes on serving everyone else meanwhile: a report of 10,000
+/// students takes most of a second, and made on the worker it held up every answer
+/// and page of the connections that worker serves (and 512 reports at once kept a
+/// worker away from a connection for so long that it was closed as idle).
+async fn off_worker<T: Send + 'static>(
+    state: &actix_web::web::Data<AppState>,
+    work: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let _turn = state
+        .reports
+        .acquire()
+        .await
+        .map_err(|_| AppError::Interrupted)?;
+    let state = actix_web::web::Data::clone(state);
+    actix_web::web::block(move || work(&state))
+        .await
+        .map_err(|_| AppError::Interrupted)?
+}
+
+/// An HTML response of a page already rendered.
+fn html_page(body: String) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 /// Renders a template into an HTML response.

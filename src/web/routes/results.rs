@@ -105,52 +105,57 @@ pub async fn show_assignment(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
-    let pack = state.library.pack(&assignment.pack_id);
-    let rows = rounds_of(&state, &class, &assignment)?;
-    let students = rows
-        .iter()
-        .map(|(student, round)| {
-            let (answered, total, correct) = round
-                .as_ref()
-                .map(|round| (round.answered(), round.len(), round.tally().correct()))
-                .unwrap_or((0, 0, 0));
-            StudentRow {
-                nickname: student.nickname.as_str().to_string(),
-                status: Status::of(
-                    round.as_ref().map(|round| (round.answered(), round.len())),
-                    assignment.deadline,
-                    now(),
-                )
-                .label(),
-                answered,
-                total,
-                correct,
-            }
-        })
-        .collect();
-    let exercises = match pack {
-        Some(pack) => exercise_results(
-            pack,
-            &rows,
-            &format!(
-                "/teachers/classes/{}/assignments/{}",
-                class.id, assignment.id
+    let page = super::off_worker(&state, move |state| {
+        let pack = state.library.pack(&assignment.pack_id);
+        let rows = rounds_of(state, &class, &assignment)?;
+        let students = rows
+            .iter()
+            .map(|(student, round)| {
+                let (answered, total, correct) = round
+                    .as_ref()
+                    .map(|round| (round.answered(), round.len(), round.tally().correct()))
+                    .unwrap_or((0, 0, 0));
+                StudentRow {
+                    nickname: student.nickname.as_str().to_string(),
+                    status: Status::of(
+                        round.as_ref().map(|round| (round.answered(), round.len())),
+                        assignment.deadline,
+                        now(),
+                    )
+                    .label(),
+                    answered,
+                    total,
+                    correct,
+                }
+            })
+            .collect();
+        let exercises = match pack {
+            Some(pack) => exercise_results(
+                pack,
+                &rows,
+                &format!(
+                    "/teachers/classes/{}/assignments/{}",
+                    class.id, assignment.id
+                ),
             ),
-        ),
-        None => Vec::new(),
-    };
-    super::html(&AssignmentPage {
-        class: &class,
-        assignment_id: assignment.id.to_string(),
-        title: format!(
-            "{}: {}",
-            pack.map(Pack::title).unwrap_or(assignment.pack_id.as_str()),
-            assignment.focus.title()
-        ),
-        details: describe_assignment(&assignment),
-        students,
-        exercises,
+            None => Vec::new(),
+        };
+        Ok(AssignmentPage {
+            class: &class,
+            assignment_id: assignment.id.to_string(),
+            title: format!(
+                "{}: {}",
+                pack.map(Pack::title).unwrap_or(assignment.pack_id.as_str()),
+                assignment.focus.title()
+            ),
+            details: describe_assignment(&assignment),
+            students,
+            exercises,
+        }
+        .render()?)
     })
+    .await?;
+    Ok(super::html_page(page))
 }
 
 /// Per exercise answered by anyone, in the pack's order: the statistics and a bar per
@@ -247,6 +252,11 @@ pub(super) fn csv_response(
     filename: &str,
     rows: Vec<Vec<String>>,
 ) -> Result<HttpResponse, AppError> {
+    Ok(csv_download(filename, csv_bytes(rows)?))
+}
+
+/// A CSV file made of `rows`, cells a spreadsheet would run defused.
+fn csv_bytes(rows: Vec<Vec<String>>) -> Result<Vec<u8>, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
         writer
@@ -261,13 +271,18 @@ pub(super) fn csv_response(
     // A byte-order mark, so that spreadsheets open the UTF-8 text as UTF-8.
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     bytes.extend(body);
-    Ok(HttpResponse::Ok()
+    Ok(bytes)
+}
+
+/// A CSV file as a download named `filename`.
+fn csv_download(filename: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         ))
-        .body(bytes))
+        .body(bytes)
 }
 
 /// `GET …/assignments/{assignment}/results.csv`: one row per student per exercise.
@@ -278,47 +293,52 @@ pub async fn export_assignment(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
-    let pack = state.library.pack(&assignment.pack_id);
-    let mut rows = vec![
-        [
-            "nickname",
-            "question",
-            "exercise",
-            "skill",
-            "chosen",
-            "correct answer",
-            "right",
-            "answered at (UTC)",
-        ]
-        .map(str::to_string)
-        .to_vec(),
-    ];
-    for (student, round) in rounds_of(&state, &class, &assignment)? {
-        let Some(round) = round else { continue };
-        for (position, answer) in round.answers.iter().enumerate() {
-            let Some(answer) = answer else { continue };
-            let exercise = pack.and_then(|pack| pack.exercise(&answer.exercise_id));
-            let label = |answer: &str| {
-                exercise
-                    .and_then(|exercise| exercise.choice(answer))
-                    .map(|choice| choice.label().to_string())
-                    .unwrap_or_else(|| answer.to_string())
-            };
-            rows.push(vec![
-                student.nickname.as_str().to_string(),
-                (position + 1).to_string(),
-                answer.exercise_id.clone(),
-                answer.skill.title().to_string(),
-                label(&answer.choice),
-                exercise
-                    .map(|exercise| exercise.correct_choice().label().to_string())
-                    .unwrap_or_default(),
-                if answer.correct { "yes" } else { "no" }.to_string(),
-                format_time(answer.answered_at),
-            ]);
+    let filename = format!("assignment-{}.csv", assignment.id);
+    let bytes = super::off_worker(&state, move |state| {
+        let pack = state.library.pack(&assignment.pack_id);
+        let mut rows = vec![
+            [
+                "nickname",
+                "question",
+                "exercise",
+                "skill",
+                "chosen",
+                "correct answer",
+                "right",
+                "answered at (UTC)",
+            ]
+            .map(str::to_string)
+            .to_vec(),
+        ];
+        for (student, round) in rounds_of(state, &class, &assignment)? {
+            let Some(round) = round else { continue };
+            for (position, answer) in round.answers.iter().enumerate() {
+                let Some(answer) = answer else { continue };
+                let exercise = pack.and_then(|pack| pack.exercise(&answer.exercise_id));
+                let label = |answer: &str| {
+                    exercise
+                        .and_then(|exercise| exercise.choice(answer))
+                        .map(|choice| choice.label().to_string())
+                        .unwrap_or_else(|| answer.to_string())
+                };
+                rows.push(vec![
+                    student.nickname.as_str().to_string(),
+                    (position + 1).to_string(),
+                    answer.exercise_id.clone(),
+                    answer.skill.title().to_string(),
+                    label(&answer.choice),
+                    exercise
+                        .map(|exercise| exercise.correct_choice().label().to_string())
+                        .unwrap_or_default(),
+                    if answer.correct { "yes" } else { "no" }.to_string(),
+                    format_time(answer.answered_at),
+                ]);
+            }
         }
-    }
-    csv_response(&format!("assignment-{}.csv", assignment.id), rows)
+        csv_bytes(rows)
+    })
+    .await?;
+    Ok(csv_download(&filename, bytes))
 }
 
 /// `GET /teachers/classes/{class}/gradebook.csv`: one row per student.
@@ -329,27 +349,32 @@ pub async fn export_gradebook(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
-    let assignments = state.storage.assignments_of(class.id)?;
-    let mut header = vec!["nickname".to_string(), "assignments done".to_string()];
-    for skill in crate::content::Skill::ALL {
-        header.push(format!("{} answered", skill.title()));
-        header.push(format!("{} right", skill.title()));
-    }
-    let mut rows = vec![header];
-    for student in state.storage.students_of(class.id)? {
-        let done = assignments_done(&state, &student, &assignments)?;
-        let tally = state.storage.progress(student.learner, 0, |_| true)?.tally;
-        let mut row = vec![
-            student.nickname.as_str().to_string(),
-            format!("{done} of {}", assignments.len()),
-        ];
-        for score in tally.scores() {
-            row.push(score.answered.to_string());
-            row.push(score.correct.to_string());
+    let filename = format!("gradebook-{}.csv", class.id);
+    let bytes = super::off_worker(&state, move |state| {
+        let assignments = state.storage.assignments_of(class.id)?;
+        let mut header = vec!["nickname".to_string(), "assignments done".to_string()];
+        for skill in crate::content::Skill::ALL {
+            header.push(format!("{} answered", skill.title()));
+            header.push(format!("{} right", skill.title()));
         }
-        rows.push(row);
-    }
-    csv_response(&format!("gradebook-{}.csv", class.id), rows)
+        let mut rows = vec![header];
+        for student in state.storage.students_of(class.id)? {
+            let done = assignments_done(state, &student, &assignments)?;
+            let tally = state.storage.progress(student.learner, 0, |_| true)?.tally;
+            let mut row = vec![
+                student.nickname.as_str().to_string(),
+                format!("{done} of {}", assignments.len()),
+            ];
+            for score in tally.scores() {
+                row.push(score.answered.to_string());
+                row.push(score.correct.to_string());
+            }
+            rows.push(row);
+        }
+        csv_bytes(rows)
+    })
+    .await?;
+    Ok(csv_download(&filename, bytes))
 }
 
 struct DiscussedOption {
@@ -387,56 +412,62 @@ pub async fn show_exercise(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
-    let not_found = || AppError::NotFound("This assignment has no such exercise.".into());
-    let pack = state
-        .library
-        .pack(&assignment.pack_id)
-        .ok_or_else(not_found)?;
-    let exercise = pack.exercise(&path.2).ok_or_else(not_found)?;
-    let rows = rounds_of(&state, &class, &assignment)?;
-    let answers: Vec<&crate::practice::Answer> = rows
-        .iter()
-        .filter_map(|(_, round)| round.as_ref())
-        .flat_map(|round| round.answers.iter().flatten())
-        .filter(|answer| answer.exercise_id == exercise.id())
-        .collect();
-    let options = exercise
-        .choices()
-        .iter()
-        .map(|choice| DiscussedOption {
-            label: choice.label().to_string(),
-            why: choice.why().to_string(),
-            is_correct: choice.answer() == exercise.correct_choice().answer(),
-            chosen_by: answers
-                .iter()
-                .filter(|answer| answer.choice == choice.answer())
-                .count(),
-        })
-        .collect();
-    let quotes = exercise
-        .quotes()
-        .map(|quote| DiscussedQuote {
-            source_title: pack
-                .source(quote.source_id())
-                .map(|source| source.short_title().to_string())
-                .unwrap_or_else(|| quote.source_id().to_string()),
-            note: quote.note().map(str::to_string),
-            text: quote.text().to_string(),
-        })
-        .collect();
-    super::html(&ExercisePage {
-        class: &class,
-        results_url: format!(
-            "/teachers/classes/{}/assignments/{}",
-            class.id, assignment.id
-        ),
-        exercise,
-        passage_from: exercise
-            .passage()
-            .and_then(|passage| pack.source(passage.source_id()))
-            .map(|source| source.short_title()),
-        options,
-        quotes,
-        answered: answers.len(),
+    let exercise_id = path.into_inner().2;
+    let page = super::off_worker(&state, move |state| {
+        let not_found = || AppError::NotFound("This assignment has no such exercise.".into());
+        let pack = state
+            .library
+            .pack(&assignment.pack_id)
+            .ok_or_else(not_found)?;
+        let exercise = pack.exercise(&exercise_id).ok_or_else(not_found)?;
+        let rows = rounds_of(state, &class, &assignment)?;
+        let answers: Vec<&crate::practice::Answer> = rows
+            .iter()
+            .filter_map(|(_, round)| round.as_ref())
+            .flat_map(|round| round.answers.iter().flatten())
+            .filter(|answer| answer.exercise_id == exercise.id())
+            .collect();
+        let options = exercise
+            .choices()
+            .iter()
+            .map(|choice| DiscussedOption {
+                label: choice.label().to_string(),
+                why: choice.why().to_string(),
+                is_correct: choice.answer() == exercise.correct_choice().answer(),
+                chosen_by: answers
+                    .iter()
+                    .filter(|answer| answer.choice == choice.answer())
+                    .count(),
+            })
+            .collect();
+        let quotes = exercise
+            .quotes()
+            .map(|quote| DiscussedQuote {
+                source_title: pack
+                    .source(quote.source_id())
+                    .map(|source| source.short_title().to_string())
+                    .unwrap_or_else(|| quote.source_id().to_string()),
+                note: quote.note().map(str::to_string),
+                text: quote.text().to_string(),
+            })
+            .collect();
+        Ok(ExercisePage {
+            class: &class,
+            results_url: format!(
+                "/teachers/classes/{}/assignments/{}",
+                class.id, assignment.id
+            ),
+            exercise,
+            passage_from: exercise
+                .passage()
+                .and_then(|passage| pack.source(passage.source_id()))
+                .map(|source| source.short_title()),
+            options,
+            quotes,
+            answered: answers.len(),
+        }
+        .render()?)
     })
+    .await?;
+    Ok(super::html_page(page))
 }
