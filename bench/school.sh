@@ -85,8 +85,8 @@ PY
 results_500=$(manifest 'm["results"]["500"]')
 
 # Unanswered questions for the two answer runs (64 and 512 connections), each a line of
-# its own: room for 30,000 answers a second; answers.lua warns if they run out.
-rounds=$(( (seconds * 30000) / 45 + 1 ))
+# its own: room for 40,000 answers a second; answers.lua warns if they run out.
+rounds=$(( (seconds * 40000) / 45 + 1 ))
 echo "preparing 2 × $rounds rounds of 45 questions for the answer runs…"
 answer_cookie_64=$(python3 bench/prepare.py "$address" "$rounds" 50 "$work/answers-64.tsv")
 answer_cookie_512=$(python3 bench/prepare.py "$address" "$rounds" 50 "$work/answers-512.tsv")
@@ -166,6 +166,26 @@ for size in 100 500 1000 10000; do
     "$(median1 "$results/results.csv" "$teacher_cookie")" "$((size * 10))" \
     "$(if [ -n "$progress" ]; then echo "$(median1 /progress "$progress") ($size)"; else echo "–"; fi)"
 done
+echo
+
+# Learners while a teacher exports a big class: the exercise page at 64 connections,
+# alone and while one connection asks for the 10,000-student CSV over and over.
+echo "an exercise page (64 connections, $seconds s) while a teacher exports the 10,000-student CSV:"
+echo
+echo "| exercise page                      | requests/s | median   | p99      |"
+echo "| ---------------------------------- | ---------- | -------- | -------- |"
+big_csv="$(manifest "m['results']['10000']")/results.csv"
+read -r rps p50 p99 _ < <(measure 64 "$exercise_page" "$learner; $form_cookie")
+printf "| %-34s | %10.0f | %8s | %8s |\n" "alone" "$rps" "$p50" "$p99"
+settle
+wrk -t1 -c1 -d"$((seconds + 1))s" --timeout 10s -H "Cookie: $teacher_cookie" "http://$address$big_csv" >"$work/exports.out" &
+exports=$!
+sleep 0.5
+read -r rps p50 p99 _ < <(wrk -t2 -c64 -d"${seconds}s" --latency -H "Cookie: $learner; $form_cookie" "http://$address$exercise_page" |
+  awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print rps, p50, p99, 0}')
+wait "$exports"
+printf "| %-34s | %10.0f | %8s | %8s |\n" "while the CSV is exported" "$rps" "$p50" "$p99"
+echo "($(awk '/requests in/ {print $1}' "$work/exports.out") exports of 100,000 rows were made meanwhile)"
 echo
 
 echo "start-up to the first /healthz (median of 10): ${fresh_startup} ms with a new data directory, ${seeded_startup} ms with the seeded school"

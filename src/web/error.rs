@@ -38,8 +38,8 @@ pub enum AppError {
     Storage(#[from] StorageError),
     #[error("The page could not be drawn.")]
     Template(#[from] askama::Error),
-    /// A report could not be made because the server is stopping.
-    #[error("The server is stopping, so this page could not be made. Try again in a moment.")]
+    /// A report could not be made: the server is stopping, or making it failed.
+    #[error("This page could not be made just now. Try again in a moment.")]
     Interrupted,
 }
 

@@ -5,6 +5,7 @@
 
 pub mod error;
 mod live_hub;
+mod reports;
 mod routes;
 mod teacher_session;
 
@@ -50,13 +51,9 @@ pub struct AppState {
     pub failed_joins: std::sync::Mutex<crate::accounts::FailedAttempts>,
     /// The event streams of live sessions.
     pub live: live_hub::LiveHub,
-    /// Turns for reports over a whole class (see `routes::off_worker`).
-    pub reports: tokio::sync::Semaphore,
+    /// The threads that make reports over a whole class.
+    pub reports: reports::Reports,
 }
-
-/// How many whole-class reports (results pages, CSV exports) are made at once, each on
-/// a thread of its own; more wait their turn without holding up a worker.
-pub const REPORTS_AT_ONCE: usize = 2;
 
 /// A server that is bound to its address and ready to run.
 pub struct Application {
@@ -117,7 +114,8 @@ impl Application {
                 UNKNOWN_JOIN_CODES,
             )),
             live: Default::default(),
-            reports: tokio::sync::Semaphore::new(REPORTS_AT_ONCE),
+            reports: reports::Reports::start()
+                .context("cannot start the threads that make reports")?,
         });
         let access_log = settings.access_log;
         let server = HttpServer::new(move || {

@@ -198,25 +198,19 @@ fn try_again_in(seconds: u64) -> String {
     )
 }
 
-/// Runs the making of a report over a whole class (its results, its exports) on a
-/// thread of its own, at most [`crate::web::REPORTS_AT_ONCE`] at a time. The worker
-/// that took the request goes on serving everyone else meanwhile: a report of 10,000
-/// students takes most of a second, and made on the worker it held up every answer
-/// and page of the connections that worker serves (and 512 reports at once kept a
-/// worker away from a connection for so long that it was closed as idle).
+/// Makes a report over a whole class (its results, its exports) on a report thread
+/// ([`crate::web::reports`]): the worker that took the request goes on serving
+/// everyone else meanwhile.
 async fn off_worker<T: Send + 'static>(
     state: &actix_web::web::Data<AppState>,
     work: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
-    let _turn = state
+    let shared = actix_web::web::Data::clone(state);
+    state
         .reports
-        .acquire()
+        .make(move || work(&shared))
         .await
-        .map_err(|_| AppError::Interrupted)?;
-    let state = actix_web::web::Data::clone(state);
-    actix_web::web::block(move || work(&state))
-        .await
-        .map_err(|_| AppError::Interrupted)?
+        .ok_or(AppError::Interrupted)?
 }
 
 /// An HTML response of a page already rendered.
