@@ -83,66 +83,61 @@ fn configure<'a>(
 fn sled_per_op(criterion: &mut Criterion) {
     let mut group = configure(criterion, "sled_per_op");
     group.throughput(Throughput::Elements(1));
-    let mut rng = rand::rng();
-
-    let folder = tempfile::tempdir().expect("temporary directory");
-    let db = open_sled(folder.path());
-    group.bench_function("insert+flush", |b| {
-        b.iter(|| {
-            db.insert(answer_key(&mut rng), VALUE).expect("insert");
-            db.flush().expect("flush");
-        })
-    });
-    drop(db);
-
-    let folder = tempfile::tempdir().expect("temporary directory");
-    let db = open_sled(folder.path());
-    let file = db_file(folder.path());
-    group.bench_function("insert+flush+fsync", |b| {
-        b.iter(|| {
-            db.insert(answer_key(&mut rng), VALUE).expect("insert");
-            db.flush().expect("flush");
-            file.sync_all().expect("fsync");
-        })
-    });
-    drop(db);
+    for fsync in [false, true] {
+        let id = BenchmarkId::from_parameter(commit_name(fsync));
+        commit_every(&mut group, id, 1, fsync);
+    }
     group.finish();
 }
 
 /// N inserts, then one flush (and one `fsync`): the ceiling when writes share a commit.
 fn sled_batched(criterion: &mut Criterion) {
     let mut group = configure(criterion, "sled_batched");
-    let mut rng = rand::rng();
     for batch in [10u64, 100] {
         group.throughput(Throughput::Elements(batch));
-
-        let folder = tempfile::tempdir().expect("temporary directory");
-        let db = open_sled(folder.path());
-        group.bench_function(BenchmarkId::new("insert+flush", batch), |b| {
-            b.iter(|| {
-                for _ in 0..batch {
-                    db.insert(answer_key(&mut rng), VALUE).expect("insert");
-                }
-                db.flush().expect("flush");
-            })
-        });
-        drop(db);
-
-        let folder = tempfile::tempdir().expect("temporary directory");
-        let db = open_sled(folder.path());
-        let file = db_file(folder.path());
-        group.bench_function(BenchmarkId::new("insert+flush+fsync", batch), |b| {
-            b.iter(|| {
-                for _ in 0..batch {
-                    db.insert(answer_key(&mut rng), VALUE).expect("insert");
-                }
-                db.flush().expect("flush");
-                file.sync_all().expect("fsync");
-            })
-        });
-        drop(db);
+        for fsync in [false, true] {
+            commit_every(
+                &mut group,
+                BenchmarkId::new(commit_name(fsync), batch),
+                batch,
+                fsync,
+            );
+        }
     }
     group.finish();
+}
+
+fn commit_name(fsync: bool) -> &'static str {
+    if fsync {
+        "insert+flush+fsync"
+    } else {
+        "insert+flush"
+    }
+}
+
+/// Each iteration inserts `batch` answer-shaped keys into a fresh database, then
+/// flushes once, and if `fsync`, `fsync`s the database file (held open throughout).
+fn commit_every(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: BenchmarkId,
+    batch: u64,
+    fsync: bool,
+) {
+    let mut rng = rand::rng();
+    let folder = tempfile::tempdir().expect("temporary directory");
+    let db = open_sled(folder.path());
+    let file = db_file(folder.path());
+    group.bench_function(id, |b| {
+        b.iter(|| {
+            for _ in 0..batch {
+                db.insert(answer_key(&mut rng), VALUE).expect("insert");
+            }
+            db.flush().expect("flush");
+            if fsync {
+                file.sync_all().expect("fsync");
+            }
+        })
+    });
 }
 
 /// The group commits the app has made in the data directory at `folder`, read from its

@@ -222,7 +222,5 @@ fn html_page(body: String) -> actix_web::HttpResponse {
 
 /// Renders a template into an HTML response.
 fn html(template: &impl askama::Template) -> Result<actix_web::HttpResponse, AppError> {
-    Ok(actix_web::HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(template.render()?))
+    Ok(html_page(template.render()?))
 }
