@@ -362,20 +362,21 @@ pub async fn submit_answer(
     // A question answered before says so, whatever this form holds; the store's
     // compare-and-swap decides for a valid answer, so only a form that is refused
     // anyway reads whether one is there.
-    let Some(choice) = form.choice.as_deref().filter(|choice| !choice.is_empty()) else {
+    let refuse = |error: AppError| -> Result<HttpResponse, AppError> {
         if state.storage.is_answered(round.id, position)? {
-            return Err(already_answered());
+            Err(already_answered())
+        } else {
+            Err(error)
         }
-        return Err(AppError::bad_request_with_back(
+    };
+    let Some(choice) = form.choice.as_deref().filter(|choice| !choice.is_empty()) else {
+        return refuse(AppError::bad_request_with_back(
             "Choose one of the options before you submit your answer.",
             here,
         ));
     };
     let Some(answer) = Answer::grade(exercise, choice, now()) else {
-        if state.storage.is_answered(round.id, position)? {
-            return Err(already_answered());
-        }
-        return Err(AppError::bad_request_with_back(
+        return refuse(AppError::bad_request_with_back(
             format!(
                 "“{choice}” is not one of the options of this question. Go back and choose one of them."
             ),
