@@ -5,7 +5,7 @@
 //! temporary data directory (or against `--server URL`):
 //!
 //! 1. signs up a teacher and starts a live session of E exercises from the bundled
-//!    pack (`pick=random`, `focus=mix`);
+//!    pack (`pick=random`, `focus=all`);
 //! 2. N participants, each with its own HTTP client and cookie jar, join at once, then
 //!    each opens and holds the session's event stream (`GET /live/CODE/events`);
 //! 3. as soon as the last stream delivered its first event, for each exercise: the
@@ -881,7 +881,7 @@ impl Facilitator {
             ("pack", PACK),
             ("pick", "random"),
             ("count", count.as_str()),
-            ("focus", "mix"),
+            ("focus", "all"),
             ("scoring", "none"),
         ]))
         .await?;

@@ -45,7 +45,7 @@ def prepare(job):
     token = csrf_of(page)
     for _ in range(rounds):
         response, _, cookie = request(connection, cookie, "POST", f"/packs/{PACK}/rounds",
-                                      f"csrf={token}&focus=mix&length={length}")
+                                      f"csrf={token}&focus=all&length={length}")
         first = response.getheader("Location")
         round_path = first.rsplit("/questions/", 1)[0]
         # A round is shorter than asked when the pack has fewer exercises.

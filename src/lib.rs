@@ -1,26 +1,34 @@
 //! sourcewise: a media-literacy quiz engine.
 //!
-//! Learners practise three skills on real documents: telling which source a passage
-//! comes from, whose perspective it presents, and whether a claim is contested among
-//! the sources. Feedback shows the evidence from every document, verbatim and attributed.
+//! Learners practise four skills on real documents: telling which source a passage
+//! comes from, whose perspective it presents, whether a claim is contested among the
+//! sources, and whether a quote is faithful to the other versions. Feedback shows the
+//! evidence from every document, verbatim and attributed.
 //!
 //! A map of the code:
 //! - [`accounts`]: teacher accounts as plain values: usernames, password rules,
 //!   Argon2id hashing, and slowing down repeated failed sign-ins.
 //! - [`assignments`]: due dates, when feedback shows, a student's status.
 //! - [`classes`]: classes as plain values: names and join codes.
-//! - [`content`]: content packs. `content::load` reads and checks the files;
-//!   `content::text` finds a quoted passage in its document ignoring whitespace.
+//! - [`content`]: content packs. `content::load` reads and checks the files (including
+//!   the plain-words limits of `content::prose` and the check against leaked passages);
+//!   `content::text` finds a quoted passage in its document ignoring whitespace;
+//!   `content::diff` compares the versions of a quote word by word; `content::glossary`
+//!   holds a pack's terms and finds each one's first use in a text.
 //! - [`live`]: live workshop sessions: their phases and the facilitator's moves.
 //! - [`practice`]: the pure core: planning rounds, shuffling options, scoring, tallies.
 //! - [`results`]: item statistics (facility, discrimination) and safe spreadsheet cells.
 //! - [`storage`]: the only module that talks to sled: rounds, answers, progress.
 //! - [`web`]: the actix-web server; `web::routes` holds one module per resource and
-//!   registers the whole URL space in one function; templates live in `templates/`.
+//!   registers the whole URL space in one function; `web::view` holds what several pages
+//!   show alike (skills as checkboxes, glossary links, a quote's versions); templates
+//!   live in `templates/`.
 //!
 //! Invariants:
-//! - A loaded pack is valid: every id it names exists and every quote was found
-//!   verbatim in its document. A pack with any error does not load.
+//! - A loaded pack is valid: every id it names exists, every quote was found verbatim
+//!   in its document, no question's passage reappears in another exercise, and the marks
+//!   between a quote's versions were computed from those verbatim texts. A pack with any
+//!   error does not load.
 //! - `content` and `practice` do no I/O; randomness comes in as a seed or an RNG.
 //! - Only `storage` touches sled; templates never touch storage.
 //! - An answer is acknowledged only after it is flushed to disk.

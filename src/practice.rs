@@ -16,87 +16,100 @@ pub const DEFAULT_ROUND_LENGTH: usize = 10;
 /// The most exercises one round can have.
 pub const MAX_ROUND_LENGTH: usize = 50;
 
-/// What a round practises: one skill, two of them, or a mix of all three.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Only(Skill),
-    /// Two different skills, in the order of [`Skill::ALL`] (see [`Focus::two`]).
-    Two(Skill, Skill),
-    Mix,
+/// What a round practises: any combination of the skills, at least one. Rounds of
+/// several skills deal them in turns.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Focus {
+    /// One bit per skill, in the order of [`Skill::ALL`]; never zero.
+    bits: u8,
 }
 
-/// The three pairs of skills, with their slugs and titles.
-const PAIRS: [(Skill, Skill, &str, &str); 3] = [
-    (
-        Skill::Source,
-        Skill::Perspective,
-        "source+perspective",
-        "Which source? and Whose perspective?",
-    ),
-    (
-        Skill::Source,
-        Skill::Contested,
-        "source+contested",
-        "Which source? and Agreed or contested?",
-    ),
-    (
-        Skill::Perspective,
-        Skill::Contested,
-        "perspective+contested",
-        "Whose perspective? and Agreed or contested?",
-    ),
-];
+fn bit(skill: Skill) -> u8 {
+    1 << (skill as u8)
+}
 
 impl Focus {
-    /// Two skills in either order; `None` if they are the same skill.
-    pub fn two(first: Skill, second: Skill) -> Option<Focus> {
-        PAIRS
-            .iter()
-            .find(|(a, b, _, _)| (*a, *b) == (first, second) || (*a, *b) == (second, first))
-            .map(|(a, b, _, _)| Focus::Two(*a, *b))
+    /// One skill.
+    pub fn only(skill: Skill) -> Focus {
+        Focus { bits: bit(skill) }
     }
 
-    /// Every focus a teacher can choose, in the order an assignment form lists them.
-    pub fn all() -> Vec<Focus> {
-        let mut all = vec![Focus::Mix];
-        all.extend(Skill::ALL.iter().map(|&skill| Focus::Only(skill)));
-        all.extend(PAIRS.iter().map(|(a, b, _, _)| Focus::Two(*a, *b)));
-        all
+    /// Every skill.
+    pub fn all() -> Focus {
+        Focus::of(Skill::ALL).unwrap_or(Focus::only(Skill::Source))
     }
 
-    fn pair(self) -> Option<&'static (Skill, Skill, &'static str, &'static str)> {
-        match self {
-            Focus::Two(first, second) => PAIRS
-                .iter()
-                .find(|(a, b, _, _)| (*a, *b) == (first, second)),
+    /// The skills given, in any order and with repeats; `None` if there are none.
+    pub fn of(skills: impl IntoIterator<Item = Skill>) -> Option<Focus> {
+        let bits = skills.into_iter().fold(0, |bits, skill| bits | bit(skill));
+        (bits != 0).then_some(Focus { bits })
+    }
+
+    /// The skills of the focus, in the order of [`Skill::ALL`].
+    pub fn skills(self) -> impl Iterator<Item = Skill> {
+        Skill::ALL
+            .into_iter()
+            .filter(move |&skill| self.contains(skill))
+    }
+
+    pub fn contains(self, skill: Skill) -> bool {
+        self.bits & bit(skill) != 0
+    }
+
+    /// The skill, when the focus is one skill only.
+    pub fn single(self) -> Option<Skill> {
+        let mut skills = self.skills();
+        match (skills.next(), skills.next()) {
+            (Some(skill), None) => Some(skill),
             _ => None,
         }
     }
 
-    pub fn slug(self) -> &'static str {
-        match self {
-            Focus::Only(skill) => skill.slug(),
-            Focus::Two(..) => self.pair().map(|pair| pair.2).unwrap_or("mix"),
-            Focus::Mix => "mix",
+    /// The name used in forms and records: `all` for every skill, else the skills'
+    /// slugs joined by `+` in the usual order (`source+quote`).
+    pub fn slug(self) -> String {
+        if self == Focus::all() {
+            return "all".to_string();
         }
+        self.skills().map(Skill::slug).collect::<Vec<_>>().join("+")
     }
 
+    /// Reads [`Focus::slug`]. `mix` is how records from before the fourth skill name
+    /// the three skills there were then.
     pub fn from_slug(slug: &str) -> Option<Focus> {
-        if slug == "mix" {
-            Some(Focus::Mix)
-        } else if let Some(pair) = PAIRS.iter().find(|pair| pair.2 == slug) {
-            Some(Focus::Two(pair.0, pair.1))
-        } else {
-            Skill::from_slug(slug).map(Focus::Only)
+        match slug {
+            "all" => Some(Focus::all()),
+            "mix" => Focus::of([Skill::Source, Skill::Perspective, Skill::Contested]),
+            _ => {
+                let skills: Vec<Skill> = slug
+                    .split('+')
+                    .map(Skill::from_slug)
+                    .collect::<Option<_>>()?;
+                let focus = Focus::of(skills)?;
+                // One spelling per focus, so that one focus has one slug.
+                (focus.slug() == slug).then_some(focus)
+            }
         }
     }
 
-    pub fn title(self) -> &'static str {
-        match self {
-            Focus::Only(skill) => skill.title(),
-            Focus::Two(..) => self.pair().map(|pair| pair.3).unwrap_or("All three skills"),
-            Focus::Mix => "All three skills",
+    /// What learners and teachers read: "All four skills", one skill's title, or the
+    /// titles of the skills, as in "Which source? and Is the quote faithful?".
+    pub fn title(self) -> String {
+        if self == Focus::all() {
+            return "All four skills".to_string();
         }
+        let titles: Vec<&str> = self.skills().map(Skill::title).collect();
+        match titles.split_last() {
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+}
+
+impl fmt::Debug for Focus {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "Focus({})", self.slug())
     }
 }
 
@@ -178,24 +191,15 @@ pub fn plan_round(pack: &Pack, focus: Focus, length: usize, seed: u64) -> Vec<St
         ids.shuffle(&mut rng);
         ids
     };
-    match focus {
-        Focus::Only(skill) => shuffled_ids(skill).into_iter().take(length).collect(),
-        Focus::Mix => deal(
-            Skill::ALL
-                .iter()
-                .map(|&skill| shuffled_ids(skill).into_iter())
-                .collect(),
-            length,
-            &mut rng,
-        ),
-        Focus::Two(first, second) => deal(
-            vec![
-                shuffled_ids(first).into_iter(),
-                shuffled_ids(second).into_iter(),
-            ],
-            length,
-            &mut rng,
-        ),
+    match focus.single() {
+        Some(skill) => shuffled_ids(skill).into_iter().take(length).collect(),
+        None => {
+            let piles = focus
+                .skills()
+                .map(|skill| shuffled_ids(skill).into_iter())
+                .collect();
+            deal(piles, length, &mut rng)
+        }
     }
 }
 
@@ -354,7 +358,7 @@ impl SkillScore {
 /// Scores per skill over any set of answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
-    scores: [SkillScore; 3],
+    scores: [SkillScore; Skill::COUNT],
 }
 
 impl Default for Tally {
@@ -391,7 +395,7 @@ impl Tally {
         }
     }
 
-    pub fn scores(&self) -> &[SkillScore; 3] {
+    pub fn scores(&self) -> &[SkillScore; Skill::COUNT] {
         &self.scores
     }
 
@@ -434,20 +438,48 @@ mod tests {
     }
 
     #[test]
-    fn every_focus_reads_back_from_its_slug_and_pairs_are_unordered() {
-        let all = Focus::all();
-        assert_eq!(all.len(), 7, "all three, three single skills, three pairs");
-        for focus in &all {
-            assert_eq!(Focus::from_slug(focus.slug()), Some(*focus));
+    fn every_combination_of_skills_reads_back_from_its_slug() {
+        let mut slugs = std::collections::HashSet::new();
+        let mut titles = std::collections::HashSet::new();
+        for bits in 1u8..16 {
+            let focus = Focus::of(
+                Skill::ALL
+                    .into_iter()
+                    .filter(|&skill| bits & (1 << skill as u8) != 0),
+            )
+            .unwrap();
+            assert_eq!(Focus::from_slug(&focus.slug()), Some(focus));
+            slugs.insert(focus.slug());
+            titles.insert(focus.title());
         }
-        let titles: std::collections::HashSet<_> = all.iter().map(|focus| focus.title()).collect();
-        assert_eq!(titles.len(), 7, "every focus has its own title");
+        assert_eq!(slugs.len(), 15);
+        assert_eq!(titles.len(), 15, "every combination has its own title");
+        assert_eq!(Focus::all().slug(), "all");
+        assert_eq!(Focus::all().title(), "All four skills");
         assert_eq!(
-            Focus::two(Skill::Contested, Skill::Source),
-            Some(Focus::Two(Skill::Source, Skill::Contested))
+            Focus::of([Skill::Quote, Skill::Source]).unwrap().slug(),
+            "source+quote"
         );
-        assert_eq!(Focus::two(Skill::Source, Skill::Source), None);
-        assert_eq!(Focus::from_slug("contested+source"), None);
+        assert_eq!(
+            Focus::of([Skill::Quote, Skill::Source]).unwrap().title(),
+            "Which source? and Is the quote faithful?"
+        );
+        assert_eq!(Focus::only(Skill::Quote).slug(), "quote");
+        assert_eq!(Focus::of([]), None);
+        assert_eq!(Focus::from_slug("quote+source"), None, "one spelling each");
+        assert_eq!(Focus::from_slug("source+source"), None);
+        assert_eq!(Focus::from_slug(""), None);
+        assert_eq!(Focus::from_slug("all+quote"), None);
+    }
+
+    #[test]
+    fn a_mix_from_before_the_fourth_skill_is_the_three_skills_of_then() {
+        let mix = Focus::from_slug("mix").unwrap();
+        assert_eq!(
+            mix.skills().collect::<Vec<_>>(),
+            vec![Skill::Source, Skill::Perspective, Skill::Contested]
+        );
+        assert_eq!(mix.slug(), "source+perspective+contested");
     }
 
     #[test]

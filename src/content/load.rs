@@ -12,8 +12,26 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::diff::word_diff;
+use super::glossary::{Glossary, Term};
+use super::prose::{long_sentences, word_count};
 use super::text::NormalisedText;
-use super::{Choice, Exercise, Library, Pack, Perspective, Quote, Skill, Source, Verdict};
+use super::{
+    Choice, Exercise, Library, Original, Pack, Perspective, Quote, QuoteVerdict, Skill, Source,
+    Verdict, Version,
+};
+
+/// The most words an explanation may have.
+pub const MAX_EXPLANATION_WORDS: usize = 150;
+/// The most words an option's `why` may have.
+pub const MAX_WHY_WORDS: usize = 60;
+/// The most words a sentence may have outside quotation marks.
+pub const MAX_SENTENCE_WORDS: usize = 40;
+/// The most words a glossary definition may have.
+pub const MAX_DEFINITION_WORDS: usize = 30;
+/// A question's passage may share fewer consecutive words than this with any other
+/// exercise's passage, evidence or versions.
+pub const LEAK_WORDS: usize = 8;
 
 /// One problem in a content file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,12 +149,31 @@ pub fn load_library(directory: &Path) -> Result<Library, ContentErrors> {
 struct RawPack {
     id: Spanned<String>,
     title: Spanned<String>,
-    description: String,
+    description: Spanned<String>,
     #[serde(default)]
-    goals: Vec<String>,
+    goals: Vec<Spanned<String>>,
     content_note: Spanned<String>,
+    missing_voices: Option<Spanned<String>>,
     #[serde(default, rename = "perspective")]
     perspectives: Vec<Spanned<RawPerspective>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGlossary {
+    #[serde(default, rename = "term")]
+    terms: Vec<Spanned<RawTerm>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTerm {
+    id: Spanned<String>,
+    term: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    definition: Spanned<String>,
+    attribution: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +196,7 @@ struct RawSourceHeader {
     date: String,
     url: Option<String>,
     licence: String,
+    perspective: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -177,10 +215,15 @@ struct RawExercise {
     explanation: Spanned<String>,
     passage: Option<Spanned<RawQuote>>,
     claim: Option<Spanned<String>>,
+    speaker: Option<Spanned<String>>,
     #[serde(default, rename = "option")]
     options: Vec<Spanned<RawOption>>,
     #[serde(default)]
     evidence: Vec<Spanned<RawQuote>>,
+    #[serde(default, rename = "version")]
+    versions: Vec<Spanned<RawVersion>>,
+    #[serde(default, rename = "original")]
+    originals: Vec<Spanned<RawOriginal>>,
 }
 
 #[derive(Deserialize)]
@@ -188,7 +231,24 @@ struct RawExercise {
 struct RawQuote {
     source: Spanned<String>,
     text: Spanned<String>,
-    note: Option<String>,
+    note: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVersion {
+    source: Spanned<String>,
+    text: Spanned<String>,
+    note: Option<Spanned<String>>,
+    difference: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOriginal {
+    title: Spanned<String>,
+    look_for: Spanned<String>,
+    url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -220,6 +280,33 @@ impl FileText<'_> {
 
     fn error<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> ContentError {
         ContentError::new(self.path, Some(self.line_of(spanned.span().start)), message)
+    }
+
+    /// Checks the plain-words rules on a text the pack's author wrote: at most
+    /// `max_words` words in all (if given) and no sentence over
+    /// [`MAX_SENTENCE_WORDS`] words outside quotation marks.
+    fn prose(
+        &self,
+        text: &Spanned<String>,
+        what: &str,
+        max_words: Option<usize>,
+        errors: &mut Vec<ContentError>,
+    ) {
+        let count = word_count(text.get_ref());
+        if let Some(max) = max_words.filter(|&max| count > max) {
+            errors.push(self.error(
+                text,
+                format!("{what} has {count} words: keep it to {max} at most"),
+            ));
+        }
+        for (words, start) in long_sentences(text.get_ref(), MAX_SENTENCE_WORDS) {
+            errors.push(self.error(
+                text,
+                format!(
+                    "{what} has a sentence of {words} words outside quotation marks (at most {MAX_SENTENCE_WORDS}): split the one that begins {start:?}"
+                ),
+            ));
+        }
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ContentError> {
@@ -301,6 +388,25 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
             "the content note is empty: say what the documents contain before learners start",
         ));
     }
+    pack_file.prose(&raw_pack.description, "the description", None, &mut errors);
+    pack_file.prose(
+        &raw_pack.content_note,
+        "the content note",
+        None,
+        &mut errors,
+    );
+    for goal in &raw_pack.goals {
+        pack_file.prose(goal, "a goal", None, &mut errors);
+    }
+    if let Some(missing) = &raw_pack.missing_voices {
+        if missing.get_ref().trim().is_empty() {
+            errors.push(pack_file.error(
+                missing,
+                "missing_voices is empty: say whose voices the documents leave out and where to find them, or leave it out",
+            ));
+        }
+        pack_file.prose(missing, "missing_voices", None, &mut errors);
+    }
 
     let mut perspectives: Vec<Perspective> = Vec::new();
     let mut perspective_lines: HashMap<String, usize> = HashMap::new();
@@ -332,7 +438,8 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
         });
     }
 
-    let sources = load_sources(&folder.join("sources"), &mut errors);
+    let sources = load_sources(&folder.join("sources"), &perspectives, &mut errors);
+    let glossary = load_glossary(&folder.join("glossary.toml"), &mut errors);
     let normalised: HashMap<&str, NormalisedText> = sources
         .iter()
         .map(|source| (source.id.as_str(), NormalisedText::new(&source.text)))
@@ -344,6 +451,7 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
     };
 
     let mut exercises = Vec::new();
+    let mut quote_places: Vec<QuotePlace> = Vec::new();
     let mut exercise_places: HashMap<String, String> = HashMap::new();
     let exercise_folder = folder.join("exercises");
     for path in files_with_extension(&exercise_folder, "toml", &mut errors) {
@@ -384,7 +492,13 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
                 continue;
             }
             exercise_places.insert(id, place);
-            if let Some(exercise) = check_exercise(&file, raw.into_inner(), &context, &mut errors) {
+            if let Some(exercise) = check_exercise(
+                &file,
+                raw.into_inner(),
+                &context,
+                &mut quote_places,
+                &mut errors,
+            ) {
                 exercises.push(exercise);
             }
         }
@@ -397,18 +511,35 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
         ));
     }
 
+    errors.extend(leaks(&quote_places));
+
     if !errors.is_empty() {
         return Err(errors);
+    }
+    let mut glossary = glossary;
+    for text in exercises.iter().flat_map(Exercise::texts) {
+        glossary.remember(text);
+    }
+    for source in &sources {
+        glossary.remember(&source.text);
     }
     Ok(Pack {
         id: raw_pack.id.into_inner(),
         title: raw_pack.title.into_inner(),
-        description: raw_pack.description.trim().to_string(),
-        goals: raw_pack.goals,
+        description: raw_pack.description.into_inner().trim().to_string(),
+        goals: raw_pack
+            .goals
+            .into_iter()
+            .map(|goal| goal.into_inner().trim().to_string())
+            .collect(),
         content_note: raw_pack.content_note.into_inner().trim().to_string(),
         perspectives,
         sources,
         exercises,
+        missing_voices: raw_pack
+            .missing_voices
+            .map(|missing| missing.into_inner().trim().to_string()),
+        glossary,
     })
 }
 
@@ -440,7 +571,11 @@ fn files_with_extension(
 
 const HEADER_FENCE: &str = "+++";
 
-fn load_sources(folder: &Path, errors: &mut Vec<ContentError>) -> Vec<Source> {
+fn load_sources(
+    folder: &Path,
+    perspectives: &[Perspective],
+    errors: &mut Vec<ContentError>,
+) -> Vec<Source> {
     let mut sources = Vec::new();
     for path in files_with_extension(folder, "txt", errors) {
         let Some(contents) = read(&path, errors) else {
@@ -491,6 +626,19 @@ fn load_sources(folder: &Path, errors: &mut Vec<ContentError>) -> Vec<Source> {
                 "the document's text after the header is empty",
             ));
         }
+        if let Some(perspective) = &raw.perspective
+            && !perspectives
+                .iter()
+                .any(|known| &known.id == perspective.get_ref())
+        {
+            errors.push(header_file.error(
+                perspective,
+                format!(
+                    "unknown perspective {:?}: the document's own voice is one of the perspectives in pack.toml",
+                    perspective.get_ref()
+                ),
+            ));
+        }
         sources.push(Source {
             id,
             title: raw.title,
@@ -501,6 +649,7 @@ fn load_sources(folder: &Path, errors: &mut Vec<ContentError>) -> Vec<Source> {
             date: raw.date,
             url: raw.url.filter(|url| !url.trim().is_empty()),
             licence: raw.licence,
+            perspective: raw.perspective.map(Spanned::into_inner),
             text: text.to_string(),
         });
     }
@@ -512,6 +661,166 @@ fn load_sources(folder: &Path, errors: &mut Vec<ContentError>) -> Vec<Source> {
         ));
     }
     sources
+}
+
+/// Reads the pack's glossary, if it has one (`glossary.toml`, `[[term]]` tables).
+fn load_glossary(path: &Path, errors: &mut Vec<ContentError>) -> Glossary {
+    if !path.exists() {
+        return Glossary::default();
+    }
+    let Some(text) = read(path, errors) else {
+        return Glossary::default();
+    };
+    let file = FileText {
+        path,
+        text: &text,
+        first_line: 1,
+    };
+    let raw: RawGlossary = match file.parse() {
+        Ok(raw) => raw,
+        Err(error) => {
+            errors.push(error);
+            return Glossary::default();
+        }
+    };
+    let mut terms: Vec<Term> = Vec::new();
+    let mut lines: HashMap<String, usize> = HashMap::new();
+    let mut forms: HashMap<String, String> = HashMap::new();
+    for raw in raw.terms {
+        let raw = raw.into_inner();
+        let id = raw.id.get_ref().clone();
+        let line = file.line_of(raw.id.span().start);
+        if !is_valid_id(&id) {
+            errors.push(file.error(
+                &raw.id,
+                format!("the term id {id:?} is not valid: {ID_RULE}"),
+            ));
+        } else if let Some(first) = lines.get(&id) {
+            errors.push(file.error(
+                &raw.id,
+                format!("duplicate term id {id:?} (first used at line {first})"),
+            ));
+            continue;
+        }
+        lines.insert(id.clone(), line);
+        if raw.term.get_ref().trim().is_empty() {
+            errors.push(file.error(&raw.term, format!("the term {id:?} is empty")));
+        }
+        for form in std::iter::once(raw.term.get_ref()).chain(raw.aliases.iter()) {
+            let key = form.trim().to_lowercase();
+            if key.is_empty() {
+                errors.push(file.error(&raw.term, format!("the term {id:?} has an empty alias")));
+            } else if let Some(other) = forms.insert(key, id.clone())
+                && other != id
+            {
+                errors.push(file.error(
+                    &raw.term,
+                    format!(
+                        "{form:?} is a form of both {other:?} and {id:?}: a word links to one entry"
+                    ),
+                ));
+            }
+        }
+        let what = format!("the definition of {id:?}");
+        if raw.definition.get_ref().trim().is_empty() {
+            errors.push(file.error(&raw.definition, format!("{what} is empty")));
+        }
+        file.prose(&raw.definition, &what, Some(MAX_DEFINITION_WORDS), errors);
+        if let Some(attribution) = &raw.attribution {
+            file.prose(
+                attribution,
+                &format!("the attribution of {id:?}"),
+                None,
+                errors,
+            );
+        }
+        terms.push(Term {
+            id,
+            term: raw.term.into_inner().trim().to_string(),
+            aliases: raw
+                .aliases
+                .into_iter()
+                .map(|alias| alias.trim().to_string())
+                .collect(),
+            definition: raw.definition.into_inner().trim().to_string(),
+            attribution: raw
+                .attribution
+                .map(|attribution| attribution.into_inner().trim().to_string())
+                .filter(|attribution| !attribution.is_empty()),
+        });
+    }
+    Glossary::new(terms)
+}
+
+/// Where a quote of an exercise stands in the files, for the check against leaks.
+struct QuotePlace {
+    exercise: String,
+    /// "passage", "evidence" or "version".
+    role: &'static str,
+    /// `path:line` of the quote's text.
+    place: String,
+    /// The quote's words, compared without case or punctuation at their edges.
+    words: Vec<String>,
+}
+
+fn comparable_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|word| {
+            word.trim_matches(|character: char| !character.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// A question's passage that shares [`LEAK_WORDS`] consecutive words with another
+/// exercise's passage, evidence or version would hand out its answer in a mixed round:
+/// one error per pair, at the passage, naming the other place.
+fn leaks(places: &[QuotePlace]) -> Vec<ContentError> {
+    use std::collections::HashSet;
+    let mut errors = Vec::new();
+    for (index, passage) in places.iter().enumerate() {
+        if passage.role != "passage" || passage.words.len() < LEAK_WORDS {
+            continue;
+        }
+        let runs: HashSet<&[String]> = passage.words.windows(LEAK_WORDS).collect();
+        for (other_index, other) in places.iter().enumerate() {
+            if other.exercise == passage.exercise
+                || (other.role == "passage" && other_index < index)
+            {
+                continue;
+            }
+            if let Some(shared) = other
+                .words
+                .windows(LEAK_WORDS)
+                .find(|run| runs.contains(run))
+            {
+                let (path, line) = passage
+                    .place
+                    .rsplit_once(':')
+                    .map(|(path, line)| (path, line.parse().ok()))
+                    .unwrap_or((passage.place.as_str(), None));
+                errors.push(ContentError::new(
+                    Path::new(path),
+                    line,
+                    format!(
+                        "exercise {:?}: its passage shares {LEAK_WORDS} or more consecutive words (\"{}\") with the {} of exercise {:?} at {}, so a mixed round would hand out the answer: {}",
+                        passage.exercise,
+                        shared.join(" "),
+                        other.role,
+                        other.exercise,
+                        other.place,
+                        if matches!(other.role, "passage" | "evidence" | "version") {
+                            "choose another span for one of them"
+                        } else {
+                            "reword that text, or choose another span for the passage"
+                        },
+                    ),
+                ));
+            }
+        }
+    }
+    errors
 }
 
 /// Splits a source file into its TOML header and the document's text.
@@ -558,6 +867,9 @@ impl PackContext<'_> {
             Skill::Contested => Verdict::from_slug(answer)
                 .map(|verdict| verdict.label().to_string())
                 .ok_or_else(|| format!("unknown verdict {answer:?}: use agreed, contested or single-source")),
+            Skill::Quote => QuoteVerdict::from_slug(answer)
+                .map(|verdict| verdict.label().to_string())
+                .ok_or_else(|| format!("unknown verdict {answer:?}: use faithful, changed or unverifiable")),
         }
     }
 
@@ -569,14 +881,17 @@ impl PackContext<'_> {
             .join(", ")
     }
 
+    /// Finds a quote in its document; on success, also returns the line of its text.
     fn check_quote(
         &self,
         file: &FileText<'_>,
-        raw: Spanned<RawQuote>,
+        raw: RawQuote,
         what: &str,
         errors: &mut Vec<ContentError>,
-    ) -> Option<Quote> {
-        let raw = raw.into_inner();
+    ) -> Option<(Quote, usize)> {
+        if let Some(note) = &raw.note {
+            file.prose(note, &format!("the note of a {what}"), None, errors);
+        }
         let source_id = raw.source.get_ref();
         let Some(normalised) = self.normalised.get(source_id.as_str()) else {
             errors.push(file.error(
@@ -605,12 +920,62 @@ impl PackContext<'_> {
             errors.push(file.error(&raw.text, message));
             return None;
         };
-        Some(Quote {
-            source_id: source_id.clone(),
-            text: raw.text.get_ref().trim().to_string(),
-            note: raw.note.filter(|note| !note.trim().is_empty()),
-            span,
-        })
+        let source_title = self
+            .sources
+            .iter()
+            .find(|source| &source.id == source_id)
+            .map(|source| source.short_title.clone())
+            .unwrap_or_default();
+        Some((
+            Quote {
+                source_id: source_id.clone(),
+                source_title,
+                text: raw.text.get_ref().trim().to_string(),
+                note: raw
+                    .note
+                    .map(Spanned::into_inner)
+                    .filter(|note| !note.trim().is_empty()),
+                span,
+            },
+            file.line_of(raw.text.span().start),
+        ))
+    }
+}
+
+/// A text that exercises of one kind need and others must not have (a contested
+/// exercise's claim, a quote exercise's speaker), checked and trimmed. `kinds` is the
+/// exercise's kind and the kind that owns the field; `missing` says what is needed.
+fn owned_text(
+    file: &FileText<'_>,
+    raw_id: &Spanned<String>,
+    (skill, owner): (Skill, Skill),
+    text: Option<Spanned<String>>,
+    name: &str,
+    missing: &str,
+    errors: &mut Vec<ContentError>,
+) -> Option<String> {
+    let id = raw_id.get_ref();
+    match text {
+        Some(text) if skill != owner => {
+            errors.push(file.error(
+                &text,
+                format!("exercise {id:?}: only {owner} exercises have a {name}"),
+            ));
+            None
+        }
+        Some(text) if text.get_ref().trim().is_empty() => {
+            errors.push(file.error(&text, format!("exercise {id:?}: the {name} is empty")));
+            None
+        }
+        Some(text) => {
+            file.prose(&text, &format!("exercise {id:?}: the {name}"), None, errors);
+            Some(text.into_inner().trim().to_string())
+        }
+        None if skill == owner => {
+            errors.push(file.error(raw_id, format!("exercise {id:?}: {missing}")));
+            None
+        }
+        None => None,
     }
 }
 
@@ -618,6 +983,7 @@ fn check_exercise(
     file: &FileText<'_>,
     raw: RawExercise,
     context: &PackContext<'_>,
+    places: &mut Vec<QuotePlace>,
     errors: &mut Vec<ContentError>,
 ) -> Option<Exercise> {
     let errors_before = errors.len();
@@ -632,7 +998,7 @@ fn check_exercise(
         errors.push(file.error(
             &raw.kind,
             format!(
-                "exercise {id:?}: unknown kind {:?}: use source, perspective or contested",
+                "exercise {id:?}: unknown kind {:?}: use source, perspective, contested or quote",
                 raw.kind.get_ref()
             ),
         ));
@@ -644,6 +1010,12 @@ fn check_exercise(
             format!("exercise {id:?}: the explanation is empty"),
         ));
     }
+    file.prose(
+        &raw.explanation,
+        &format!("exercise {id:?}: the explanation"),
+        Some(MAX_EXPLANATION_WORDS),
+        errors,
+    );
     let question = match &raw.question {
         Some(question) if question.get_ref().trim().is_empty() => {
             errors.push(file.error(
@@ -652,8 +1024,57 @@ fn check_exercise(
             ));
             String::new()
         }
-        Some(question) => question.get_ref().trim().to_string(),
+        Some(question) => {
+            file.prose(
+                question,
+                &format!("exercise {id:?}: the question"),
+                None,
+                errors,
+            );
+            question.get_ref().trim().to_string()
+        }
         None => skill.default_question().to_string(),
+    };
+    let place = |line: usize| format!("{}:{line}", file.path.display());
+    // What the author wrote around the quotes, shown after an answer: a question's
+    // passage must not come back in it either.
+    let mut authored: Vec<(&'static str, usize, String)> = vec![(
+        "explanation",
+        file.line_of(raw.explanation.span().start),
+        raw.explanation.get_ref().clone(),
+    )];
+    for quote in raw.evidence.iter().map(Spanned::get_ref) {
+        if let Some(note) = &quote.note {
+            authored.push((
+                "note",
+                file.line_of(note.span().start),
+                note.get_ref().clone(),
+            ));
+        }
+    }
+    for version in raw.versions.iter().map(Spanned::get_ref) {
+        for text in version.note.iter().chain(version.difference.iter()) {
+            authored.push((
+                "note",
+                file.line_of(text.span().start),
+                text.get_ref().clone(),
+            ));
+        }
+    }
+    for option in raw.options.iter().map(Spanned::get_ref) {
+        authored.push((
+            "why",
+            file.line_of(option.why.span().start),
+            option.why.get_ref().clone(),
+        ));
+    }
+    let mut record = |role: &'static str, quote: &Quote, line: usize| {
+        places.push(QuotePlace {
+            exercise: id.clone(),
+            role,
+            place: place(line),
+            words: comparable_words(quote.text()),
+        });
     };
 
     let passage_source = raw
@@ -665,35 +1086,36 @@ fn check_exercise(
             errors.push(file.error(&passage, format!("exercise {id:?}: a contested exercise shows a claim, not a passage; put quotes in [[exercise.evidence]]")));
             None
         }
-        (_, Some(passage)) => context.check_quote(file, passage, "passage", errors),
-        (Skill::Source | Skill::Perspective, None) => {
+        (_, Some(passage)) => context
+            .check_quote(file, passage.into_inner(), "passage", errors)
+            .map(|(quote, line)| {
+                record("passage", &quote, line);
+                quote
+            }),
+        (Skill::Source | Skill::Perspective | Skill::Quote, None) => {
             errors.push(file.error(&raw.id, format!("exercise {id:?}: a {skill} exercise needs a passage = {{ source = \"…\", text = '…' }}")));
             None
         }
         (Skill::Contested, None) => None,
     };
-    let claim = match (skill, raw.claim) {
-        (Skill::Contested, Some(claim)) if claim.get_ref().trim().is_empty() => {
-            errors.push(file.error(&claim, format!("exercise {id:?}: the claim is empty")));
-            None
-        }
-        (Skill::Contested, Some(claim)) => Some(claim.into_inner().trim().to_string()),
-        (Skill::Contested, None) => {
-            errors.push(file.error(
-                &raw.id,
-                format!("exercise {id:?}: a contested exercise needs a claim"),
-            ));
-            None
-        }
-        (_, Some(claim)) => {
-            errors.push(file.error(
-                &claim,
-                format!("exercise {id:?}: only contested exercises have a claim"),
-            ));
-            None
-        }
-        (_, None) => None,
-    };
+    let claim = owned_text(
+        file,
+        &raw.id,
+        (skill, Skill::Contested),
+        raw.claim,
+        "claim",
+        "a contested exercise needs a claim",
+        errors,
+    );
+    let speaker = owned_text(
+        file,
+        &raw.id,
+        (skill, Skill::Quote),
+        raw.speaker,
+        "speaker",
+        "a quote exercise needs a speaker: to whom does the document attribute these words?",
+        errors,
+    );
 
     if skill == Skill::Contested && raw.evidence.is_empty() {
         errors.push(file.error(&raw.id, format!("exercise {id:?}: a contested exercise needs [[exercise.evidence]] from every document that speaks to the claim")));
@@ -701,8 +1123,112 @@ fn check_exercise(
     let evidence: Vec<Quote> = raw
         .evidence
         .into_iter()
-        .filter_map(|quote| context.check_quote(file, quote, "evidence", errors))
+        .filter_map(|quote| {
+            let (quote, line) =
+                context.check_quote(file, quote.into_inner(), "evidence", errors)?;
+            record("evidence", &quote, line);
+            Some(quote)
+        })
         .collect();
+
+    if skill != Skill::Quote
+        && let Some(version) = raw.versions.first()
+    {
+        errors.push(file.error(
+            version,
+            format!("exercise {id:?}: only quote exercises have [[exercise.version]]; use [[exercise.evidence]]"),
+        ));
+    }
+    if skill == Skill::Quote && raw.versions.is_empty() && evidence.is_empty() {
+        errors.push(file.error(&raw.id, format!("exercise {id:?}: a quote exercise gives the learner something to compare: the other documents' versions of the words ([[exercise.version]]) or, if none has them, their nearest passages on the same speaker ([[exercise.evidence]])")));
+    }
+    // Versions that fail their own checks still count as given, so that the key is not
+    // also reported for them.
+    let declared_versions = raw.versions.len();
+    let raw_versions = if skill == Skill::Quote {
+        raw.versions
+    } else {
+        Vec::new()
+    };
+    let mut versions: Vec<Version> = Vec::new();
+    for raw_version in raw_versions {
+        let raw_version = raw_version.into_inner();
+        let difference = raw_version.difference;
+        if let Some(difference) = &difference {
+            file.prose(
+                difference,
+                &format!("exercise {id:?}: the difference of a version"),
+                Some(MAX_WHY_WORDS),
+                errors,
+            );
+        }
+        let quote = RawQuote {
+            source: raw_version.source,
+            text: raw_version.text,
+            note: raw_version.note,
+        };
+        let text_span = quote.text.span();
+        let Some((quote, line)) = context.check_quote(file, quote, "version", errors) else {
+            continue;
+        };
+        record("version", &quote, line);
+        let Some(shown) = &passage else {
+            continue;
+        };
+        let diff = word_diff(shown.text(), quote.text());
+        let version = Version {
+            quote,
+            difference: difference
+                .map(Spanned::into_inner)
+                .map(|text| text.trim().to_string())
+                .filter(|text| !text.is_empty()),
+            diff,
+        };
+        if version.differs() && version.difference.is_none() {
+            errors.push(ContentError::new(
+                file.path,
+                Some(file.line_of(text_span.start)),
+                format!("exercise {id:?}: this version's words differ from the passage's, so it needs a `difference`: say what the changes do to the meaning (or that they change nothing)"),
+            ));
+        }
+        versions.push(version);
+    }
+
+    let mut originals = Vec::new();
+    for raw_original in raw.originals {
+        let raw_original = raw_original.into_inner();
+        if raw_original.title.get_ref().trim().is_empty() {
+            errors.push(file.error(
+                &raw_original.title,
+                format!("exercise {id:?}: an original needs a title"),
+            ));
+        }
+        if raw_original.look_for.get_ref().trim().is_empty() {
+            errors.push(file.error(
+                &raw_original.look_for,
+                format!("exercise {id:?}: say what to look for in the original"),
+            ));
+        }
+        file.prose(
+            &raw_original.look_for,
+            &format!("exercise {id:?}: what to look for in an original"),
+            Some(MAX_WHY_WORDS),
+            errors,
+        );
+        if let Some(url) = &raw_original.url
+            && !context
+                .sources
+                .iter()
+                .any(|source| source.text.contains(url.get_ref().as_str()))
+        {
+            errors.push(file.error(url, format!("exercise {id:?}: the address {:?} is not given by any document of the pack: link only to an address a document gives, or leave the url out", url.get_ref())));
+        }
+        originals.push(Original {
+            title: raw_original.title.into_inner().trim().to_string(),
+            look_for: raw_original.look_for.into_inner().trim().to_string(),
+            url: raw_original.url.map(Spanned::into_inner),
+        });
+    }
 
     if raw.options.len() < 2 {
         errors.push(file.error(
@@ -753,6 +1279,12 @@ fn check_exercise(
         if option.why.get_ref().trim().is_empty() {
             errors.push(file.error(&option.why, format!("exercise {id:?}: the option {answer:?} needs a `why`: say why it is right or wrong")));
         }
+        file.prose(
+            &option.why,
+            &format!("exercise {id:?}: the why of {answer:?}"),
+            Some(MAX_WHY_WORDS),
+            errors,
+        );
         if option.correct {
             correct = choices.len();
             let known_source = passage_source
@@ -763,6 +1295,37 @@ fn check_exercise(
                     &option.answer,
                     format!("exercise {id:?}: the correct option is {answer:?}, but the passage is quoted from {:?}", passage_source.as_deref().unwrap_or_default()),
                 ));
+            }
+            if skill == Skill::Quote && passage.is_some() {
+                let line = Some(file.line_of(option.answer.span().start));
+                let problem = match QuoteVerdict::from_slug(&answer) {
+                    Some(QuoteVerdict::Unverifiable) if declared_versions > 0 => Some(
+                        "the key is unverifiable, but the exercise gives other versions of the words: a quote that other documents repeat can be checked",
+                    ),
+                    Some(QuoteVerdict::Faithful | QuoteVerdict::Changed)
+                        if declared_versions == 0 =>
+                    {
+                        Some(
+                            "the key says the quote can be checked, but the exercise gives no other version of the words ([[exercise.version]])",
+                        )
+                    }
+                    Some(QuoteVerdict::Changed)
+                        if versions.len() == declared_versions
+                            && !versions.iter().any(Version::differs) =>
+                    {
+                        Some(
+                            "the key is changed, but every version has the same words as the passage",
+                        )
+                    }
+                    _ => None,
+                };
+                if let Some(problem) = problem {
+                    errors.push(ContentError::new(
+                        file.path,
+                        line,
+                        format!("exercise {id:?}: {problem}"),
+                    ));
+                }
             }
         }
         choices.push(Choice {
@@ -785,6 +1348,15 @@ fn check_exercise(
         }
     }
 
+    for (role, line, text) in authored {
+        places.push(QuotePlace {
+            exercise: id.clone(),
+            role,
+            place: place(line),
+            words: comparable_words(&text),
+        });
+    }
+
     if errors.len() > errors_before {
         return None;
     }
@@ -794,9 +1366,12 @@ fn check_exercise(
         question,
         passage,
         claim,
+        speaker,
         choices,
         correct,
         explanation: raw.explanation.into_inner().trim().to_string(),
         evidence,
+        versions,
+        originals,
     })
 }

@@ -4,7 +4,10 @@
 //! refers to something that exists and every quote has been found in its document.
 //! Invariant: nothing outside this module can build a `Pack` that was not checked.
 
+pub mod diff;
+pub mod glossary;
 pub mod load;
+pub mod prose;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -27,16 +30,27 @@ impl Library {
     }
 }
 
-/// One of the three skills a learner practises.
+pub use diff::{Change, DiffPiece};
+pub use glossary::{Glossary, Term};
+
+/// One of the four skills a learner practises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Skill {
     Source,
     Perspective,
     Contested,
+    Quote,
 }
 
 impl Skill {
-    pub const ALL: [Skill; 3] = [Skill::Source, Skill::Perspective, Skill::Contested];
+    pub const ALL: [Skill; 4] = [
+        Skill::Source,
+        Skill::Perspective,
+        Skill::Contested,
+        Skill::Quote,
+    ];
+    /// How many skills there are.
+    pub const COUNT: usize = Skill::ALL.len();
 
     /// The name used in files, forms and URLs.
     pub fn slug(self) -> &'static str {
@@ -44,6 +58,7 @@ impl Skill {
             Skill::Source => "source",
             Skill::Perspective => "perspective",
             Skill::Contested => "contested",
+            Skill::Quote => "quote",
         }
     }
 
@@ -57,6 +72,7 @@ impl Skill {
             Skill::Source => "Which source?",
             Skill::Perspective => "Whose perspective?",
             Skill::Contested => "Agreed or contested?",
+            Skill::Quote => "Is the quote faithful?",
         }
     }
 
@@ -72,6 +88,9 @@ impl Skill {
             Skill::Contested => {
                 "Read a claim and decide whether the documents agree on it, disagree, or whether only one document makes it. Then compare the evidence side by side."
             }
+            Skill::Quote => {
+                "Read the words one document puts in someone's mouth, compare them with what the other documents give, and decide whether the quote is faithful, changed, or cannot be checked here."
+            }
         }
     }
 
@@ -80,6 +99,7 @@ impl Skill {
             Skill::Source => "Which document is this passage from?",
             Skill::Perspective => "Whose perspective does this passage present?",
             Skill::Contested => "Do the sources agree on this claim?",
+            Skill::Quote => "Is this quote faithful to the other versions in the documents?",
         }
     }
 }
@@ -118,8 +138,50 @@ impl Verdict {
     fn label(self) -> &'static str {
         match self {
             Verdict::Agreed => "Agreed: the sources that mention it agree",
-            Verdict::Contested => "Contested: the sources disagree",
+            Verdict::Contested => {
+                "Contested: the sources disagree, or one of them reports a disagreement"
+            }
             Verdict::SingleSource => "Asserted by one source only",
+        }
+    }
+}
+
+/// The three answers of a quote exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteVerdict {
+    Faithful,
+    Changed,
+    Unverifiable,
+}
+
+impl QuoteVerdict {
+    const ALL: [QuoteVerdict; 3] = [
+        QuoteVerdict::Faithful,
+        QuoteVerdict::Changed,
+        QuoteVerdict::Unverifiable,
+    ];
+
+    fn slug(self) -> &'static str {
+        match self {
+            QuoteVerdict::Faithful => "faithful",
+            QuoteVerdict::Changed => "changed",
+            QuoteVerdict::Unverifiable => "unverifiable",
+        }
+    }
+
+    fn from_slug(slug: &str) -> Option<QuoteVerdict> {
+        QuoteVerdict::ALL
+            .into_iter()
+            .find(|verdict| verdict.slug() == slug)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            QuoteVerdict::Faithful => "Faithful: the other versions give the same words",
+            QuoteVerdict::Changed => {
+                "Changed: words altered, added or dropped, and the meaning changes"
+            }
+            QuoteVerdict::Unverifiable => "Cannot be checked from these documents",
         }
     }
 }
@@ -135,6 +197,9 @@ pub struct Pack {
     perspectives: Vec<Perspective>,
     sources: Vec<Source>,
     exercises: Vec<Exercise>,
+    /// Whose voices the documents leave out, and where a learner would find them.
+    missing_voices: Option<String>,
+    glossary: Glossary,
 }
 
 impl Pack {
@@ -162,9 +227,22 @@ impl Pack {
     pub fn exercises(&self) -> &[Exercise] {
         &self.exercises
     }
+    pub fn missing_voices(&self) -> Option<&str> {
+        self.missing_voices.as_deref()
+    }
+    pub fn glossary(&self) -> &Glossary {
+        &self.glossary
+    }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|source| source.id == id)
+    }
+
+    /// The perspective with this id, if the pack declares it.
+    pub fn perspective(&self, id: &str) -> Option<&Perspective> {
+        self.perspectives
+            .iter()
+            .find(|perspective| perspective.id == id)
     }
 
     pub fn exercise(&self, id: &str) -> Option<&Exercise> {
@@ -225,6 +303,8 @@ pub struct Source {
     date: String,
     url: Option<String>,
     licence: String,
+    /// The perspective id of the document's own voice, if the pack names one.
+    perspective: Option<String>,
     text: String,
 }
 
@@ -256,6 +336,9 @@ impl Source {
     pub fn licence(&self) -> &str {
         &self.licence
     }
+    pub fn perspective(&self) -> Option<&str> {
+        self.perspective.as_deref()
+    }
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -265,6 +348,8 @@ impl Source {
 #[derive(Debug)]
 pub struct Quote {
     source_id: String,
+    /// The short title of the source, as answer options and evidence show it.
+    source_title: String,
     text: String,
     note: Option<String>,
     /// Where the quote stands in the source's text, in bytes.
@@ -275,6 +360,9 @@ impl Quote {
     pub fn source_id(&self) -> &str {
         &self.source_id
     }
+    pub fn source_title(&self) -> &str {
+        &self.source_title
+    }
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -283,6 +371,55 @@ impl Quote {
     }
     pub fn span(&self) -> Range<usize> {
         self.span.clone()
+    }
+}
+
+/// Another document's version of the words a quote exercise shows, with the
+/// differences computed word by word when the pack loaded.
+#[derive(Debug)]
+pub struct Version {
+    quote: Quote,
+    /// What the differences do to the meaning, in the author's words.
+    difference: Option<String>,
+    diff: Vec<DiffPiece>,
+}
+
+impl Version {
+    pub fn quote(&self) -> &Quote {
+        &self.quote
+    }
+    pub fn difference(&self) -> Option<&str> {
+        self.difference.as_deref()
+    }
+    /// The version's words, with the words only it has and the words only the shown
+    /// quote has marked.
+    pub fn diff(&self) -> &[DiffPiece] {
+        &self.diff
+    }
+    /// Whether any word differs from the quote the exercise shows.
+    pub fn differs(&self) -> bool {
+        self.diff.iter().any(|piece| piece.change != Change::Same)
+    }
+}
+
+/// An original that the documents cite, where a learner can check for themselves.
+#[derive(Debug)]
+pub struct Original {
+    title: String,
+    look_for: String,
+    /// Only an address that one of the pack's documents gives.
+    url: Option<String>,
+}
+
+impl Original {
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    pub fn look_for(&self) -> &str {
+        &self.look_for
+    }
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
     }
 }
 
@@ -316,10 +453,14 @@ pub struct Exercise {
     question: String,
     passage: Option<Quote>,
     claim: Option<String>,
+    /// Quote exercises: to whom the document attributes the words.
+    speaker: Option<String>,
     choices: Vec<Choice>,
     correct: usize,
     explanation: String,
     evidence: Vec<Quote>,
+    versions: Vec<Version>,
+    originals: Vec<Original>,
 }
 
 impl Exercise {
@@ -350,14 +491,72 @@ impl Exercise {
     pub fn evidence(&self) -> &[Quote] {
         &self.evidence
     }
+    /// Whether this is an exercise of the quote skill ("Is the quote faithful?").
+    pub fn is_quote(&self) -> bool {
+        self.skill == Skill::Quote
+    }
+    pub fn speaker(&self) -> Option<&str> {
+        self.speaker.as_deref()
+    }
+    /// Quote exercises: the other documents' versions of the words shown.
+    pub fn versions(&self) -> &[Version] {
+        &self.versions
+    }
+    /// Originals the documents cite, to check the exercise against.
+    pub fn originals(&self) -> &[Original] {
+        &self.originals
+    }
+
+    /// What a quote exercise gives to compare the shown quote with, before the answer:
+    /// its versions and its evidence together, in the pack's order of documents and
+    /// then as they stand in each document, so the order does not tell which is which.
+    pub fn comparisons(&self) -> Vec<&Quote> {
+        let mut quotes: Vec<&Quote> = self
+            .versions
+            .iter()
+            .map(Version::quote)
+            .chain(self.evidence.iter())
+            .collect();
+        quotes.sort_by(|left, right| {
+            (left.source_id.as_str(), left.span.start)
+                .cmp(&(right.source_id.as_str(), right.span.start))
+        });
+        quotes
+    }
 
     pub fn choice(&self, answer: &str) -> Option<&Choice> {
         self.choices.iter().find(|choice| choice.answer == answer)
     }
 
     /// Every quote of the exercise, numbered as the reader page addresses them:
-    /// the passage first (if any), then the evidence in order.
+    /// the passage first (if any), then the evidence in order, then the versions.
     pub fn quotes(&self) -> impl Iterator<Item = &Quote> {
-        self.passage.iter().chain(self.evidence.iter())
+        self.passage
+            .iter()
+            .chain(self.evidence.iter())
+            .chain(self.versions.iter().map(Version::quote))
+    }
+
+    /// Every text a page may show of the exercise: its prompt, its feedback, the notes
+    /// and texts of its quotes, its versions' differences and its originals.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        let quotes = self
+            .quotes()
+            .flat_map(|quote| std::iter::once(quote.text()).chain(quote.note()));
+        self.claim
+            .as_deref()
+            .into_iter()
+            .chain(self.speaker.as_deref())
+            .chain(std::iter::once(self.explanation.as_str()))
+            .chain(self.choices.iter().map(Choice::why))
+            .chain(quotes)
+            .chain(self.versions.iter().filter_map(Version::difference))
+            .chain(self.originals.iter().map(Original::look_for))
+    }
+
+    /// The number by which the reader page addresses `quote`, one of this exercise's.
+    pub fn quote_index(&self, quote: &Quote) -> Option<usize> {
+        self.quotes()
+            .position(|candidate| std::ptr::eq(candidate, quote))
     }
 }

@@ -141,7 +141,7 @@ mod tests {
         Arc::new(Plan {
             learner: Token::from_bytes([1; 16]),
             pack_id: "pack".into(),
-            focus: Focus::Mix,
+            focus: Focus::all(),
             seed: 7,
             exercise_ids: vec!["a".to_string()].into(),
             created_at: 0,

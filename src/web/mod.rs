@@ -8,6 +8,7 @@ mod live_hub;
 mod reports;
 mod routes;
 mod teacher_session;
+mod view;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;

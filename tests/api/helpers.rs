@@ -111,12 +111,17 @@ impl Page {
         Html::parse_document(&self.body)
     }
 
-    /// The text of every element matching `selector`, whitespace folded.
+    /// The text of every element matching `selector` as a reader sees it (text inside a
+    /// link runs on with the words around it), whitespace folded.
     pub fn texts(&self, selector: &str) -> Vec<String> {
         let selector = Selector::parse(selector).expect("a valid selector");
         self.html()
             .select(&selector)
-            .map(|element| fold(&element.text().collect::<Vec<_>>().join(" ")))
+            .map(|element| {
+                let mut text = String::new();
+                rendered_text(element, &mut text);
+                fold(&text)
+            })
             .collect()
     }
 
@@ -154,6 +159,28 @@ impl Page {
     pub fn path(&self) -> String {
         let url = reqwest::Url::parse(&self.url).expect("a URL");
         url.path().to_string()
+    }
+}
+
+/// The text of `element` as a browser lays it out: inline elements (a link, a mark)
+/// run on with the words around them, block elements and table cells stand apart.
+fn rendered_text(element: scraper::ElementRef<'_>, text: &mut String) {
+    const INLINE: [&str; 12] = [
+        "a", "abbr", "b", "code", "del", "em", "i", "ins", "mark", "small", "span", "strong",
+    ];
+    for child in element.children() {
+        if let Some(inner) = scraper::ElementRef::wrap(child) {
+            let inline = INLINE.contains(&inner.value().name());
+            if !inline {
+                text.push(' ');
+            }
+            rendered_text(inner, text);
+            if !inline {
+                text.push(' ');
+            }
+        } else if let Some(words) = child.value().as_text() {
+            text.push_str(words);
+        }
     }
 }
 

@@ -15,15 +15,15 @@ const FIRST: &str = "contested-02";
 const SECOND: &str = "source-03";
 
 /// A signed-in facilitator and their session.
-struct Session {
-    teacher: Browser,
+pub struct Session {
+    pub teacher: Browser,
     /// The presenter page's path.
-    presenter: String,
+    pub presenter: String,
     /// The code as used in links (no dash).
-    code: String,
+    pub code: String,
 }
 
-fn sign_up(teacher: &Browser, username: &str) {
+pub fn sign_up(teacher: &Browser, username: &str) {
     let csrf = teacher
         .get("/teachers/sign-up")
         .attribute("input[name=csrf]", "value");
@@ -41,7 +41,7 @@ fn sign_up(teacher: &Browser, username: &str) {
 }
 
 /// The page after sending the new-session form with `fields` (csrf and pack added).
-fn create_session(teacher: &Browser, fields: &[(&str, &str)]) -> Page {
+pub fn create_session(teacher: &Browser, fields: &[(&str, &str)]) -> Page {
     let csrf = teacher
         .get(&format!("/teachers/live/new?pack={PACK}"))
         .attribute("input[name=csrf]", "value");
@@ -77,7 +77,7 @@ fn start_session(app: &TestApp, username: &str, scoring: &str) -> Session {
 }
 
 impl Session {
-    fn presenter_page(&self) -> Page {
+    pub fn presenter_page(&self) -> Page {
         let page = self.teacher.get(&self.presenter);
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         page
@@ -98,18 +98,18 @@ impl Session {
         )
     }
 
-    fn press_ok(&self, action: &str) -> Page {
+    pub fn press_ok(&self, action: &str) -> Page {
         let page = self.press(action);
         assert_eq!(page.status, StatusCode::OK, "{action}: {}", page.body);
         page
     }
 
-    fn page_url(&self) -> String {
+    pub fn page_url(&self) -> String {
         format!("/live/{}", self.code)
     }
 }
 
-fn join(participant: &Browser, code: &str, nickname: &str) -> Page {
+pub fn join(participant: &Browser, code: &str, nickname: &str) -> Page {
     let csrf = participant
         .get("/live")
         .attribute("input[name=csrf]", "value");
@@ -124,7 +124,7 @@ fn join(participant: &Browser, code: &str, nickname: &str) -> Page {
 }
 
 /// The exercise id and the right (or a wrong) option of the question on `page`.
-fn pick(page: &Page, right: bool) -> (String, String) {
+pub fn pick(page: &Page, right: bool) -> (String, String) {
     let exercise_id = page.attribute("input[name=exercise]", "value");
     let exercise = library()
         .pack(PACK)
@@ -144,7 +144,7 @@ fn pick(page: &Page, right: bool) -> (String, String) {
 }
 
 /// Sends the answer form on `page` with `choice` and the form's own fields.
-fn send(participant: &Browser, page: &Page, choice: &str) -> Page {
+pub fn send(participant: &Browser, page: &Page, choice: &str) -> Page {
     let mut form: Vec<(String, String)> = ["csrf", "number", "exercise", "replace"]
         .into_iter()
         .filter_map(|name| {

@@ -11,5 +11,6 @@ mod live;
 mod pack;
 mod persistence;
 mod practice;
+mod quote;
 mod results;
 mod teachers;

@@ -32,7 +32,8 @@ fn the_home_page_lists_the_pack_and_the_pack_page_shows_the_content_note_and_ski
         "Which source?",
         "Whose perspective?",
         "Agreed or contested?",
-        "All three skills",
+        "Is the quote faithful?",
+        "All four skills",
     ] {
         assert!(
             pack_page.text("form.start-form").contains(title),
@@ -85,17 +86,19 @@ fn play_round(
 #[test]
 fn a_learner_plays_a_mixed_round_and_sees_scores_per_skill_and_what_they_missed() {
     let app = spawn_app();
-    let summary = play_round(&app, "mix", 6, |number| number % 2 == 1);
+    // The skills take turns, so each turn of four has one question of each skill: the
+    // first turn right, the second wrong.
+    let summary = play_round(&app, "all", 8, |number| number <= 4);
     assert!(
-        summary.text(".score").contains("3 of 6"),
+        summary.text(".score").contains("4 of 8"),
         "{}",
         summary.text(".score")
     );
     let rows = summary.texts(".scores tbody tr");
     assert_eq!(
         rows.len(),
-        3,
-        "a mixed round of 6 has two questions of each skill: {rows:?}"
+        4,
+        "a mixed round of 8 has two questions of each skill: {rows:?}"
     );
     for skill in Skill::ALL {
         assert!(
@@ -105,8 +108,8 @@ fn a_learner_plays_a_mixed_round_and_sees_scores_per_skill_and_what_they_missed(
         );
     }
     let missed = summary.attributes(".missed a", "href");
-    assert_eq!(missed.len(), 3);
-    for (link, number) in missed.iter().zip([2, 4, 6]) {
+    assert_eq!(missed.len(), 4);
+    for (link, number) in missed.iter().zip([5, 6, 7, 8]) {
         assert!(link.ends_with(&format!("/questions/{number}")));
         let feedback = app.get(link);
         assert_eq!(
@@ -190,7 +193,7 @@ fn a_contested_claim_shows_the_evidence_of_every_document_and_links_to_it_highli
             "each piece of evidence is verbatim: {card}"
         );
     }
-    let links = feedback.attributes(".evidence-grid .evidence a", "href");
+    let links = feedback.attributes(".evidence-grid .evidence > a", "href");
     for (link, quote) in links.iter().zip(exercise.evidence()) {
         assert!(
             link.ends_with("#passage"),
@@ -356,7 +359,8 @@ fn the_progress_page_counts_answers_per_skill_and_lists_recent_rounds() {
         vec![
             "Which source? 2 of 3 67%",
             "Whose perspective? none yet –",
-            "Agreed or contested? 1 of 1 100%"
+            "Agreed or contested? 1 of 1 100%",
+            "Is the quote faithful? none yet –"
         ]
     );
     assert!(

@@ -2,7 +2,7 @@
 //! assignment; two students, each in a browser of their own, join and do it with some
 //! wrong answers; the teacher's results page and CSV show exactly those answers.
 
-use crate::flows::{answer, fill};
+use crate::flows::{answer, fill, tick_only_skill};
 use crate::helpers::{Scripting, Session, Viewport, session};
 
 /// A student joins with the code and does the assignment; returns the labels chosen.
@@ -51,9 +51,7 @@ async fn a_teacher_and_two_students_and_the_results_show_exactly_their_answers()
         teacher.click_text("Create the class").await;
         let class_page = teacher.path().await;
         let code = teacher.text(".join-code").await;
-        teacher
-            .click("label.option:has(input[name=focus][value=source])")
-            .await;
+        tick_only_skill(teacher, "source").await;
         fill(teacher, "assign-length", "2").await;
         teacher.click_text("Assign the lesson").await;
 
@@ -69,8 +67,8 @@ async fn a_teacher_and_two_students_and_the_results_show_exactly_their_answers()
         assert_eq!(
             teacher.texts("table.overview tbody tr").await,
             vec![
-                "Alex 1 of 1 0 of 2 (0%) – –".to_string(),
-                "Sam 1 of 1 1 of 2 (50%) – –".to_string()
+                "Alex 1 of 1 0 of 2 (0%) – – –".to_string(),
+                "Sam 1 of 1 1 of 2 (50%) – – –".to_string()
             ]
         );
         teacher.click_and_wait(".assignments h3 a").await;

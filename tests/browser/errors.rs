@@ -20,7 +20,7 @@ async fn a_mistyped_address_gets_a_page_that_leads_home(browser: &Session) {
 /// The learner opens the same question in two tabs, answers in the first, then tries
 /// again in the second: the page says the first answer counts and leads to its feedback.
 async fn an_answer_sent_twice_gets_a_page_that_says_the_first_one_counts(browser: &Session) {
-    start_round(browser, "mix", 2).await;
+    start_round(browser, "all", 2).await;
     let question = browser.path().await;
     let first_tab = browser.client.window().await.expect("this tab");
     let second_tab = browser.client.new_window(true).await.expect("a new tab");

@@ -64,6 +64,26 @@ pub async fn start_round(browser: &Session, focus: &str, length: usize) {
     browser.click_text("Start practising").await;
 }
 
+/// On the assignment form, where every skill starts ticked, leaves only `skill` ticked
+/// by tapping the other boxes' labels.
+pub async fn tick_only_skill(browser: &Session, skill: &str) {
+    for other in ["source", "perspective", "contested", "quote"] {
+        if other != skill {
+            browser
+                .click(&format!(
+                    "label.option:has(input[name=skill][value={other}])"
+                ))
+                .await;
+        }
+    }
+    let ticked = browser
+        .execute(
+            "return [...document.querySelectorAll('input[name=skill]:checked')].map(e => e.value);",
+        )
+        .await;
+    assert_eq!(ticked, json!([skill]), "only {skill} is ticked");
+}
+
 /// Answers the question on screen, rightly or wrongly, by tapping the option's label and
 /// the submit button. Returns the label of the chosen option.
 pub async fn answer(browser: &Session, right: bool) -> String {

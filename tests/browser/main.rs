@@ -5,6 +5,7 @@ mod checks;
 mod classroom;
 mod errors;
 mod flows;
+mod glossary;
 mod helpers;
 mod keyboard;
 mod live;

@@ -65,6 +65,8 @@ async fn play_a_round(browser: &Session, skill: &str, skill_title: &str) {
         );
         if skill == "contested" {
             assert_evidence_from_the_documents(browser).await;
+        } else if skill == "quote" {
+            assert_versions_marked_word_by_word(browser).await;
         } else {
             assert!(
                 browser
@@ -132,6 +134,56 @@ async fn play_a_round(browser: &Session, skill: &str, skill_title: &str) {
     browser.check_page("progress").await;
 }
 
+/// A quote's feedback sets every other version against it, with the words that differ
+/// underlined or struck through (and said in words to a screen reader), what each
+/// difference does, and the habit to keep.
+async fn assert_versions_marked_word_by_word(browser: &Session) {
+    let versions: Vec<Element> = browser.find_all("article.version").await;
+    let others = browser
+        .find_all(".evidence-grid article.evidence")
+        .await
+        .len();
+    assert!(
+        !versions.is_empty() || others > 0,
+        "a quote's feedback shows the versions or the passages compared"
+    );
+    for version in versions {
+        let text = version.text().await.expect("the version's text");
+        let marks = version
+            .find_all(fantoccini::Locator::Css(
+                "blockquote.diff ins, blockquote.diff del",
+            ))
+            .await
+            .expect("find the marks");
+        if text.contains("The same words.") {
+            assert!(marks.is_empty(), "{text}");
+            continue;
+        }
+        assert!(
+            !marks.is_empty(),
+            "a differing version marks its differences: {text}"
+        );
+        assert!(text.contains("What the difference does:"), "{text}");
+        let spoken = version
+            .find(fantoccini::Locator::Css("blockquote.diff"))
+            .await
+            .unwrap()
+            .html(true)
+            .await
+            .unwrap();
+        assert!(
+            spoken.contains("only in this version") || spoken.contains("left out here"),
+            "the marks are said in words too: {spoken}"
+        );
+    }
+    assert!(
+        browser
+            .text(".habit")
+            .await
+            .contains("find the original before you repeat a quote")
+    );
+}
+
 /// A claim's feedback quotes every document that speaks to it, each with its name and
 /// a link to the passage in the whole document.
 async fn assert_evidence_from_the_documents(browser: &Session) {
@@ -179,6 +231,22 @@ async fn a_learner_does_a_round_of_whose_perspective_on_a_phone() {
 async fn a_learner_does_a_round_of_whose_perspective_on_a_laptop() {
     session(Viewport::Laptop, Scripting::Enabled, async |browser| {
         play_a_round(browser, "perspective", "Whose perspective?").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_learner_does_a_round_of_is_the_quote_faithful_on_a_phone() {
+    session(Viewport::Phone, Scripting::Enabled, async |browser| {
+        play_a_round(browser, "quote", "Is the quote faithful?").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_learner_does_a_round_of_is_the_quote_faithful_on_a_laptop() {
+    session(Viewport::Laptop, Scripting::Enabled, async |browser| {
+        play_a_round(browser, "quote", "Is the quote faithful?").await;
     })
     .await;
 }

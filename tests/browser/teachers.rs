@@ -1,7 +1,7 @@
 //! A teacher's account and class pages, and a student joining, typed into as people
 //! would, on a phone and a laptop.
 
-use crate::flows::fill;
+use crate::flows::{fill, tick_only_skill};
 use crate::helpers::{Scripting, Session, Viewport, session};
 
 const PASSWORD: &str = "tall ships at dawn";
@@ -96,9 +96,7 @@ async fn the_class_pages(browser: &Session) {
 
     // Assign a lesson whose answers wait for tomorrow's due date. (The date is set as
     // the date picker would: its typing format depends on the browser's locale.)
-    browser
-        .click("label.option:has(input[name=focus][value=source])")
-        .await;
+    tick_only_skill(browser, "source").await;
     fill(browser, "assign-length", "1").await;
     browser
         .execute(

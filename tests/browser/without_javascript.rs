@@ -8,7 +8,7 @@ async fn a_round_works_with_javascript_switched_off() {
     session(Viewport::Phone, Scripting::Disabled, async |browser| {
         browser.visit("/").await;
         browser.check_page("home").await;
-        start_round(browser, "mix", 3).await;
+        start_round(browser, "all", 3).await;
         for number in 1..=3 {
             assert!(
                 browser

@@ -13,13 +13,14 @@ use serde::Deserialize;
 use super::see_other;
 use crate::assignments::{DueDate, FeedbackTiming};
 use crate::classes::{ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, parse_description};
+use crate::practice::MAX_ROUND_LENGTH;
 use crate::practice::Token;
-use crate::practice::{Focus, MAX_ROUND_LENGTH};
 use crate::storage::assignments::Assignment;
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
 use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
+use crate::web::view::{SkillBox, focus_of_form, skill_boxes};
 use crate::web::{AppState, now};
 
 const NO_SUCH_CLASS: &str =
@@ -125,8 +126,8 @@ struct ClassPage<'a> {
     overview: Vec<OverviewRow>,
     assignments: Vec<AssignmentLine>,
     packs: Vec<(String, String)>,
-    /// The skills an assignment can practise: (slug, title).
-    focuses: Vec<(&'static str, &'static str)>,
+    /// The skills an assignment can practise, as checkboxes.
+    skills: Vec<SkillBox>,
 }
 
 /// A student's line in the class overview: assignments finished, and per skill the
@@ -202,10 +203,7 @@ pub async fn show_class(
                 .packs()
                 .map(|pack| (pack.id().to_string(), pack.title().to_string()))
                 .collect(),
-            focuses: Focus::all()
-                .into_iter()
-                .map(|focus| (focus.slug(), focus.title()))
-                .collect(),
+            skills: skill_boxes(None),
         }
         .render()?)
     })
@@ -619,39 +617,32 @@ pub fn describe_assignment(assignment: &Assignment) -> String {
     parts.join(" · ")
 }
 
-#[derive(Deserialize)]
-pub struct AssignForm {
-    csrf: Option<String>,
-    pack: Option<String>,
-    focus: Option<String>,
-    length: Option<String>,
-    due: Option<String>,
-    feedback: Option<String>,
-}
-
 /// `POST /teachers/classes/{class}/assignments`: gives the class a lesson to do.
 pub async fn create_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
-    form: web::Form<AssignForm>,
+    form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
+    let field = |name: &str| {
+        form.iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    check_session_form(&signed_in, field("csrf"))?;
     let back = class_url(&class);
     let wrong = |message: String| AppError::bad_request_with_back(message, back.clone());
-    let pack = form
-        .pack
-        .as_deref()
+    let pack = field("pack")
         .and_then(|id| state.library.pack(id))
         .ok_or_else(|| wrong("Choose one of the lessons on offer.".into()))?;
-    let focus = form
-        .focus
-        .as_deref()
-        .and_then(Focus::from_slug)
-        .ok_or_else(|| wrong("Choose which skill the students practise.".into()))?;
-    let length = match form.length.as_deref().map(str::trim) {
+    let focus = focus_of_form(&form).map_err(|message| {
+        wrong(format!(
+            "{message} Choose which skills the students practise."
+        ))
+    })?;
+    let length = match field("length").map(str::trim) {
         None | Some("") | Some("all") => None,
         Some(text) => Some(
             text.parse::<usize>()
@@ -664,7 +655,7 @@ pub async fn create_assignment(
                 })?,
         ),
     };
-    let deadline = match form.due.as_deref().map(str::trim) {
+    let deadline = match field("due").map(str::trim) {
         None | Some("") => None,
         Some(text) => Some(
             DueDate::parse(text)
@@ -676,9 +667,7 @@ pub async fn create_assignment(
                 .deadline(),
         ),
     };
-    let feedback = form
-        .feedback
-        .as_deref()
+    let feedback = field("feedback")
         .and_then(FeedbackTiming::from_slug)
         .ok_or_else(|| wrong("Choose when students see the correct answers.".into()))?;
     if feedback == FeedbackTiming::AfterDue && deadline.is_none() {

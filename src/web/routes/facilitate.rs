@@ -23,10 +23,11 @@ use super::rounds::{ChoiceOutcome, QuoteView, excerpt, passage_from, quote_views
 use crate::classes::JoinCode;
 use crate::content::{Exercise, Pack, Skill};
 use crate::live::{Action, LiveState, Phase, Scoring, Stage, ranks};
-use crate::practice::{Focus, MAX_ROUND_LENGTH, Token, plan_round};
+use crate::practice::{MAX_ROUND_LENGTH, Token, plan_round};
 use crate::storage::live::{LiveAnswer, LiveSession};
 use crate::web::error::AppError;
 use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
+use crate::web::view::{Gloss, SkillBox, VersionView, focus_of_form, skill_boxes, version_views};
 use crate::web::{AppState, format_time, now};
 
 const NO_SUCH_SESSION: &str = "There is no live session at this address among yours. Your sessions are listed on the live sessions page.";
@@ -112,7 +113,7 @@ struct Pickable {
 struct NewPage<'a> {
     pack: &'a Pack,
     csrf: String,
-    focuses: Vec<(&'static str, &'static str)>,
+    skills: Vec<SkillBox>,
     by_skill: Vec<(&'static str, Vec<Pickable>)>,
     scorings: Vec<(&'static str, &'static str)>,
     max: usize,
@@ -143,10 +144,7 @@ pub async fn show_new(
     super::html(&NewPage {
         pack,
         csrf: signed_in.session.csrf.to_string(),
-        focuses: Focus::all()
-            .into_iter()
-            .map(|focus| (focus.slug(), focus.title()))
-            .collect(),
+        skills: skill_boxes(Some(pack)),
         by_skill: Skill::ALL
             .iter()
             .map(|&skill| {
@@ -195,9 +193,11 @@ pub async fn create_session(
     let wrong = |message: String| AppError::bad_request_with_back(message, back.clone());
     let seed = rand::rng().random::<u64>();
     let focus = || {
-        field("focus")
-            .and_then(Focus::from_slug)
-            .ok_or_else(|| wrong("Choose which skill the exercises practise.".into()))
+        focus_of_form(&form).map_err(|message| {
+            wrong(format!(
+                "{message} Choose which skills the exercises practise."
+            ))
+        })
     };
     let exercise_ids = match field("pick") {
         Some("all") => plan_round(pack, focus()?, usize::MAX, seed),
@@ -391,6 +391,12 @@ struct PresenterPage<'a> {
     outcomes: Vec<ChoiceOutcome<'a>>,
     passage: Option<QuoteView<'a>>,
     evidence: Vec<QuoteView<'a>>,
+    versions: Vec<VersionView<'a>>,
+    /// Links into the glossary would take the projector away: none here.
+    gloss: Gloss<'static>,
+    /// Whether the prompt shows a quote exercise's passages to compare (until the
+    /// versions are shown marked, with the explanation).
+    compare: bool,
     controls: Vec<Control>,
     /// "End the session" is offered apart unless it is the next step anyway.
     offer_end: bool,
@@ -467,6 +473,9 @@ pub async fn show_session(
         outcomes: Vec::new(),
         passage: None,
         evidence: Vec::new(),
+        versions: Vec::new(),
+        gloss: Gloss::off(),
+        compare: true,
         controls: controls(&session),
         offer_end: true,
     };
@@ -491,6 +500,8 @@ pub async fn show_session(
         if stage == Stage::Explained {
             page.outcomes = outcomes(&session, position, exercise, None);
             (page.passage, page.evidence) = quote_views(pack, exercise, "");
+            page.versions = version_views(pack, exercise, "");
+            page.compare = false;
         }
     }
     Ok(HttpResponse::Ok()

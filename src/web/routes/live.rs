@@ -29,6 +29,7 @@ use crate::storage::students::JoinError;
 use crate::web::error::AppError;
 use crate::web::live_hub::Signal;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::view::{Gloss, VersionView, version_views};
 use crate::web::{AppState, now};
 
 const PARTICIPANT_COOKIE: &str = "sourcewise_live";
@@ -201,6 +202,11 @@ struct ParticipantPage<'a> {
     outcomes: Vec<ChoiceOutcome<'a>>,
     passage: Option<QuoteView<'a>>,
     evidence: Vec<QuoteView<'a>>,
+    versions: Vec<VersionView<'a>>,
+    /// A link into the glossary would take a participant out of the session.
+    gloss: Gloss<'static>,
+    /// Whether the prompt shows a quote exercise's passages to compare.
+    compare: bool,
     summary: Vec<SummaryLine>,
     show_score: bool,
     right: usize,
@@ -267,6 +273,9 @@ pub async fn show_live(
         outcomes: Vec::new(),
         passage: None,
         evidence: Vec::new(),
+        versions: Vec::new(),
+        gloss: Gloss::off(),
+        compare: true,
         summary: Vec::new(),
         show_score: session.scoring.shows_scores(),
         right: 0,
@@ -343,6 +352,8 @@ pub async fn show_live(
                         let (passage, evidence) = quote_views(pack, exercise, "");
                         page.passage = passage;
                         page.evidence = evidence;
+                        page.versions = version_views(pack, exercise, "");
+                        page.compare = false;
                     }
                     "revealed"
                 }

@@ -27,6 +27,10 @@ pub fn register(config: &mut web::ServiceConfig) {
         .route("/packs/{pack}", web::get().to(packs::show_pack))
         .route("/packs/{pack}/rounds", web::post().to(rounds::create_round))
         .route(
+            "/packs/{pack}/glossary",
+            web::get().to(packs::show_glossary),
+        )
+        .route(
             "/packs/{pack}/sources/{source}",
             web::get().to(sources::show_source),
         )

@@ -1,9 +1,10 @@
-//! `GET /packs/{pack}`: what a pack is about, its content note, and how to start.
+//! `GET /packs/{pack}`: what a pack is about, its content note, and how to start;
+//! `GET /packs/{pack}/glossary`: the plain meanings of the words it uses.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::content::{Pack, Skill};
+use crate::content::{Pack, Skill, Term};
 use crate::practice::DEFAULT_ROUND_LENGTH;
 use crate::web::AppState;
 use crate::web::error::AppError;
@@ -54,6 +55,24 @@ pub async fn show_pack(
         },
         cookie,
     )
+}
+
+#[derive(Template)]
+#[template(path = "glossary.html")]
+struct GlossaryPage<'a> {
+    pack: &'a Pack,
+    /// In alphabetical order.
+    terms: Vec<&'a Term>,
+}
+
+pub async fn show_glossary(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let pack = find_pack(&state, &path)?;
+    let mut terms: Vec<&Term> = pack.glossary().terms().iter().collect();
+    terms.sort_by_key(|term| term.term().to_lowercase());
+    super::html(&GlossaryPage { pack, terms })
 }
 
 pub fn find_pack<'a>(state: &'a AppState, id: &str) -> Result<&'a Pack, AppError> {

@@ -15,7 +15,7 @@ const RECENT_ROUNDS: usize = 10;
 struct RoundLine {
     started: String,
     pack_title: String,
-    focus_title: &'static str,
+    focus_title: String,
     answered: usize,
     total: usize,
     correct: usize,

@@ -15,6 +15,7 @@ use crate::storage::classes::Class;
 use crate::storage::students::Student;
 use crate::web::error::AppError;
 use crate::web::teacher_session::{SignedIn, require_teacher};
+use crate::web::view::{Gloss, VersionView, version_views};
 use crate::web::{AppState, format_time, now};
 
 /// The assignment `id` of the teacher's class; 404 otherwise.
@@ -399,7 +400,10 @@ struct ExercisePage<'a> {
     passage_from: Option<&'a str>,
     options: Vec<DiscussedOption>,
     quotes: Vec<DiscussedQuote>,
+    versions: Vec<VersionView<'a>>,
     answered: usize,
+    gloss: Gloss<'a>,
+    compare: bool,
 }
 
 /// `GET …/assignments/{assignment}/exercises/{exercise}`: one exercise, to show in
@@ -441,7 +445,9 @@ pub async fn show_exercise(
             })
             .collect();
         let quotes = exercise
-            .quotes()
+            .passage()
+            .into_iter()
+            .chain(exercise.evidence())
             .map(|quote| DiscussedQuote {
                 source_title: pack
                     .source(quote.source_id())
@@ -464,7 +470,10 @@ pub async fn show_exercise(
                 .map(|source| source.short_title()),
             options,
             quotes,
+            versions: version_views(pack, exercise, ""),
             answered: answers.len(),
+            gloss: Gloss::of(pack),
+            compare: false,
         }
         .render()?)
     })

@@ -19,6 +19,7 @@ use crate::practice::{
 use crate::storage::Recorded;
 use crate::web::error::AppError;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::view::{Gloss, VersionView, version_views};
 use crate::web::{AppState, learner, learner_cookie, now};
 
 #[derive(Deserialize)]
@@ -41,7 +42,7 @@ pub async fn create_round(
         None | Some("") => return Err(AppError::bad_request_with_back("Choose which skill to practise before you start.", back)),
         Some(slug) => Focus::from_slug(slug).ok_or_else(|| {
             AppError::bad_request_with_back(
-                format!("“{slug}” is not a skill of this pack: choose source, perspective, contested or mix."),
+                format!("“{slug}” is not a skill of this pack: choose source, perspective, contested, quote or all."),
                 back.clone(),
             )
         })?,
@@ -104,6 +105,9 @@ struct QuestionPage<'a> {
     choices: Vec<&'a Choice>,
     action: String,
     csrf: String,
+    gloss: Gloss<'a>,
+    /// Whether the prompt shows a quote exercise's passages to compare.
+    compare: bool,
 }
 
 /// Where in its round a question stands, for the page's heading.
@@ -137,8 +141,12 @@ pub(super) fn quote_views<'a>(
     exercise: &'a Exercise,
     link_suffix: &str,
 ) -> (Option<QuoteView<'a>>, Vec<QuoteView<'a>>) {
+    // The versions of a quote exercise come last among its quotes, and are shown
+    // apart (crate::web::view::version_views).
+    let shown = usize::from(exercise.passage().is_some()) + exercise.evidence().len();
     let mut views = exercise
         .quotes()
+        .take(shown)
         .enumerate()
         .map(|(index, quote)| QuoteView {
             source_title: pack
@@ -174,8 +182,11 @@ struct FeedbackPage<'a> {
     outcomes: Vec<ChoiceOutcome<'a>>,
     passage: Option<QuoteView<'a>>,
     evidence: Vec<QuoteView<'a>>,
+    versions: Vec<VersionView<'a>>,
     next_url: String,
     next_label: &'static str,
+    gloss: Gloss<'a>,
+    compare: bool,
 }
 
 pub async fn show_question(
@@ -209,6 +220,8 @@ pub async fn show_question(
                 choices: ordered_choices,
                 action: question_url(round.id, position),
                 csrf,
+                gloss: Gloss::of(pack),
+                compare: true,
             },
             cookie,
         );
@@ -230,6 +243,8 @@ pub async fn show_question(
             due: due.to_string(),
             next_url,
             next_label,
+            gloss: Gloss::of(pack),
+            compare: true,
         });
     }
     let chosen_label = exercise
@@ -245,11 +260,9 @@ pub async fn show_question(
             was_chosen: choice.answer() == answer.choice,
         })
         .collect();
-    let (passage, evidence) = quote_views(
-        pack,
-        exercise,
-        &format!("&round={}&number={number}", round.id),
-    );
+    let link_suffix = format!("&round={}&number={number}", round.id);
+    let (passage, evidence) = quote_views(pack, exercise, &link_suffix);
+    let versions = version_views(pack, exercise, &link_suffix);
     let (next_url, next_label) = match round.next_unanswered() {
         Some(next) => (question_url(round.id, next), "Next question"),
         None => (summary_url(round.id), "See your results"),
@@ -264,8 +277,11 @@ pub async fn show_question(
         outcomes,
         passage,
         evidence,
+        versions,
         next_url,
         next_label,
+        gloss: Gloss::of(pack),
+        compare: false,
     })
 }
 
@@ -291,6 +307,8 @@ struct SavedPage<'a> {
     due: String,
     next_url: String,
     next_label: &'static str,
+    gloss: Gloss<'a>,
+    compare: bool,
 }
 
 /// The due date until which this round's right and wrong stay hidden, if they do: a
@@ -405,7 +423,7 @@ struct Missed {
 #[template(path = "summary.html")]
 struct SummaryPage<'a> {
     pack: &'a Pack,
-    focus_title: &'static str,
+    focus_title: String,
     answered: usize,
     total: usize,
     correct: usize,

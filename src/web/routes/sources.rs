@@ -11,6 +11,7 @@ use crate::content::{Pack, Source};
 use crate::practice::Token;
 use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::view::{Gloss, glossary_url};
 
 #[derive(Deserialize)]
 pub struct ReaderQuery {
@@ -29,6 +30,8 @@ struct ReaderPage<'a> {
     highlighted: Option<&'a str>,
     after: &'a str,
     back_url: Option<String>,
+    gloss: Gloss<'a>,
+    glossary_url: String,
 }
 
 pub async fn show_source(
@@ -74,6 +77,8 @@ pub async fn show_source(
             highlighted: Some(&text[span.clone()]),
             after: &text[span.end..],
             back_url,
+            gloss: Gloss::of(pack),
+            glossary_url: glossary_url(pack),
         },
         None => ReaderPage {
             pack,
@@ -82,6 +87,8 @@ pub async fn show_source(
             highlighted: None,
             after: "",
             back_url,
+            gloss: Gloss::of(pack),
+            glossary_url: glossary_url(pack),
         },
     };
     html(&page)

@@ -1,0 +1,238 @@
+//! What several pages show in the same way: the skills as ticked in a form, and a text
+//! whose glossary terms link to their entries.
+//!
+//! Route modules use these; they hold no state beyond one page's rendering.
+
+use std::cell::RefCell;
+use std::fmt::{self, Write};
+use std::ops::Range;
+
+use crate::content::{DiffPiece, Exercise, Glossary, Pack, Skill};
+use crate::practice::Focus;
+
+/// A skill as a checkbox of a form.
+pub struct SkillBox {
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// How many exercises of the skill the pack has, when the form is about one pack.
+    pub count: Option<usize>,
+}
+
+/// Every skill as a checkbox, with its number of exercises if `pack` is given.
+pub fn skill_boxes(pack: Option<&Pack>) -> Vec<SkillBox> {
+    Skill::ALL
+        .iter()
+        .map(|&skill| SkillBox {
+            slug: skill.slug(),
+            title: skill.title(),
+            count: pack.map(|pack| pack.exercises_of(skill).count()),
+        })
+        .collect()
+}
+
+/// The skills a form ticked (its `skill` fields, once per box), or, from a form that
+/// names them at once, its `focus` (a [`Focus::slug`]). A message for the form when
+/// neither names a skill.
+pub fn focus_of_form(fields: &[(String, String)]) -> Result<Focus, String> {
+    let ticked: Vec<&str> = fields
+        .iter()
+        .filter(|(key, _)| key == "skill")
+        .map(|(_, value)| value.trim())
+        .collect();
+    if ticked.is_empty() {
+        let slug = fields
+            .iter()
+            .find(|(key, _)| key == "focus")
+            .map(|(_, value)| value.trim())
+            .unwrap_or_default();
+        if slug.is_empty() {
+            return Err("Tick at least one skill.".to_string());
+        }
+        return Focus::from_slug(slug)
+            .ok_or_else(|| format!("“{slug}” is not a skill: tick the skills in the form."));
+    }
+    let skills: Vec<Skill> = ticked
+        .iter()
+        .map(|slug| {
+            Skill::from_slug(slug)
+                .ok_or_else(|| format!("“{slug}” is not a skill: tick the skills in the form."))
+        })
+        .collect::<Result<_, _>>()?;
+    Focus::of(skills).ok_or_else(|| "Tick at least one skill.".to_string())
+}
+
+/// Another document's version of a quote exercise's words, as its feedback shows it.
+pub struct VersionView<'a> {
+    pub source_title: &'a str,
+    pub note: Option<&'a str>,
+    pub difference: Option<&'a str>,
+    pub diff: &'a [DiffPiece],
+    pub reader_url: String,
+}
+
+/// The versions of a quote exercise, each with a link to it in its document;
+/// `link_suffix` is added to each link (it names the way back).
+pub fn version_views<'a>(
+    pack: &Pack,
+    exercise: &'a Exercise,
+    link_suffix: &str,
+) -> Vec<VersionView<'a>> {
+    exercise
+        .versions()
+        .iter()
+        .map(|version| {
+            let quote = version.quote();
+            VersionView {
+                source_title: quote.source_title(),
+                note: quote.note(),
+                difference: version.difference(),
+                diff: version.diff(),
+                reader_url: format!(
+                    "/packs/{}/sources/{}?exercise={}&quote={}{link_suffix}#passage",
+                    pack.id(),
+                    quote.source_id(),
+                    exercise.id(),
+                    exercise.quote_index(quote).unwrap_or_default(),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Links the first use on a page of each glossary term to its entry. Templates call
+/// [`Gloss::link`] on each text in reading order; a term linked once is not linked
+/// again further down the page.
+pub struct Gloss<'a> {
+    glossary: Option<&'a Glossary>,
+    /// The glossary page's address.
+    page: String,
+    seen: RefCell<Vec<bool>>,
+}
+
+impl<'a> Gloss<'a> {
+    /// Links to the glossary of `pack`, if it has one.
+    pub fn of(pack: &'a Pack) -> Gloss<'a> {
+        let glossary = pack.glossary();
+        Gloss {
+            glossary: (!glossary.is_empty()).then_some(glossary),
+            page: glossary_url(pack),
+            seen: RefCell::new(vec![false; glossary.terms().len()]),
+        }
+    }
+
+    /// Links nothing: for pages where a link would take the reader away at the wrong
+    /// moment (a live session's pages).
+    pub fn off() -> Gloss<'static> {
+        Gloss {
+            glossary: None,
+            page: String::new(),
+            seen: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// `text`, escaped for HTML, with the first use on the page of each term linked.
+    pub fn link<'t>(&'t self, text: &'t str) -> Linked<'t> {
+        let links = match self.glossary {
+            Some(glossary) => glossary
+                .first_uses(text, &mut self.seen.borrow_mut())
+                .into_iter()
+                .map(|(range, term)| (range, glossary.terms()[term].id()))
+                .collect(),
+            None => Vec::new(),
+        };
+        Linked {
+            text,
+            links,
+            page: &self.page,
+        }
+    }
+}
+
+/// The address of a pack's glossary page.
+pub fn glossary_url(pack: &Pack) -> String {
+    format!("/packs/{}/glossary", pack.id())
+}
+
+/// A text ready for a page: escaped, with some of its words linked to the glossary.
+/// Templates write it with `|safe`, since it escapes itself.
+pub struct Linked<'t> {
+    text: &'t str,
+    links: Vec<(Range<usize>, &'t str)>,
+    page: &'t str,
+}
+
+/// Writes `text` escaped for HTML, in runs between the characters that need escaping
+/// (a page's texts are long and have few of them).
+fn escape(out: &mut impl Write, text: &str) -> fmt::Result {
+    let mut written = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.write_str(&text[written..at])?;
+        out.write_str(entity)?;
+        written = at + 1;
+    }
+    out.write_str(&text[written..])
+}
+
+impl fmt::Display for Linked<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut written = 0;
+        for (range, id) in &self.links {
+            escape(formatter, &self.text[written..range.start])?;
+            write!(formatter, "<a class=\"term\" href=\"{}#term-", self.page)?;
+            escape(formatter, id)?;
+            formatter.write_str("\">")?;
+            escape(formatter, &self.text[range.clone()])?;
+            formatter.write_str("</a>")?;
+            written = range.end;
+        }
+        escape(formatter, &self.text[written..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+        fields
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn ticked_skills_make_the_focus_and_a_slug_is_read_without_boxes() {
+        assert_eq!(
+            focus_of_form(&pairs(&[("skill", "quote"), ("skill", "source")])),
+            Ok(Focus::of([Skill::Source, Skill::Quote]).unwrap())
+        );
+        assert_eq!(focus_of_form(&pairs(&[("focus", "all")])), Ok(Focus::all()));
+        assert_eq!(
+            focus_of_form(&pairs(&[("csrf", "x")])),
+            Err("Tick at least one skill.".to_string())
+        );
+        assert!(focus_of_form(&pairs(&[("skill", "history")])).is_err());
+        assert!(focus_of_form(&pairs(&[("focus", "nonsense")])).is_err());
+    }
+
+    #[test]
+    fn a_linked_text_is_escaped_around_and_inside_its_links() {
+        let linked = Linked {
+            text: "<b>CIS</b> & \"genocide\"",
+            links: vec![(3..6, "cis"), (14..22, "genocide")],
+            page: "/packs/p/glossary",
+        };
+        assert_eq!(
+            linked.to_string(),
+            "&lt;b&gt;<a class=\"term\" href=\"/packs/p/glossary#term-cis\">CIS</a>&lt;/b&gt; &amp; &quot;<a class=\"term\" href=\"/packs/p/glossary#term-genocide\">genocide</a>&quot;"
+        );
+    }
+}
