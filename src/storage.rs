@@ -52,7 +52,12 @@ use plans::{Plan, Plans};
 const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// - 2: a round's or an assignment's focus may be any set of the four skills (`all`,
+///   `source+quote`, …), and answers may be of the skill `quote`. A directory of
+///   format 1 reads as it is, and is marked 2 when this build opens it, so that an older
+///   build refuses it with a message instead of failing on a record it cannot read.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -212,6 +217,7 @@ impl Storage {
         })?;
         let meta = db.open_tree("meta")?;
         let mark = durable::CommitMark::open(path)?;
+        let mut older = false;
         match meta.get("format_version")? {
             None if mark.acknowledged() > 0 => {
                 return Err(StorageError::Damaged {
@@ -229,7 +235,7 @@ impl Storage {
             Some(found) => {
                 let found = String::from_utf8_lossy(&found).into_owned();
                 match found.parse::<u32>() {
-                    Ok(version) if version <= FORMAT_VERSION => {}
+                    Ok(version) if version <= FORMAT_VERSION => older = version < FORMAT_VERSION,
                     _ => {
                         return Err(StorageError::NewerFormat {
                             path: path.to_path_buf(),
@@ -248,6 +254,11 @@ impl Storage {
                     mark.acknowledged()
                 ),
             });
+        }
+        if older {
+            // What this build writes from now on an older build could not read.
+            meta.insert("format_version", FORMAT_VERSION.to_string().as_bytes())?;
+            db.flush()?;
         }
         Ok(Storage {
             rounds: db.open_tree("rounds")?,
@@ -678,13 +689,15 @@ mod tests {
     #[test]
     fn records_of_a_newer_version_or_damaged_are_refused() {
         for newer in [
-            &br#"{"v":2,"name":"x"}"#[..],
-            br#"{"name":"x","v":2}"#,
-            br#"{"v":2}"#,
+            &br#"{"v":3,"name":"x"}"#[..],
+            br#"{"name":"x","v":3}"#,
+            br#"{"v":3}"#,
         ] {
             let error = decode::<Record>(newer).unwrap_err().to_string();
-            assert!(error.contains("version 2 is newer"), "{error}");
+            assert!(error.contains("version 3 is newer"), "{error}");
         }
+        // Format 1 records read as they are.
+        assert!(decode::<Record>(br#"{"v":1,"name":"x"}"#).is_ok());
         for damaged in [
             &br#"{"v":1,"name":"#[..],
             br#"{"v":99999999999,"name":"x"}"#,

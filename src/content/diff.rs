@@ -3,10 +3,11 @@
 //! A quote exercise shows what one document attributes to a speaker; its feedback sets
 //! every other document's version beside it with the differences marked. The marks are
 //! computed here from the verbatim passages, never written by hand. Words are compared
-//! without regard to letter case, to the quotation marks around them and to the
-//! punctuation that ends them, because a quote set inside another sentence changes
+//! without regard to letter case, to the quotation marks around them and to the one mark
+//! of punctuation that ends them, because a quote set inside another sentence changes
 //! those without changing the words. Everything else counts: a changed spelling, an
-//! ellipsis standing for dropped words, square brackets that mark an editor's insertion.
+//! ellipsis standing for dropped words (alone or at the end of a word), square brackets
+//! that mark an editor's insertion, a possessive apostrophe.
 //!
 //! The alignment is a Myers diff from the `similar` crate over the words' keys.
 
@@ -42,25 +43,52 @@ impl DiffPiece {
     }
 }
 
-/// Characters that may stand around a word without changing it.
-fn is_wrapping(character: char) -> bool {
-    matches!(
-        character,
-        '"' | '“' | '”' | '„' | '\'' | '‘' | '’' | '.' | ',' | ';' | ':' | '!' | '?'
-    )
+/// Double quotation marks, which may stand around a quoted word without changing it.
+fn is_double_quote(character: char) -> bool {
+    matches!(character, '"' | '“' | '”' | '„')
 }
 
-/// What a word is compared by: lower case, curly apostrophes made straight, without
-/// the quotation marks and punctuation around it. A word of punctuation alone (an
-/// ellipsis, a dash) is compared as it is.
-fn key(word: &str) -> String {
-    let trimmed = word.trim_matches(is_wrapping);
-    let core = if trimmed.is_empty() { word } else { trimmed };
-    core.chars()
-        .flat_map(char::to_lowercase)
-        .map(|character| match character {
-            '’' | '‘' => '\'',
-            other => other,
+/// What each word of `words` is compared by: lower case, curly apostrophes made
+/// straight, without the double quotation marks around it, the one mark of punctuation
+/// that ends it, or the single quotation marks that open and close a quoted phrase. An
+/// ellipsis ("...", "…") is never dropped, whether it stands alone or ends a word, and
+/// neither is an apostrophe that ends a word outside a quoted phrase (a plural
+/// possessive). A word of punctuation alone is compared as it is.
+fn keys(words: &[&str]) -> Vec<String> {
+    let mut in_single_quotes = false;
+    words
+        .iter()
+        .map(|word| {
+            let mut core = word.trim_start_matches(is_double_quote);
+            loop {
+                let trimmed = core.trim_end_matches(is_double_quote);
+                let trimmed = match trimmed.strip_suffix([',', ';', ':', '!', '?', '.']) {
+                    Some(shorter) if !trimmed.ends_with("..") => shorter,
+                    _ => trimmed,
+                };
+                if trimmed.len() == core.len() {
+                    break;
+                }
+                core = trimmed;
+            }
+            if core.len() > 1
+                && let Some(rest) = core.strip_prefix(['\'', '‘'])
+            {
+                core = rest;
+                in_single_quotes = true;
+            }
+            if in_single_quotes && let Some(rest) = core.strip_suffix(['\'', '’']) {
+                core = rest;
+                in_single_quotes = false;
+            }
+            let core = if core.is_empty() { *word } else { core };
+            core.chars()
+                .flat_map(char::to_lowercase)
+                .map(|character| match character {
+                    '’' | '‘' => '\'',
+                    other => other,
+                })
+                .collect()
         })
         .collect()
 }
@@ -71,8 +99,8 @@ fn key(word: &str) -> String {
 pub fn word_diff(shown: &str, version: &str) -> Vec<DiffPiece> {
     let old_words: Vec<&str> = shown.split_whitespace().collect();
     let new_words: Vec<&str> = version.split_whitespace().collect();
-    let old_keys: Vec<String> = old_words.iter().map(|word| key(word)).collect();
-    let new_keys: Vec<String> = new_words.iter().map(|word| key(word)).collect();
+    let old_keys = keys(&old_words);
+    let new_keys = keys(&new_words);
     let mut pieces: Vec<DiffPiece> = Vec::new();
     let mut push = |change: Change, words: &[&str]| {
         if words.is_empty() {
@@ -174,6 +202,32 @@ mod tests {
                 "the largest massacre to date in the conflict"
             )),
             "the [-greatest genocide during Karabakh War-] {+largest massacre to date in the conflict+}"
+        );
+    }
+
+    #[test]
+    fn an_ellipsis_and_a_possessive_apostrophe_count_wherever_they_stand() {
+        assert_eq!(
+            render(&word_diff(
+                "they thought that... the Armenians",
+                "they thought that they were joking the Armenians"
+            )),
+            "they thought [-that...-] {+that they were joking+} the Armenians"
+        );
+        assert_eq!(
+            render(&word_diff("the Armenians’ attack", "the Armenians attack")),
+            "the [-Armenians’-] {+Armenians+} attack"
+        );
+        assert_eq!(
+            render(&word_diff(
+                "a 'free corridor', they said",
+                "a free corridor, they said."
+            )),
+            "a free corridor, they said."
+        );
+        assert_eq!(
+            render(&word_diff("“that stereotype”.", "that stereotype")),
+            "that stereotype"
         );
     }
 

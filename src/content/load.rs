@@ -266,16 +266,29 @@ struct FileText<'a> {
     text: &'a str,
     /// Lines that stand before `text` in the file (for a source's header).
     first_line: usize,
+    /// Where each line break of `text` stands, so that a line is found by a search.
+    breaks: Vec<usize>,
 }
 
-impl FileText<'_> {
+impl<'a> FileText<'a> {
+    fn new(path: &'a Path, text: &'a str, first_line: usize) -> FileText<'a> {
+        let breaks = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, byte)| byte == b'\n')
+            .map(|(at, _)| at)
+            .collect();
+        FileText {
+            path,
+            text,
+            first_line,
+            breaks,
+        }
+    }
+
     fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        self.first_line
-            + self.text.as_bytes()[..offset]
-                .iter()
-                .filter(|&&byte| byte == b'\n')
-                .count()
+        self.first_line + self.breaks.partition_point(|&at| at < offset)
     }
 
     fn error<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> ContentError {
@@ -353,11 +366,7 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
     let Some(pack_text) = read(&pack_path, &mut errors) else {
         return Err(errors);
     };
-    let pack_file = FileText {
-        path: &pack_path,
-        text: &pack_text,
-        first_line: 1,
-    };
+    let pack_file = FileText::new(&pack_path, &pack_text, 1);
     let raw_pack: RawPack = match pack_file.parse() {
         Ok(raw) => raw,
         Err(error) => return Err(vec![error]),
@@ -439,7 +448,12 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
     }
 
     let sources = load_sources(&folder.join("sources"), &perspectives, &mut errors);
-    let glossary = load_glossary(&folder.join("glossary.toml"), &mut errors);
+    let mut quote_places: Vec<QuotePlace> = Vec::new();
+    let glossary = load_glossary(
+        &folder.join("glossary.toml"),
+        &mut quote_places,
+        &mut errors,
+    );
     let normalised: HashMap<&str, NormalisedText> = sources
         .iter()
         .map(|source| (source.id.as_str(), NormalisedText::new(&source.text)))
@@ -451,18 +465,13 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
     };
 
     let mut exercises = Vec::new();
-    let mut quote_places: Vec<QuotePlace> = Vec::new();
     let mut exercise_places: HashMap<String, String> = HashMap::new();
     let exercise_folder = folder.join("exercises");
     for path in files_with_extension(&exercise_folder, "toml", &mut errors) {
         let Some(text) = read(&path, &mut errors) else {
             continue;
         };
-        let file = FileText {
-            path: &path,
-            text: &text,
-            first_line: 1,
-        };
+        let file = FileText::new(&path, &text, 1);
         let raw_file: RawExerciseFile = match file.parse() {
             Ok(raw) => raw,
             Err(error) => {
@@ -601,11 +610,7 @@ fn load_sources(
             ));
             continue;
         };
-        let header_file = FileText {
-            path: &path,
-            text: header,
-            first_line: 2,
-        };
+        let header_file = FileText::new(&path, header, 2);
         let raw: RawSourceHeader = match header_file.parse() {
             Ok(raw) => raw,
             Err(error) => {
@@ -664,18 +669,18 @@ fn load_sources(
 }
 
 /// Reads the pack's glossary, if it has one (`glossary.toml`, `[[term]]` tables).
-fn load_glossary(path: &Path, errors: &mut Vec<ContentError>) -> Glossary {
+fn load_glossary(
+    path: &Path,
+    places: &mut Vec<QuotePlace>,
+    errors: &mut Vec<ContentError>,
+) -> Glossary {
     if !path.exists() {
         return Glossary::default();
     }
     let Some(text) = read(path, errors) else {
         return Glossary::default();
     };
-    let file = FileText {
-        path,
-        text: &text,
-        first_line: 1,
-    };
+    let file = FileText::new(path, &text, 1);
     let raw: RawGlossary = match file.parse() {
         Ok(raw) => raw,
         Err(error) => {
@@ -720,6 +725,16 @@ fn load_glossary(path: &Path, errors: &mut Vec<ContentError>) -> Glossary {
                     ),
                 ));
             }
+        }
+        // A definition that repeated a question's passage would answer it one click
+        // away from the question.
+        for text in std::iter::once(&raw.definition).chain(raw.attribution.iter()) {
+            places.push(QuotePlace {
+                exercise: String::new(),
+                role: "glossary entry",
+                place: format!("{}:{}", path.display(), file.line_of(text.span().start)),
+                words: comparable_words(text.get_ref()),
+            });
         }
         let what = format!("the definition of {id:?}");
         if raw.definition.get_ref().trim().is_empty() {
@@ -773,52 +788,97 @@ fn comparable_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A number for a word, the same for the same word (FNV-1a).
+fn word_number(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// A number for the run of [`LEAK_WORDS`] words whose numbers are `run`.
+fn run_number(run: &[u64]) -> u64 {
+    run.iter().fold(0, |hash, &word| {
+        hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ word
+    })
+}
+
 /// A question's passage that shares [`LEAK_WORDS`] consecutive words with another
-/// exercise's passage, evidence or version would hand out its answer in a mixed round:
-/// one error per pair, at the passage, naming the other place.
+/// exercise's passage, evidence, version or feedback would hand out its answer in a
+/// mixed round: one error per pair, at the passage, naming the other place and the
+/// first run of words they share there.
+///
+/// The runs of words of the questions' passages are numbered and indexed once, and every
+/// other text is read once against that index, so the check takes time in proportion
+/// to the words of the pack (comparing every passage with every other text, run by run,
+/// took a tenth of a second at start-up).
 fn leaks(places: &[QuotePlace]) -> Vec<ContentError> {
-    use std::collections::HashSet;
-    let mut errors = Vec::new();
+    use std::collections::{BTreeMap, HashMap};
+    let numbers: Vec<Vec<u64>> = places
+        .iter()
+        .map(|place| place.words.iter().map(|word| word_number(word)).collect())
+        .collect();
+    // Where each run of words of a question's passage occurs: (passage, first word).
+    let mut passage_runs: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
     for (index, passage) in places.iter().enumerate() {
-        if passage.role != "passage" || passage.words.len() < LEAK_WORDS {
-            continue;
+        if passage.role == "passage" {
+            for (start, run) in numbers[index].windows(LEAK_WORDS).enumerate() {
+                passage_runs
+                    .entry(run_number(run))
+                    .or_default()
+                    .push((index, start));
+            }
         }
-        let runs: HashSet<&[String]> = passage.words.windows(LEAK_WORDS).collect();
-        for (other_index, other) in places.iter().enumerate() {
-            if other.exercise == passage.exercise
-                || (other.role == "passage" && other_index < index)
-            {
+    }
+    // For each pair (passage, other place) that shares a run, the other's first one.
+    let mut shared: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for (other_index, other) in places.iter().enumerate() {
+        for (other_start, run) in numbers[other_index].windows(LEAK_WORDS).enumerate() {
+            let Some(found) = passage_runs.get(&run_number(run)) else {
                 continue;
-            }
-            if let Some(shared) = other
-                .words
-                .windows(LEAK_WORDS)
-                .find(|run| runs.contains(run))
-            {
-                let (path, line) = passage
-                    .place
-                    .rsplit_once(':')
-                    .map(|(path, line)| (path, line.parse().ok()))
-                    .unwrap_or((passage.place.as_str(), None));
-                errors.push(ContentError::new(
-                    Path::new(path),
-                    line,
-                    format!(
-                        "exercise {:?}: its passage shares {LEAK_WORDS} or more consecutive words (\"{}\") with the {} of exercise {:?} at {}, so a mixed round would hand out the answer: {}",
-                        passage.exercise,
-                        shared.join(" "),
-                        other.role,
-                        other.exercise,
-                        other.place,
-                        if matches!(other.role, "passage" | "evidence" | "version") {
-                            "choose another span for one of them"
-                        } else {
-                            "reword that text, or choose another span for the passage"
-                        },
-                    ),
-                ));
+            };
+            for &(index, start) in found {
+                let passage = &places[index];
+                if other.exercise == passage.exercise
+                    || (other.role == "passage" && other_index < index)
+                    || other.words[other_start..other_start + LEAK_WORDS]
+                        != passage.words[start..start + LEAK_WORDS]
+                {
+                    continue;
+                }
+                shared.entry((index, other_index)).or_insert(other_start);
             }
         }
+    }
+    let mut errors = Vec::new();
+    for ((index, other_index), other_start) in shared {
+        let passage = &places[index];
+        let other = &places[other_index];
+        let (path, line) = passage
+            .place
+            .rsplit_once(':')
+            .map(|(path, line)| (path, line.parse().ok()))
+            .unwrap_or((passage.place.as_str(), None));
+        errors.push(ContentError::new(
+            Path::new(path),
+            line,
+            format!(
+                "exercise {:?}: its passage shares {LEAK_WORDS} or more consecutive words (\"{}\") with the {}{} at {}, so a mixed round would hand out the answer: {}",
+                passage.exercise,
+                other.words[other_start..other_start + LEAK_WORDS].join(" "),
+                other.role,
+                if other.exercise.is_empty() {
+                    String::new()
+                } else {
+                    format!(" of exercise {:?}", other.exercise)
+                },
+                other.place,
+                if matches!(other.role, "passage" | "evidence" | "version") {
+                    "choose another span for one of them"
+                } else {
+                    "reword that text, or choose another span for the passage"
+                },
+            ),
+        ));
     }
     errors
 }
@@ -1066,6 +1126,24 @@ fn check_exercise(
             "why",
             file.line_of(option.why.span().start),
             option.why.get_ref().clone(),
+        ));
+    }
+    if let Some(note) = raw
+        .passage
+        .as_ref()
+        .and_then(|passage| passage.get_ref().note.as_ref())
+    {
+        authored.push((
+            "note",
+            file.line_of(note.span().start),
+            note.get_ref().clone(),
+        ));
+    }
+    for original in raw.originals.iter().map(Spanned::get_ref) {
+        authored.push((
+            "original",
+            file.line_of(original.look_for.span().start),
+            original.look_for.get_ref().clone(),
         ));
     }
     let mut record = |role: &'static str, quote: &Quote, line: usize| {

@@ -432,6 +432,28 @@ fn a_question_passage_repeated_in_another_exercise_is_a_leak_naming_both_places(
         ],
     );
 
+    // So does the glossary, one click away from the question.
+    let root = tiny_pack(
+        PACK_TOML,
+        &EXERCISES.replace(
+            "text = \"quick brown fox jumps\"",
+            "text = \"The quick brown fox jumps over the lazy dog.\"",
+        ),
+    );
+    fs::write(
+        root.path().join("tiny/glossary.toml"),
+        "[[term]]\nid = \"fox\"\nterm = \"fox\"\ndefinition = \"As in: the quick brown fox jumps over the lazy dog.\"\n",
+    )
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&run_check(root.path()).stderr).into_owned();
+    assert!(
+        stderr.contains(&format!(
+            "tiny/exercises/set.toml:5: exercise \"one\": its passage shares 8 or more consecutive words (\"the quick brown fox jumps over the lazy\") with the glossary entry at {}/tiny/glossary.toml:4",
+            root.path().display()
+        )),
+        "{stderr}"
+    );
+
     // Seven words in common are not a leak.
     let seven = leaking.replace(
         "text = \"quick brown fox jumps over the lazy dog\"",

@@ -163,6 +163,40 @@ fn a_data_directory_of_a_newer_format_is_refused_with_a_clear_message() {
 }
 
 #[test]
+fn a_data_directory_of_the_format_before_the_fourth_skill_is_read_and_marked_current() {
+    let mut app = spawn_app();
+    let round = app.start_round("source", "2").path();
+    app.kill();
+    {
+        let db = sled::open(app.data_dir.path()).unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        assert_eq!(
+            meta.get("format_version").unwrap().as_deref(),
+            Some(&b"2"[..])
+        );
+        meta.insert("format_version", "1").unwrap();
+        db.flush().unwrap();
+    }
+    app.start_again();
+    assert_eq!(
+        app.get(&round).status,
+        StatusCode::OK,
+        "the round reads as before"
+    );
+    app.kill();
+    let db = sled::open(app.data_dir.path()).unwrap();
+    assert_eq!(
+        db.open_tree("meta")
+            .unwrap()
+            .get("format_version")
+            .unwrap()
+            .as_deref(),
+        Some(&b"2"[..]),
+        "an older build would now refuse the directory instead of misreading it"
+    );
+}
+
+#[test]
 fn a_data_directory_in_use_by_another_server_is_refused() {
     let app = spawn_app();
     let error = start_server(app.data_dir.path(), &questions_dir())
