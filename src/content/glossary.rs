@@ -4,6 +4,7 @@
 //! over a text by an Aho-Corasick automaton (the `aho-corasick` crate, which the regex
 //! engine already brings), not by one search per form.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -156,6 +157,26 @@ impl Glossary {
             .insert((text.as_ptr() as usize, text.len()), uses);
     }
 
+    /// The uses found at load in `text`, if it is one of the pack's texts or a part of
+    /// one (the reader page shows a document in three parts around the passage): a use
+    /// that crosses the edge of the part is left out.
+    fn known_uses(&self, text: &str) -> Option<Cow<'_, Uses>> {
+        let start = text.as_ptr() as usize;
+        if let Some(uses) = self.known.get(&(start, text.len())) {
+            return Some(Cow::Borrowed(uses));
+        }
+        let (&(whole, _), uses) = self.known.iter().find(|&(&(whole, length), _)| {
+            whole <= start && start + text.len() <= whole + length
+        })?;
+        let part = start - whole..start - whole + text.len();
+        Some(Cow::Owned(
+            uses.iter()
+                .filter(|(range, _)| part.start <= range.start && range.end <= part.end)
+                .map(|(range, term)| (range.start - part.start..range.end - part.start, *term))
+                .collect(),
+        ))
+    }
+
     /// The first use in `text` of each term that `seen` does not mark yet, as the byte
     /// range of the words and the term's index, in reading order and never
     /// overlapping; the terms found are marked in `seen` (one flag per term). The pack's
@@ -164,16 +185,11 @@ impl Glossary {
         if self.terms.is_empty() || seen.iter().all(|&done| done) {
             return Vec::new();
         }
-        let searched;
-        let uses = match self.known.get(&(text.as_ptr() as usize, text.len())) {
-            Some(uses) => uses.as_slice(),
-            None => {
-                searched = self.uses(text);
-                searched.as_slice()
-            }
-        };
+        let uses = self
+            .known_uses(text)
+            .unwrap_or_else(|| Cow::Owned(self.uses(text)));
         let mut first = Vec::new();
-        for (range, term) in uses {
+        for (range, term) in uses.iter() {
             if let Some(done) = seen.get_mut(*term)
                 && !*done
             {
@@ -275,6 +291,14 @@ mod tests {
             );
             assert_eq!(a, b);
         }
+        assert_eq!(remembered.known.len(), 1);
+        // A part of a remembered text is looked up within it.
+        let part = &text[4..];
+        let mut seen = vec![false; 4];
+        assert_eq!(
+            remembered.first_uses(part, &mut seen),
+            searched.first_uses(part, &mut [false; 4])
+        );
         assert_eq!(remembered.known.len(), 1);
         // Another text, even with the same words, is searched, not looked up.
         let copy = text.clone();

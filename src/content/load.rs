@@ -1098,54 +1098,36 @@ fn check_exercise(
     let place = |line: usize| format!("{}:{line}", file.path.display());
     // What the author wrote around the quotes, shown after an answer: a question's
     // passage must not come back in it either.
-    let mut authored: Vec<(&'static str, usize, String)> = vec![(
-        "explanation",
-        file.line_of(raw.explanation.span().start),
-        raw.explanation.get_ref().clone(),
-    )];
-    for quote in raw.evidence.iter().map(Spanned::get_ref) {
-        if let Some(note) = &quote.note {
-            authored.push((
-                "note",
-                file.line_of(note.span().start),
-                note.get_ref().clone(),
-            ));
-        }
-    }
-    for version in raw.versions.iter().map(Spanned::get_ref) {
-        for text in version.note.iter().chain(version.difference.iter()) {
-            authored.push((
-                "note",
-                file.line_of(text.span().start),
-                text.get_ref().clone(),
-            ));
-        }
-    }
-    for option in raw.options.iter().map(Spanned::get_ref) {
-        authored.push((
-            "why",
-            file.line_of(option.why.span().start),
-            option.why.get_ref().clone(),
-        ));
-    }
-    if let Some(note) = raw
+    let notes = raw
         .passage
-        .as_ref()
-        .and_then(|passage| passage.get_ref().note.as_ref())
-    {
-        authored.push((
-            "note",
-            file.line_of(note.span().start),
-            note.get_ref().clone(),
-        ));
-    }
-    for original in raw.originals.iter().map(Spanned::get_ref) {
-        authored.push((
-            "original",
-            file.line_of(original.look_for.span().start),
-            original.look_for.get_ref().clone(),
-        ));
-    }
+        .iter()
+        .chain(raw.evidence.iter())
+        .filter_map(|quote| quote.get_ref().note.as_ref())
+        .chain(raw.versions.iter().flat_map(|version| {
+            let version = version.get_ref();
+            version.note.iter().chain(version.difference.iter())
+        }));
+    let authored: Vec<(&'static str, usize, String)> =
+        std::iter::once(("explanation", &raw.explanation))
+            .chain(notes.map(|note| ("note", note)))
+            .chain(
+                raw.options
+                    .iter()
+                    .map(|option| ("why", &option.get_ref().why)),
+            )
+            .chain(
+                raw.originals
+                    .iter()
+                    .map(|original| ("original", &original.get_ref().look_for)),
+            )
+            .map(|(role, text)| {
+                (
+                    role,
+                    file.line_of(text.span().start),
+                    text.get_ref().clone(),
+                )
+            })
+            .collect();
     let mut record = |role: &'static str, quote: &Quote, line: usize| {
         places.push(QuotePlace {
             exercise: id.clone(),

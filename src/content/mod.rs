@@ -238,13 +238,6 @@ impl Pack {
         self.sources.iter().find(|source| source.id == id)
     }
 
-    /// The perspective with this id, if the pack declares it.
-    pub fn perspective(&self, id: &str) -> Option<&Perspective> {
-        self.perspectives
-            .iter()
-            .find(|perspective| perspective.id == id)
-    }
-
     pub fn exercise(&self, id: &str) -> Option<&Exercise> {
         self.exercises.iter().find(|exercise| exercise.id == id)
     }

@@ -111,7 +111,12 @@ fn check(exercises: &str, expected: &[&str]) {
 }
 
 fn check_pack(pack_toml: &str, exercises: &str, expected: &[&str]) {
-    let root = tiny_pack(pack_toml, exercises);
+    assert_problems(&tiny_pack(pack_toml, exercises), expected);
+}
+
+/// Checks that the pack in `root` fails with exactly the `expected` lines (path
+/// relative to the pack), and says how many problems it found.
+fn assert_problems(root: &tempfile::TempDir, expected: &[&str]) {
     let output = run_check(root.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "check fails: {stderr}");
@@ -542,26 +547,7 @@ fn quote_pack(quote: &str) -> tempfile::TempDir {
 
 /// Checks that the quote file `quote` fails with exactly the `expected` lines.
 fn check_quote(quote: &str, expected: &[&str]) {
-    let root = quote_pack(quote);
-    let output = run_check(root.path());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "check fails: {stderr}");
-    let prefix = format!("{}/tiny/", root.path().display());
-    let lines: Vec<&str> = stderr
-        .lines()
-        .filter_map(|line| line.strip_prefix(&prefix))
-        .collect();
-    assert_eq!(
-        lines.len(),
-        expected.len(),
-        "one line per problem: {stderr}"
-    );
-    for (line, expected) in lines.iter().zip(expected) {
-        assert!(
-            line.starts_with(expected),
-            "expected a line starting {expected:?}, got {line:?}"
-        );
-    }
+    assert_problems(&quote_pack(quote), expected);
 }
 
 #[test]
