@@ -90,6 +90,14 @@ struct ServeArgs {
     /// default: errors and warnings are always logged.
     #[arg(long, env = "SOURCEWISE_ACCESS_LOG", value_parser = clap::builder::FalseyValueParser::new())]
     access_log: bool,
+    /// The address students are given in join links and QR codes, such as
+    /// https://quiz.school.example (default: the address the teacher's browser used).
+    #[arg(long, env = "SOURCEWISE_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Believe X-Forwarded-For, -Host and -Proto: only behind a reverse proxy that sets
+    /// them. Otherwise the limits on guessing go by the connection's own address.
+    #[arg(long, env = "SOURCEWISE_TRUST_FORWARDED", value_parser = clap::builder::FalseyValueParser::new())]
+    trust_forwarded: bool,
 }
 
 fn main() -> ExitCode {
@@ -187,6 +195,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         data_dir: args.data_dir,
         questions_dir: args.questions,
         access_log: args.access_log,
+        public_url: args.public_url,
+        trust_forwarded: args.trust_forwarded,
     };
     let runtime = match actix_web::rt::System::new().block_on(async { run(settings).await }) {
         Ok(()) => return ExitCode::SUCCESS,

@@ -36,6 +36,12 @@ pub struct Settings {
     /// Whether every request is logged. Off by default: the log line cost a sixth of
     /// the server's time on an exercise page (bench/README.md).
     pub access_log: bool,
+    /// The address students and participants are given (join links, QR codes), such as
+    /// `https://quiz.school.example`. Without it, the address the request came to.
+    pub public_url: Option<String>,
+    /// Whether `X-Forwarded-For`, `-Host` and `-Proto` are believed: only behind a
+    /// reverse proxy that sets them. Otherwise anyone could claim any address.
+    pub trust_forwarded: bool,
 }
 
 /// What every handler can reach.
@@ -54,6 +60,10 @@ pub struct AppState {
     pub live: live_hub::LiveHub,
     /// The threads that make reports over a whole class.
     pub reports: reports::Reports,
+    /// See [`Settings::public_url`] (without a trailing slash).
+    pub public_url: Option<String>,
+    /// See [`Settings::trust_forwarded`].
+    pub trust_forwarded: bool,
 }
 
 /// A server that is bound to its address and ready to run.
@@ -117,6 +127,11 @@ impl Application {
             live: Default::default(),
             reports: reports::Reports::start()
                 .context("cannot start the threads that make reports")?,
+            public_url: settings
+                .public_url
+                .as_deref()
+                .map(|url| url.trim_end_matches('/').to_string()),
+            trust_forwarded: settings.trust_forwarded,
         });
         let access_log = settings.access_log;
         let server = HttpServer::new(move || {
@@ -195,6 +210,73 @@ pub(crate) fn learner_cookie(learner: Token) -> Cookie<'static> {
         .same_site(SameSite::Lax)
         .max_age(actix_web::cookie::time::Duration::days(365))
         .finish()
+}
+
+/// The address a request comes from: the connection's peer, or, behind a trusted
+/// reverse proxy, the first address of `X-Forwarded-For`. An IPv6 address stands for
+/// its /64 network, which one device can fill with addresses of its own.
+pub(crate) fn client_address(state: &AppState, request: &HttpRequest) -> std::net::IpAddr {
+    use std::net::{IpAddr, Ipv6Addr};
+    let forwarded = state
+        .trust_forwarded
+        .then(|| request.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(',').next())
+        .and_then(|first| first.trim().parse::<IpAddr>().ok());
+    let address = forwarded
+        .or_else(|| request.peer_addr().map(|peer| peer.ip()))
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let segments = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(
+                    segments[0],
+                    segments[1],
+                    segments[2],
+                    segments[3],
+                    0,
+                    0,
+                    0,
+                    0,
+                ))
+            }
+        },
+        v4 => v4,
+    }
+}
+
+/// The full address of `path` (no leading slash) for students and participants: on
+/// the configured public address, or on the host the request came to. Forwarded host
+/// and scheme are believed only behind a trusted proxy.
+pub(crate) fn public_url_for(state: &AppState, request: &HttpRequest, path: &str) -> String {
+    if let Some(base) = &state.public_url {
+        return format!("{base}/{path}");
+    }
+    if state.trust_forwarded {
+        let info = request.connection_info();
+        return format!("{}://{}/{path}", info.scheme(), info.host());
+    }
+    let host = request
+        .headers()
+        .get(actix_web::http::header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .filter(|host| {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| request.app_config().host().to_string());
+    let scheme = if request.app_config().secure() {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}/{path}")
 }
 
 fn now() -> u64 {

@@ -21,7 +21,7 @@ use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
 use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
 use crate::web::view::{SkillBox, focus_of_form, skill_boxes};
-use crate::web::{AppState, now};
+use crate::web::{AppState, now, public_url_for};
 
 const NO_SUCH_CLASS: &str =
     "There is no class at this address among yours. Your classes are listed on your page.";
@@ -44,15 +44,9 @@ fn class_url(class: &Class) -> String {
     format!("/teachers/classes/{}", class.id)
 }
 
-/// The address students open to join, as this browser reached the server.
-fn join_url(request: &HttpRequest, code: &JoinCode) -> String {
-    join_url_for(request, &format!("join/{}", code.as_str()))
-}
-
-/// The full address of `path` on this server, as this browser reached it.
-pub(super) fn join_url_for(request: &HttpRequest, path: &str) -> String {
-    let info = request.connection_info();
-    format!("{}://{}/{path}", info.scheme(), info.host())
+/// The address students open to join.
+fn join_url(state: &AppState, request: &HttpRequest, code: &JoinCode) -> String {
+    public_url_for(state, request, &format!("join/{}", code.as_str()))
 }
 
 #[derive(Deserialize)]
@@ -187,7 +181,7 @@ pub async fn show_class(
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
     let csrf = signed_in.session.csrf.to_string();
-    let join_url = join_url(&request, &class.code);
+    let join_url = join_url(&state, &request, &class.code);
     // Every student's progress: a report over the whole class, made off the worker.
     let page = super::off_worker(&state, move |state| {
         let students = state.storage.students_of(class.id)?;
@@ -227,7 +221,7 @@ pub async fn show_projector(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
-    let join_url = join_url(&request, &class.code);
+    let join_url = join_url(&state, &request, &class.code);
     let qr_svg = qr_svg(&join_url);
     super::html(&ProjectorPage {
         class: &class,

@@ -450,7 +450,7 @@ pub async fn show_session(
         return show_review(&state, &session, joined);
     }
     let join_url =
-        super::classes::join_url_for(&request, &format!("live/{}", session.code.as_str()));
+        crate::web::public_url_for(&state, &request, &format!("live/{}", session.code.as_str()));
     let mut page = PresenterPage {
         session: &session,
         url: session_url(&session),
