@@ -9,11 +9,17 @@ use rand::Rng;
 /// The letters and digits a join code is made of: no 0/O, 1/I/L, and upper case only,
 /// so that a code read aloud or copied from a projector onto a phone comes out right.
 pub const JOIN_CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-pub const JOIN_CODE_LENGTH: usize = 6;
+/// A new join code's length: 31^8 (about 8.5 × 10^11) codes, so that guessing at the
+/// rate the server allows one address (README, "Security") takes centuries.
+pub const JOIN_CODE_LENGTH: usize = 8;
+/// The length of the codes made before 2026-12 (31^6 codes), still read.
+pub const OLD_JOIN_CODE_LENGTH: usize = 6;
 
-/// A class's join code: six characters from [`JOIN_CODE_ALPHABET`], shown as `ABC-234`.
-/// Typing is forgiving: case, spaces and dashes are ignored, and the look-alikes a
-/// student might type (0 for O, 1 or I or L) are refused rather than guessed.
+/// A class's or live session's join code: eight characters from
+/// [`JOIN_CODE_ALPHABET`], shown as `ABCD-2345` (codes made before were six, shown as
+/// `ABC-234`, and still work). Typing is forgiving: case, spaces and dashes are
+/// ignored, and the look-alikes a student might type (0 for O, 1 or I or L) are refused
+/// rather than guessed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct JoinCode(String);
 
@@ -24,14 +30,18 @@ fn random_code(rng: &mut impl Rng, length: usize) -> String {
         .collect()
 }
 
-/// A typed code of `length` characters: case, spaces and dashes ignored.
-fn parse_code(text: &str, length: usize) -> Option<String> {
+/// A typed code of one of `lengths`: case, spaces and dashes ignored.
+fn parse_code(text: &str, lengths: &[usize]) -> Option<String> {
+    if text.len() > 64 {
+        return None;
+    }
     let code: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    (code.len() == length && code.bytes().all(|b| JOIN_CODE_ALPHABET.contains(&b))).then_some(code)
+    (lengths.contains(&code.len()) && code.bytes().all(|b| JOIN_CODE_ALPHABET.contains(&b)))
+        .then_some(code)
 }
 
 impl JoinCode {
@@ -40,7 +50,7 @@ impl JoinCode {
     }
 
     pub fn parse(text: &str) -> Option<JoinCode> {
-        parse_code(text, JOIN_CODE_LENGTH).map(JoinCode)
+        parse_code(text, &[JOIN_CODE_LENGTH, OLD_JOIN_CODE_LENGTH]).map(JoinCode)
     }
 
     /// The code without the dash, as stored and as used in links.
@@ -50,9 +60,10 @@ impl JoinCode {
 }
 
 impl fmt::Display for JoinCode {
-    /// `ABC-234`: two groups of three are easier to read aloud and to copy.
+    /// `ABCD-2345` (or `ABC-234`): two halves are easier to read aloud and to copy.
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{}-{}", &self.0[..3], &self.0[3..])
+        let (first, second) = self.0.split_at(self.0.len() / 2);
+        write!(formatter, "{first}-{second}")
     }
 }
 
@@ -202,7 +213,8 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
         for _ in 0..200 {
             let code = JoinCode::random(&mut rng);
-            assert_eq!(code.as_str().len(), 6);
+            assert_eq!(code.as_str().len(), 8);
+            assert_eq!(code.to_string().len(), 9);
             assert!(!code.as_str().contains(['0', 'O', '1', 'I', 'L']), "{code}");
             assert_eq!(JoinCode::parse(&code.to_string()), Some(code.clone()));
         }
@@ -213,6 +225,9 @@ mod tests {
         assert_eq!(JoinCode::parse("AB0234"), None, "0 is never in a code");
         assert_eq!(JoinCode::parse("ABC23"), None);
         assert_eq!(JoinCode::parse("ABC2345"), None);
+        let code = JoinCode::parse("abcd 2345").unwrap();
+        assert_eq!(code.to_string(), "ABCD-2345");
+        assert_eq!(JoinCode::parse("ABCD-23456"), None);
     }
 
     #[test]

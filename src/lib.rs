@@ -21,8 +21,10 @@
 //! - [`storage`]: the only module that talks to sled: rounds, answers, progress.
 //! - [`web`]: the actix-web server; `web::routes` holds one module per resource and
 //!   registers the whole URL space in one function; `web::view` holds what several pages
-//!   show alike (skills as checkboxes, glossary links, a quote's versions); templates
-//!   live in `templates/`.
+//!   show alike (skills as checkboxes, glossary links, a quote's versions);
+//!   `web::guesses` counts codes that match nothing per browser and per address;
+//!   `web::learners` says who a learner's browser is (its own id and the students it
+//!   joined as); templates live in `templates/`.
 //!
 //! Invariants:
 //! - A loaded pack is valid: every id it names exists, every quote was found verbatim
@@ -32,6 +34,8 @@
 //! - `content` and `practice` do no I/O; randomness comes in as a seed or an RNG.
 //! - Only `storage` touches sled; templates never touch storage.
 //! - An answer is acknowledged only after it is flushed to disk.
+//! - No anonymous request can make the server refuse anyone else: limits on guessing
+//!   count per browser and per address, never for the whole server.
 
 pub mod accounts;
 pub mod assignments;

@@ -64,6 +64,14 @@ enum AdminCommand {
         #[arg(long, env = "SOURCEWISE_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
     },
+    /// Accept a data directory whose count of acknowledged writes (sourcewise.commits)
+    /// is missing, as it is now: the server refuses such a directory, because it cannot
+    /// tell whether the database lost writes. Restore a backup instead if you have one.
+    Accept {
+        /// Folder where progress is stored.
+        #[arg(long, env = "SOURCEWISE_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
     /// Give a teacher who has forgotten their password a new, random one, printed here,
     /// and sign out every browser signed in to their account.
     ResetPassword {
@@ -118,6 +126,9 @@ fn main() -> ExitCode {
         Some(Command::Admin {
             command: AdminCommand::Restore { backup, data_dir },
         }) => copy("restore", &backup, &data_dir),
+        Some(Command::Admin {
+            command: AdminCommand::Accept { data_dir },
+        }) => accept(&data_dir),
         None => serve(cli.serve),
     }
 }
@@ -164,6 +175,23 @@ fn reset_password(username: &str, data_dir: &std::path::Path) -> ExitCode {
     }
 }
 
+/// `admin accept`: a data directory whose count of commits is missing, taken as it is.
+fn accept(data_dir: &Path) -> ExitCode {
+    match Storage::accept(data_dir).and_then(|storage| storage.record_count()) {
+        Ok(records) => {
+            println!(
+                "Accepted {} as it is: {records} records. The server will start on it.",
+                data_dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("sourcewise admin accept: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `admin backup` and `admin restore`: a checked, durable copy of a data directory.
 fn copy(command: &str, from: &Path, to: &Path) -> ExitCode {
     let copied = Storage::open_existing(from).and_then(|storage| storage.copy_to(to));
@@ -184,10 +212,20 @@ fn copy(command: &str, from: &Path, to: &Path) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
+    // actix-http logs every request it cannot parse as an error: in a room where
+    // anyone can send garbage, that is noise, so it shows only in a debugging log.
+    let wanted = std::env::var("RUST_LOG").unwrap_or_default();
+    let mut filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    if !wanted.contains("debug") && !wanted.contains("trace") {
+        filter = filter.add_directive(
+            "actix_http::h1::dispatcher=off"
+                .parse()
+                .expect("a valid log directive"),
+        );
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
     let settings = Settings {

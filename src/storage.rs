@@ -88,6 +88,14 @@ pub enum StorageError {
     #[error("{path} is not a sourcewise data directory or backup (it has no database file \"db\")")]
     NotADataDirectory { path: PathBuf },
     #[error(
+        "{path} is not empty, and it is not a sourcewise data directory (it has no database file \"db\"). Give the folder that holds your sourcewise data, or a new or empty folder to start afresh"
+    )]
+    Foreign { path: PathBuf },
+    #[error(
+        "the data directory {path} has a database but no sourcewise.commits, the count of acknowledged writes that shows whether the database has lost any. It may be an incomplete copy. The server did not start. Restore the directory from a backup (sourcewise admin restore); or, if you want it as it is, run: sourcewise admin accept --data-dir {path}"
+    )]
+    Unmarked { path: PathBuf },
+    #[error(
         "{path} already exists and is not empty: give a new folder, or move this one aside first"
     )]
     NotEmpty { path: PathBuf },
@@ -175,6 +183,7 @@ pub struct Storage {
     class_students: sled::Tree,
     class_nicknames: sled::Tree,
     learner_students: sled::Tree,
+    student_devices: sled::Tree,
     resume_codes: sled::Tree,
     assignments: sled::Tree,
     class_assignments: sled::Tree,
@@ -190,9 +199,35 @@ pub struct Storage {
 }
 
 impl Storage {
-    /// Opens (or creates) the data directory, checks its format version, and checks that
-    /// it holds every write that was acknowledged (see [`durable::CommitMark`]).
+    /// Opens (or creates, in a new or empty folder) the data directory, checks its format
+    /// version, and checks that it holds every write that was acknowledged (see
+    /// [`durable::CommitMark`]). A folder that holds something else, and a database
+    /// whose count of commits is missing, are refused.
     pub fn open(path: &Path) -> Result<Storage, StorageError> {
+        Storage::open_with(path, false)
+    }
+
+    /// Opens a data directory whose count of commits (`sourcewise.commits`) is missing,
+    /// accepting the database as it is: the count is made anew from the database.
+    pub fn accept(path: &Path) -> Result<Storage, StorageError> {
+        if !path.join("db").is_file() {
+            return Err(StorageError::NotADataDirectory {
+                path: path.to_path_buf(),
+            });
+        }
+        Storage::open_with(path, true)
+    }
+
+    fn open_with(path: &Path, accept_unmarked: bool) -> Result<Storage, StorageError> {
+        let occupied = std::fs::read_dir(path)
+            .map(|mut entries| entries.next().is_some())
+            .unwrap_or(false);
+        if occupied && !path.join("db").exists() {
+            return Err(StorageError::Foreign {
+                path: path.to_path_buf(),
+            });
+        }
+        let marked = path.join(durable::MARK_FILE).exists();
         // sled may panic on a badly damaged file rather than return an error.
         let opened = std::panic::catch_unwind(|| {
             sled::Config::new()
@@ -216,7 +251,20 @@ impl Storage {
             },
         })?;
         let meta = db.open_tree("meta")?;
-        let mark = durable::CommitMark::open(path)?;
+        if !marked && !accept_unmarked {
+            // A database without its count of commits (a newer format is refused below,
+            // with its own message).
+            if let Some(found) = meta.get("format_version")?
+                && String::from_utf8_lossy(&found)
+                    .parse::<u32>()
+                    .is_ok_and(|version| version <= FORMAT_VERSION)
+            {
+                return Err(StorageError::Unmarked {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+        let mut mark = durable::CommitMark::open(path)?;
         let mut older = false;
         match meta.get("format_version")? {
             None if mark.acknowledged() > 0 => {
@@ -246,6 +294,12 @@ impl Storage {
             }
         }
         let committed = durable::commits_in(&meta)?;
+        if !marked && accept_unmarked {
+            mark.write(committed).map_err(|source| StorageError::Io {
+                path: path.join(durable::MARK_FILE),
+                source,
+            })?;
+        }
         if committed < mark.acknowledged() {
             return Err(StorageError::Damaged {
                 path: path.to_path_buf(),
@@ -274,6 +328,7 @@ impl Storage {
             class_students: db.open_tree("class_students")?,
             class_nicknames: db.open_tree("class_nicknames")?,
             learner_students: db.open_tree("learner_students")?,
+            student_devices: db.open_tree("student_devices")?,
             resume_codes: db.open_tree("resume_codes")?,
             assignments: db.open_tree("assignments")?,
             class_assignments: db.open_tree("class_assignments")?,
@@ -306,6 +361,15 @@ impl Storage {
             });
         }
         Storage::open(path)
+    }
+
+    /// How many records the database holds, in all its trees.
+    pub fn record_count(&self) -> Result<usize, StorageError> {
+        let mut records = 0;
+        for name in self.db.tree_names() {
+            records += self.db.open_tree(name)?.len();
+        }
+        Ok(records)
     }
 
     /// Copies every record to `destination`, a folder that must not exist yet or be
@@ -560,6 +624,34 @@ impl Storage {
             recent_rounds,
             round_count,
         })
+    }
+
+    /// Moves every round of learner `from` to learner `to` (not flushed): after it, a
+    /// browser that knew `from` reaches none of them.
+    fn move_rounds(&self, from: Token, to: Token) -> Result<(), StorageError> {
+        let keys: Vec<sled::IVec> = self
+            .learner_rounds
+            .scan_prefix(from.as_bytes())
+            .keys()
+            .collect::<Result<_, _>>()?;
+        for key in keys {
+            let Some(round_id) = key.get(24..40) else {
+                continue;
+            };
+            if let Some(value) = self.rounds.get(round_id)? {
+                let mut record: RoundRecord = decode(&value)?;
+                record.learner = to.to_string();
+                self.rounds.insert(round_id, encode(&record)?)?;
+            }
+            let mut moved = to.as_bytes().to_vec();
+            moved.extend_from_slice(&key[16..]);
+            self.learner_rounds.insert(moved, &[])?;
+            self.learner_rounds.remove(&key)?;
+            if let Ok(id) = <[u8; 16]>::try_from(round_id) {
+                self.plans.remove(Token::from_bytes(id));
+            }
+        }
+        Ok(())
     }
 
     /// Removes every round of a learner and every answer in them (not flushed: the

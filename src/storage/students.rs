@@ -6,13 +6,19 @@
 //! - `class_students`: class id (16) + student id (16) → empty.
 //! - `class_nicknames`: class id (16) + nickname in lower case → student id; written
 //!   with compare-and-swap, so two students cannot take one nickname in a class.
-//! - `learner_students`: learner id (16) + student id (16) → empty: who this browser is.
+//! - `learner_students`: browser id (16) + student id (16) → empty: the students a
+//!   browser has joined or continued as. The browser id is the browser's own learner id
+//!   (its cookie), under which its own practice is kept. (Before 2026-12 a browser that
+//!   joined took the student's learner id as its cookie; those links read the same.)
+//! - `student_devices`: student id (16) + browser id (16) → empty: the same links from
+//!   the student's side, so that a new resume code can sign every browser out.
 //! - `resume_codes`: class id (16) + SHA-256 of the resume code → student id, to find
 //!   the student from a code typed on another device. (The student record keeps the
 //!   code itself, to show it on the student's page.)
 //!
-//! Each student has a learner id of their own, made when they join, so deleting a class
-//! can delete every round and answer of its students and nothing else.
+//! Each student has a learner id of their own, made when they join and never given to a
+//! browser, so deleting a class can delete every round and answer of its students and
+//! nothing else, and a browser keeps its own practice and every class it joins.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -73,8 +79,9 @@ pub(super) fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> 
 }
 
 impl Storage {
-    /// Adds a student to a class unless the nickname is taken there. Returns once on disk.
-    pub async fn add_student(&self, student: &Student) -> Result<(), JoinError> {
+    /// Adds a student to a class unless the nickname is taken there, as joined from the
+    /// browser `device`. Returns once on disk.
+    pub async fn add_student(&self, student: &Student, device: Token) -> Result<(), JoinError> {
         let resume = &student.resume;
         let claimed = self
             .class_nicknames
@@ -91,9 +98,7 @@ impl Storage {
         self.class_students
             .insert(pair(student.class, student.id), &[])
             .map_err(StorageError::from)?;
-        self.learner_students
-            .insert(pair(student.learner, student.id), &[])
-            .map_err(StorageError::from)?;
+        self.link(student, device)?;
         self.resume_codes
             .insert(
                 resume_key(student.class, resume),
@@ -101,6 +106,38 @@ impl Storage {
             )
             .map_err(StorageError::from)?;
         self.flusher.flush().await?;
+        Ok(())
+    }
+
+    /// Lets the browser `device` continue as `student` (a resume code typed on it).
+    /// Returns once on disk.
+    pub async fn link_device(&self, student: &Student, device: Token) -> Result<(), StorageError> {
+        self.link(student, device)?;
+        self.flusher.flush().await
+    }
+
+    fn link(&self, student: &Student, device: Token) -> Result<(), StorageError> {
+        self.learner_students
+            .insert(pair(device, student.id), &[])?;
+        self.student_devices.insert(pair(student.id, device), &[])?;
+        Ok(())
+    }
+
+    /// Signs every browser out of `student` (not flushed).
+    fn unlink_devices(&self, student: &Student) -> Result<(), StorageError> {
+        let keys: Vec<sled::IVec> = self
+            .student_devices
+            .scan_prefix(student.id.as_bytes())
+            .keys()
+            .collect::<Result<_, _>>()?;
+        for key in keys {
+            let device = token_at(&key[16..], "student_devices")?;
+            self.learner_students.remove(pair(device, student.id))?;
+            self.student_devices.remove(key)?;
+        }
+        // A browser that joined before 2026-12 holds the student's learner id itself.
+        self.learner_students
+            .remove(pair(student.learner, student.id))?;
         Ok(())
     }
 
@@ -203,11 +240,15 @@ impl Storage {
         Ok(renamed)
     }
 
-    /// Replaces a student's resume code: the old one stops working. Returns once on disk.
+    /// Replaces a student's resume code: the old one stops working, and every browser
+    /// that joined or continued as the student is signed out. Their rounds move to the
+    /// new learner id `learner`, so that not even a browser that held the old learner id
+    /// as its cookie (before 2026-12) reaches them. Returns once on disk.
     pub async fn reset_resume_code(
         &self,
         student: &Student,
         resume: ResumeCode,
+        learner: Token,
     ) -> Result<Student, StorageError> {
         self.resume_codes
             .remove(resume_key(student.class, &student.resume))?;
@@ -215,8 +256,11 @@ impl Storage {
             resume_key(student.class, &resume),
             &student.id.as_bytes()[..],
         )?;
+        self.unlink_devices(student)?;
+        self.move_rounds(student.learner, learner)?;
         let updated = Student {
             resume,
+            learner,
             ..student.clone()
         };
         self.write_student(&updated)?;
@@ -229,8 +273,7 @@ impl Storage {
     fn remove_student(&self, student: &Student) -> Result<(), StorageError> {
         self.delete_rounds_of(student.learner)?;
         self.remove_assignment_rounds_of(student.class, student.id)?;
-        self.learner_students
-            .remove(pair(student.learner, student.id))?;
+        self.unlink_devices(student)?;
         self.class_students
             .remove(pair(student.class, student.id))?;
         self.class_nicknames

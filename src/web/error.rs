@@ -38,6 +38,10 @@ pub enum AppError {
     Storage(#[from] StorageError),
     #[error("The page could not be drawn.")]
     Template(#[from] askama::Error),
+    /// A client typed too many codes that match nothing and must wait before it tries
+    /// another (see `web::guesses`).
+    #[error("{message}")]
+    SlowDown { message: String, seconds: u64 },
     /// A report could not be made: the server is stopping, or making it failed.
     #[error("This page could not be made just now. Try again in a moment.")]
     Interrupted,
@@ -78,6 +82,7 @@ impl ResponseError for AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::SignInNeeded => StatusCode::SEE_OTHER,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::SlowDown { .. } => StatusCode::TOO_MANY_REQUESTS,
             // Not the user's mistake, and worth trying again: the server is (for now)
             // unable to store anything.
             AppError::Storage(_) | AppError::Interrupted => StatusCode::SERVICE_UNAVAILABLE,
@@ -107,6 +112,7 @@ impl ResponseError for AppError {
             AppError::TooLarge => ("Too much data", None),
             AppError::SignInNeeded => ("Sign in", None),
             AppError::Forbidden(_) => ("Form not accepted", None),
+            AppError::SlowDown { .. } => ("Please wait", None),
             AppError::Storage(error) => {
                 tracing::error!("storage failed: {error}");
                 ("Not saved", None)
@@ -128,6 +134,9 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, AppError::Storage(_) | AppError::Interrupted) {
             response.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+        }
+        if let AppError::SlowDown { seconds, .. } = self {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
         }
         response.content_type(ContentType::html()).body(body)
     }

@@ -4,6 +4,8 @@
 //! [`Storage`]; templates receive plain values and never touch either.
 
 pub mod error;
+mod guesses;
+mod learners;
 mod live_hub;
 mod reports;
 mod routes;
@@ -52,10 +54,8 @@ pub struct AppState {
     pub cookie_key: actix_web::cookie::Key,
     /// Failed sign-ins per account, to slow down guessing.
     pub failed_sign_ins: std::sync::Mutex<crate::accounts::FailedAttempts>,
-    /// Failed resume codes per class, to slow down guessing.
-    pub failed_resumes: std::sync::Mutex<crate::accounts::FailedAttempts>,
-    /// Unknown join codes on the whole server, to slow down guessing.
-    pub failed_joins: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    /// Codes that matched nothing, per browser and per address, to slow down guessing.
+    pub guesses: guesses::Guesses,
     /// The event streams of live sessions.
     pub live: live_hub::LiveHub,
     /// The threads that make reports over a whole class.
@@ -71,14 +71,6 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
 }
-
-/// Mistyped resume codes allowed per class in 15 minutes: room for a class's typos,
-/// far too few to guess a 64-bit code.
-pub const RESUME_FAILURES_PER_CLASS: u32 = 30;
-
-/// Unknown join codes allowed on the server in 15 minutes: room for a class's typos,
-/// far too few to find a class among 887 million codes.
-pub const UNKNOWN_JOIN_CODES: u32 = 60;
 
 /// How long a stopping server lets requests in flight finish.
 const SHUTDOWN_SECONDS: u64 = 3;
@@ -118,12 +110,7 @@ impl Application {
             storage,
             cookie_key: actix_web::cookie::Key::from(&cookie_key),
             failed_sign_ins: std::sync::Mutex::new(Default::default()),
-            failed_resumes: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
-                RESUME_FAILURES_PER_CLASS,
-            )),
-            failed_joins: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
-                UNKNOWN_JOIN_CODES,
-            )),
+            guesses: Default::default(),
             live: Default::default(),
             reports: reports::Reports::start()
                 .context("cannot start the threads that make reports")?,
@@ -146,6 +133,10 @@ impl Application {
                     middleware::DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
                         .add(("Referrer-Policy", "no-referrer"))
+                        // Pages show private data (a student's resume code, a class's
+                        // results): no cache keeps any. The stylesheet and script say
+                        // otherwise for themselves.
+                        .add(("Cache-Control", "no-store"))
                         .add((
                             "Content-Security-Policy",
                             "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",

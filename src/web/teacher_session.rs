@@ -149,3 +149,10 @@ fn same(given: &str, expected: &str) -> bool {
             .fold(0u8, |difference, (a, b)| difference | (a ^ b))
             == 0
 }
+
+/// The browser's form token, if it holds a good one: who a browser is, for counting
+/// the codes it types that match nothing.
+pub fn form_token(state: &AppState, request: &HttpRequest) -> Option<String> {
+    signed_value(request, &state.cookie_key, FORM_COOKIE)
+        .filter(|token| Token::parse(token).is_some())
+}

@@ -48,8 +48,18 @@ impl std::ops::Deref for TestApp {
 
 /// Starts the server binary; returns it with the address it printed.
 pub fn start_server(data_dir: &Path, questions: &Path) -> Result<(Child, String), String> {
+    start_server_with(data_dir, questions, &[])
+}
+
+/// Starts the server binary with extra arguments (`--trust-forwarded`, say).
+pub fn start_server_with(
+    data_dir: &Path,
+    questions: &Path,
+    extra: &[&str],
+) -> Result<(Child, String), String> {
     let mut process = Command::new(env!("CARGO_BIN_EXE_sourcewise"))
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(extra)
         .arg("--data-dir")
         .arg(data_dir)
         .arg("--questions")
@@ -77,9 +87,14 @@ pub fn start_server(data_dir: &Path, questions: &Path) -> Result<(Child, String)
 }
 
 pub fn spawn_app() -> TestApp {
+    spawn_app_with(&[])
+}
+
+/// A server started with extra arguments.
+pub fn spawn_app_with(extra: &[&str]) -> TestApp {
     let data_dir = tempfile::tempdir().expect("a temporary data directory");
     let (process, address) =
-        start_server(data_dir.path(), &questions_dir()).expect("the server starts");
+        start_server_with(data_dir.path(), &questions_dir(), extra).expect("the server starts");
     TestApp {
         browser: Browser {
             address,
@@ -94,6 +109,23 @@ pub fn spawn_app() -> TestApp {
 pub fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("an HTTP client")
+}
+
+/// A new browser whose requests say, through a reverse proxy the server trusts
+/// (`--trust-forwarded`), that they come from `address`: a device elsewhere on the
+/// network.
+pub fn browser_at(address: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-forwarded-for",
+        address.parse().expect("an address is a header value"),
+    );
+    Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
         .timeout(Duration::from_secs(30))
         .build()
         .expect("an HTTP client")
@@ -165,8 +197,8 @@ impl Page {
 /// The text of `element` as a browser lays it out: inline elements (a link, a mark)
 /// run on with the words around them, block elements and table cells stand apart.
 fn rendered_text(element: scraper::ElementRef<'_>, text: &mut String) {
-    const INLINE: [&str; 12] = [
-        "a", "abbr", "b", "code", "del", "em", "i", "ins", "mark", "small", "span", "strong",
+    const INLINE: [&str; 13] = [
+        "a", "abbr", "b", "bdi", "code", "del", "em", "i", "ins", "mark", "small", "span", "strong",
     ];
     for child in element.children() {
         if let Some(inner) = scraper::ElementRef::wrap(child) {
@@ -250,6 +282,18 @@ impl TestApp {
             address: self.browser.address.clone(),
             client,
         }
+    }
+
+    /// Stops the server and returns what it wrote to its log (standard error).
+    pub fn stop_and_read_log(&mut self) -> String {
+        use std::io::Read;
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        let mut log = String::new();
+        if let Some(mut stderr) = self.process.stderr.take() {
+            let _ = stderr.read_to_string(&mut log);
+        }
+        log
     }
 
     /// Kills the server as a crash would (SIGKILL) and starts it again on the same data.

@@ -68,7 +68,7 @@ fn start_session(app: &TestApp, username: &str, scoring: &str) -> Session {
     assert!(page.path().starts_with("/teachers/live/"));
     assert_eq!(page.text("h1"), "Join the live session");
     let code = page.text(".join-code").replace('-', "");
-    assert_eq!(code.len(), 6);
+    assert_eq!(code.len(), 8);
     Session {
         presenter: page.path(),
         code,
@@ -444,7 +444,7 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
     expect(
         join(&sam, "ZZZ-ZZZ", "Sam"),
         StatusCode::BAD_REQUEST,
-        "No live session has the code ZZZ-ZZZ",
+        "No live session is open with the code ZZZ-ZZZ",
     );
     expect(
         join(&sam, "hello", "Sam"),
@@ -482,10 +482,14 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
         "{}",
         page.text(".form-error")
     );
+    // The address of an unknown code shows the form to join, as a real one does.
+    let page = other.get("/live/ZZZZZZ");
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.attribute("input[name=code]", "value"), "ZZZ-ZZZ");
     expect(
-        other.get("/live/ZZZZZZ"),
+        other.get("/live/hello"),
         StatusCode::NOT_FOUND,
-        "No live session has the code ZZZ-ZZZ",
+        "No live session has the code hello",
     );
     assert_eq!(session.presenter_page().text("[data-count=joined]"), "1");
 
@@ -565,7 +569,7 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
             ],
         ),
         StatusCode::BAD_REQUEST,
-        "You have not joined this session",
+        "This browser has not joined a live session with this code",
     );
     assert_eq!(session.presenter_page().text("[data-count=answered]"), "0");
 
@@ -692,10 +696,10 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
         StatusCode::BAD_REQUEST,
         "has ended",
     );
-    expect(
-        other.get(&session.page_url()),
-        StatusCode::NOT_FOUND,
-        "has ended",
+    // Its address tells a stranger no more than an unknown code's would.
+    assert_eq!(
+        other.get(&session.page_url()).text("h1"),
+        other.get("/live/ZZZZZZ").text("h1")
     );
     let review = session.presenter_page();
     let csrf = session

@@ -7,6 +7,7 @@ mod check_command;
 mod classes;
 mod crash;
 mod helpers;
+mod joining;
 mod live;
 mod pack;
 mod persistence;

@@ -520,3 +520,52 @@ fn a_full_disk_gets_a_clear_not_saved_page_and_never_a_false_acknowledgement() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn serve_refuses_a_folder_that_is_not_a_sourcewise_data_directory() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("essay.txt"), "my homework").unwrap();
+    let error = start_server(folder.path(), &questions_dir())
+        .expect_err("a folder of something else is refused");
+    assert!(
+        error.contains("is not a sourcewise data directory"),
+        "{error}"
+    );
+    assert!(error.contains("new or empty folder"), "{error}");
+    let names: Vec<_> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec!["essay.txt"], "nothing was written there");
+}
+
+#[test]
+fn a_database_without_its_count_of_commits_is_refused_until_an_administrator_accepts_it() {
+    let mut app = spawn_app();
+    let page = app.start_round("mix", "2");
+    app.answer(&page, true);
+    app.kill();
+    std::fs::remove_file(app.data_dir.path().join("sourcewise.commits")).unwrap();
+
+    let error = start_server(app.data_dir.path(), &questions_dir())
+        .expect_err("a database without its mark is refused");
+    assert!(error.contains("sourcewise.commits"), "{error}");
+    assert!(error.contains("sourcewise admin accept"), "{error}");
+    assert!(
+        !app.data_dir.path().join("sourcewise.commits").exists(),
+        "the refusal writes no new mark"
+    );
+
+    let (done, said) = admin(&[
+        "accept".as_ref(),
+        "--data-dir".as_ref(),
+        app.data_dir.path().as_os_str(),
+    ]);
+    assert!(done, "{said}");
+    assert!(said.contains("Accepted"), "{said}");
+    app.start_again();
+    assert_eq!(
+        app.get("/progress").text(".score"),
+        "1 answer so far, and it was right, in 1 round."
+    );
+}

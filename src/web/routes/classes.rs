@@ -440,9 +440,9 @@ pub async fn show_student(
     let (class, student) = own_student(&state, &signed_in, &path.0, &path.1)?;
     let notice = match query.notice.as_deref() {
         Some("renamed") => Some("The nickname has been changed."),
-        Some("resume-code") => {
-            Some("The student has a new resume code; the old one no longer works.")
-        }
+        Some("resume-code") => Some(
+            "The student has a new resume code; the old one no longer works, and every device that used it is signed out.",
+        ),
         _ => None,
     };
     super::html(&StudentPage {
@@ -506,7 +506,8 @@ pub async fn update_nickname(
 }
 
 /// `POST …/students/{student}/resume-code`: a new resume code for a student who lost it
-/// (or whose code someone else has seen).
+/// (or whose code someone else has seen). Every browser that was the student is signed
+/// out: the student types the new code on the device they mean to use.
 pub async fn update_resume_code(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -518,8 +519,17 @@ pub async fn update_resume_code(
     check_session_form(&signed_in, form.csrf.as_deref())?;
     let student = state
         .storage
-        .reset_resume_code(&student, ResumeCode::random(&mut rand::rng()))
+        .reset_resume_code(
+            &student,
+            ResumeCode::random(&mut rand::rng()),
+            Token::random(&mut rand::rng()),
+        )
         .await?;
+    tracing::warn!(
+        class = %class.id,
+        student = %student.id,
+        "a new resume code: every device of the student is signed out"
+    );
     Ok(see_other(format!(
         "{}?notice=resume-code",
         student_url(&class, &student)

@@ -19,7 +19,6 @@ use serde::Deserialize;
 
 use super::html_with;
 use super::rounds::{ChoiceOutcome, QuoteView, excerpt, passage_from, quote_views};
-use super::students::JOIN_KEY;
 use crate::classes::{JoinCode, Nickname};
 use crate::content::{Exercise, Pack};
 use crate::live::{Phase, Stage};
@@ -27,6 +26,7 @@ use crate::practice::{Answer, Token, choice_order};
 use crate::storage::live::{LiveAnswer, LiveSession, Participant};
 use crate::storage::students::JoinError;
 use crate::web::error::AppError;
+use crate::web::guesses::Client;
 use crate::web::live_hub::Signal;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::view::{Gloss, VersionView, version_views};
@@ -44,13 +44,25 @@ fn no_such_session(code: &str) -> AppError {
     ))
 }
 
-/// The session whose code is in the address.
-fn session_by_code(state: &AppState, text: &str) -> Result<LiveSession, AppError> {
-    let code = JoinCode::parse(text).ok_or_else(|| no_such_session(text))?;
-    state
-        .storage
-        .live_by_code(&code)?
-        .ok_or_else(|| no_such_session(&code.to_string()))
+/// What a browser that has not joined a session is told, whether or not a session has
+/// the code: nothing here may tell a real code from an unknown one.
+const NOT_JOINED: &str = "This browser has not joined a live session with this code. Join it first at /live, with the code on the projector.";
+
+/// The session of the code in the address and this browser's participant in it, or
+/// `None` alike for an unknown code and a session this browser has not joined.
+fn joined_session(
+    state: &AppState,
+    request: &HttpRequest,
+    text: &str,
+) -> Result<Option<(LiveSession, Participant)>, AppError> {
+    let Some(session) = JoinCode::parse(text)
+        .map(|code| state.storage.live_by_code(&code))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    Ok(participant_of(state, request, &session)?.map(|participant| (session, participant)))
 }
 
 fn page_url(session: &LiveSession) -> String {
@@ -224,31 +236,18 @@ pub async fn show_live(
     path: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let session = match session_by_code(&state, &path) {
-        Ok(session) => session,
-        Err(error) => {
-            if JoinCode::parse(&path).is_some()
-                && let Ok(mut attempts) = state.failed_joins.lock()
-            {
-                attempts.record_failure(JOIN_KEY, now());
-            }
-            return Err(error);
-        }
-    };
-    if path.as_str() != session.code.as_str() {
-        return Ok(see_other(page_url(&session)));
+    let code = JoinCode::parse(&path).ok_or_else(|| no_such_session(&path))?;
+    if path.as_str() != code.as_str() {
+        return Ok(see_other(format!("/live/{}", code.as_str())));
     }
-    let Some(participant) = participant_of(&state, &request, &session)? else {
-        if session.state.phase == Phase::Ended {
-            return Err(AppError::NotFound(
-                "This live session has ended, so no one can join it any more.".into(),
-            ));
-        }
+    // A browser that has not joined gets the form to join, with the code filled in,
+    // whether a session has the code or not: reading an address tells nothing.
+    let Some((session, participant)) = joined_session(&state, &request, &path)? else {
         return join_form(
             &state,
             &request,
             StatusCode::OK,
-            session.code.to_string(),
+            code.to_string(),
             String::new(),
             None,
         );
@@ -442,27 +441,24 @@ pub async fn join_live(
             Some(error),
         )
     };
-    let paused = state
-        .failed_joins
-        .lock()
-        .map_err(|_| AppError::bad_request("Try again."))?
-        .check(JOIN_KEY, now());
-    if let Err(seconds) = paused {
-        return again(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many unknown codes have been typed on this server, so joining is paused: {}.",
-                super::try_again_in(seconds)
-            ),
-        );
+    let client = Client::of(&state, &request);
+    if let Err(wait) = state.guesses.check(&client, now()) {
+        return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
     }
     let Some(code) = JoinCode::parse(&code_text) else {
         return again(
             StatusCode::BAD_REQUEST,
-            "That is not a session code. A code has 6 letters and digits, like ABC-234: copy it from the projector.".into(),
+            "That is not a session code. A code has 8 letters and digits, like ABCD-2345: copy it from the projector.".into(),
         );
     };
-    let Some(session) = state.storage.live_by_code(&code)? else {
+    let session = state.storage.live_by_code(&code)?;
+    if let Some(session) = &session
+        && participant_of(&state, &request, session)?.is_some()
+    {
+        return Ok(see_other(page_url(session)));
+    }
+    // An ended session takes no one, and is answered as an unknown code is.
+    let Some(session) = session.filter(|session| session.state.phase != Phase::Ended) else {
         if state.storage.class_by_code(&code)?.is_some() {
             return again(
                 StatusCode::BAD_REQUEST,
@@ -471,23 +467,14 @@ pub async fn join_live(
                 ),
             );
         }
-        if let Ok(mut attempts) = state.failed_joins.lock() {
-            attempts.record_failure(JOIN_KEY, now());
-        }
+        state.guesses.miss(&client, now());
         return again(
             StatusCode::BAD_REQUEST,
-            format!("No live session has the code {code}. Check the code on the projector."),
+            format!(
+                "No live session is open with the code {code}. Check the code on the projector: a session that has ended takes no one."
+            ),
         );
     };
-    if session.state.phase == Phase::Ended {
-        return again(
-            StatusCode::BAD_REQUEST,
-            "This live session has ended, so no one can join it any more.".into(),
-        );
-    }
-    if participant_of(&state, &request, &session)?.is_some() {
-        return Ok(see_other(page_url(&session)));
-    }
     let nickname = match Nickname::parse(&nickname_text) {
         Ok(nickname) => nickname,
         Err(problem) => return again(StatusCode::BAD_REQUEST, problem.to_string()),
@@ -537,13 +524,18 @@ pub async fn submit_answer(
     path: web::Path<String>,
     form: web::Form<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let session = session_by_code(&state, &path)?;
     check_anonymous_form(&state, &request, form.csrf.as_deref())?;
+    let client = Client::of(&state, &request);
+    state
+        .guesses
+        .check(&client, now())
+        .map_err(|wait| wait.error("codes"))?;
+    let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+        state.guesses.miss(&client, now());
+        return Err(AppError::bad_request_with_back(NOT_JOINED, "/live".into()));
+    };
     let here = page_url(&session);
     let refuse = |message: &str| AppError::bad_request_with_back(message, here.clone());
-    let participant = participant_of(&state, &request, &session)?.ok_or_else(|| {
-        refuse("You have not joined this session in this browser. Join it first, then answer.")
-    })?;
     let position = form
         .number
         .as_deref()
@@ -614,12 +606,9 @@ pub async fn participant_events(
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let session = session_by_code(&state, &path)?;
-    if participant_of(&state, &request, &session)?.is_none() {
-        return Err(AppError::NotFound(
-            "Join the session to follow it: this browser has not joined it.".into(),
-        ));
-    }
+    let Some((session, _)) = joined_session(&state, &request, &path)? else {
+        return Err(AppError::NotFound(NOT_JOINED.into()));
+    };
     let receiver = state
         .live
         .channel(session.id, &session.state)

@@ -194,7 +194,7 @@ fn html_with(
 }
 
 /// "try again in 3 minutes": how long a paused sign-in or resume code waits.
-fn try_again_in(seconds: u64) -> String {
+pub(crate) fn try_again_in(seconds: u64) -> String {
     let minutes = seconds.div_ceil(60);
     format!(
         "try again in {minutes} minute{}",

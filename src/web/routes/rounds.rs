@@ -535,7 +535,7 @@ fn load_round_with<'a>(
         state.storage.round_without_answers(id)?
     }
     .ok_or_else(not_found)?;
-    if learner(request) != Some(round.learner) {
+    if !crate::web::learners::may_open(state, request, round.learner)? {
         return Err(not_found());
     }
     let pack = state.library.pack(&round.pack_id).ok_or_else(|| {

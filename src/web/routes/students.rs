@@ -1,8 +1,14 @@
 //! Students: joining a class with its code and a nickname, their page with the resume
 //! code, and continuing on another device with that code.
 //!
-//! A student is known by the learner cookie: joining gives the browser a new learner id
-//! of its own for the class, and a resume code puts that id on another browser.
+//! A student has a learner id of their own for the class, which no browser holds: a
+//! browser that joins or types the resume code is linked to the student
+//! ([`crate::web::learners`]), keeps its own practice and every other class, and is
+//! signed out when the teacher gives the student a new resume code.
+//!
+//! Codes that match nothing count against the browser and the address that typed
+//! them ([`crate::web::guesses`]); an unknown class code and a wrong resume code get
+//! the same answer.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -18,6 +24,8 @@ use crate::practice::{Round, Token};
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
+use crate::web::guesses::Client;
+use crate::web::learners::Learners;
 use crate::web::routes::classes::describe_assignment;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::{AppState, learner, learner_cookie, now};
@@ -79,10 +87,15 @@ pub struct JoinForm {
 }
 
 /// The class with the code typed, if it takes new students; otherwise what to tell them.
-fn open_class(state: &AppState, typed: &str) -> Result<Result<Class, String>, AppError> {
+/// A well-formed code of nothing counts as a miss of `client`.
+fn open_class(
+    state: &AppState,
+    client: &Client,
+    typed: &str,
+) -> Result<Result<Class, String>, AppError> {
     let Some(code) = JoinCode::parse(typed) else {
         return Ok(Err(
-            "That is not a join code. A join code has 6 letters and digits, like ABC-234: copy it from the board.".into(),
+            "That is not a join code. A join code has 8 letters and digits, like ABCD-2345: copy it from the board.".into(),
         ));
     };
     match state.storage.class_by_code(&code)? {
@@ -90,10 +103,7 @@ fn open_class(state: &AppState, typed: &str) -> Result<Result<Class, String>, Ap
             "{code} is the code of a live session, not of a class: join it at /live (“join the live session” on the home page)."
         ))),
         None => {
-            // A well-formed code of no class may be a guess: count it.
-            if let Ok(mut attempts) = state.failed_joins.lock() {
-                attempts.record_failure(JOIN_KEY, now());
-            }
+            state.guesses.miss(client, now());
             Ok(Err(format!(
                 "No class has the code {code}. Check it with your teacher."
             )))
@@ -104,10 +114,6 @@ fn open_class(state: &AppState, typed: &str) -> Result<Result<Class, String>, Ap
         Some(class) => Ok(Ok(class)),
     }
 }
-
-/// Unknown join codes are counted for the whole server: a guesser tries many codes, so
-/// no one class or address would see the guessing.
-pub(super) const JOIN_KEY: &str = "join-codes";
 
 /// `POST /join`: joins the class and shows the student's page.
 pub async fn create_student(
@@ -133,21 +139,11 @@ pub async fn create_student(
         )
     };
     let again = |error: String| again_with(StatusCode::BAD_REQUEST, error);
-    let refused = state
-        .failed_joins
-        .lock()
-        .map_err(|_| AppError::bad_request("Try again."))?
-        .check(JOIN_KEY, now());
-    if let Err(seconds) = refused {
-        return again_with(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many unknown join codes have been typed on this server. To protect the classes, joining is paused: {}.",
-                super::try_again_in(seconds)
-            ),
-        );
+    let client = Client::of(&state, &request);
+    if let Err(wait) = state.guesses.check(&client, now()) {
+        return again_with(StatusCode::TOO_MANY_REQUESTS, wait.message("join codes"));
     }
-    let class = match open_class(&state, &code_text)? {
+    let class = match open_class(&state, &client, &code_text)? {
         Ok(class) => class,
         Err(message) => return again(message),
     };
@@ -156,6 +152,8 @@ pub async fn create_student(
         Err(problem) => return again(problem.to_string()),
     };
     let mut rng = rand::rng();
+    let browser = learner(&request);
+    let device = browser.unwrap_or_else(|| Token::random(&mut rng));
     let student = Student {
         id: Token::random(&mut rng),
         class: class.id,
@@ -164,7 +162,7 @@ pub async fn create_student(
         resume: ResumeCode::random(&mut rng),
         joined_at: now(),
     };
-    match state.storage.add_student(&student).await {
+    match state.storage.add_student(&student, device).await {
         Ok(()) => {}
         Err(JoinError::NicknameTaken) => {
             return again(format!(
@@ -174,10 +172,12 @@ pub async fn create_student(
         }
         Err(JoinError::Storage(error)) => return Err(error.into()),
     }
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/student?joined"))
-        .cookie(learner_cookie(student.learner))
-        .finish())
+    let mut response = HttpResponse::SeeOther();
+    response.insert_header((header::LOCATION, "/student?joined"));
+    if browser.is_none() {
+        response.cookie(learner_cookie(device));
+    }
+    Ok(response.finish())
 }
 
 struct Membership {
@@ -251,15 +251,11 @@ pub async fn start_assignment(
         .transpose()?
         .flatten()
         .ok_or_else(|| AppError::NotFound(NOT_YOURS.into()))?;
-    let student = match learner(&request) {
-        Some(learner) => state
-            .storage
-            .students_of_learner(learner)?
-            .into_iter()
-            .find(|student| student.class == assignment.class),
-        None => None,
-    }
-    .ok_or_else(|| AppError::NotFound(NOT_YOURS.into()))?;
+    let student = Learners::of(&state, &request)?
+        .students
+        .into_iter()
+        .find(|student| student.class == assignment.class)
+        .ok_or_else(|| AppError::NotFound(NOT_YOURS.into()))?;
     check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let pack = state.library.pack(&assignment.pack_id).ok_or_else(|| {
         AppError::NotFound("The lesson of this assignment is no longer on this server.".into())
@@ -305,18 +301,17 @@ pub async fn show_student(
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let mut memberships = Vec::new();
-    if let Some(learner) = learner(&request) {
-        for student in state.storage.students_of_learner(learner)? {
-            if let Some(class) = state.storage.class(student.class)? {
-                memberships.push(Membership {
-                    class_name: class.name.as_str().to_string(),
-                    nickname: student.nickname.as_str().to_string(),
-                    resume: student.resume.to_string(),
-                    assignments: student_assignments(&state, &student)?,
-                });
-            }
+    for student in Learners::of(&state, &request)?.students {
+        if let Some(class) = state.storage.class(student.class)? {
+            memberships.push(Membership {
+                class_name: class.name.as_str().to_string(),
+                nickname: student.nickname.as_str().to_string(),
+                resume: student.resume.to_string(),
+                assignments: student_assignments(&state, &student)?,
+            });
         }
     }
+    memberships.sort_by(|a, b| a.class_name.cmp(&b.class_name));
     let (csrf, cookie) = anonymous_form_token(&state, &request);
     render(
         StatusCode::OK,
@@ -361,8 +356,8 @@ pub struct ResumeForm {
     resume: Option<String>,
 }
 
-/// `POST /resume`: puts the student's learner id on this browser. Wrong codes are
-/// counted per class; past the limit the class's resume codes are refused for a while.
+/// `POST /resume`: lets this browser continue as the student whose resume code it is.
+/// Codes that match no student count as misses of this browser and address.
 pub async fn resume_student(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -383,49 +378,35 @@ pub async fn resume_student(
             cookie,
         )
     };
-    let class = match JoinCode::parse(&code_text)
+    let client = Client::of(&state, &request);
+    if let Err(wait) = state.guesses.check(&client, now()) {
+        return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
+    }
+    let class = JoinCode::parse(&code_text)
         .map(|code| state.storage.class_by_code(&code))
         .transpose()?
-        .flatten()
-    {
-        Some(class) => class,
-        None => {
-            return again(
-                StatusCode::BAD_REQUEST,
-                "No class has that join code. Copy it from the board, like ABC-234.".into(),
-            );
-        }
+        .flatten();
+    let resume = ResumeCode::parse(form.resume.as_deref().unwrap_or_default());
+    let student = match (class, resume) {
+        (Some(class), Some(resume)) => state.storage.student_by_resume_code(class.id, &resume)?,
+        _ => None,
     };
-    let key = format!("resume:{}", class.id);
-    let refused = state
-        .failed_resumes
-        .lock()
-        .map_err(|_| AppError::bad_request("Try again."))?
-        .check(&key, now());
-    if let Err(seconds) = refused {
-        return again(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many wrong resume codes have been typed for this class. To protect it, resume codes are paused: {}.",
-                super::try_again_in(seconds)
-            ),
-        );
-    }
-    let student = match ResumeCode::parse(form.resume.as_deref().unwrap_or_default()) {
-        Some(resume) => state.storage.student_by_resume_code(class.id, &resume)?,
-        None => None,
-    };
+    // An unknown class code and a wrong resume code get the same answer, so that this
+    // form tells nobody which class codes are real.
     let Some(student) = student else {
-        if let Ok(mut attempts) = state.failed_resumes.lock() {
-            attempts.record_failure(&key, now());
-        }
+        state.guesses.miss(&client, now());
         return again(
             StatusCode::BAD_REQUEST,
-            "That resume code is not right for this class. It is on your page on the device you joined with; your teacher can also give you a new one.".into(),
+            "That join code and resume code do not match a student. Check both: the join code is on the board, the resume code on your page on the device you joined with (your teacher can also give you a new one).".into(),
         );
     };
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/student"))
-        .cookie(learner_cookie(student.learner))
-        .finish())
+    let browser = learner(&request);
+    let device = browser.unwrap_or_else(|| Token::random(&mut rand::rng()));
+    state.storage.link_device(&student, device).await?;
+    let mut response = HttpResponse::SeeOther();
+    response.insert_header((header::LOCATION, "/student"));
+    if browser.is_none() {
+        response.cookie(learner_cookie(device));
+    }
+    Ok(response.finish())
 }

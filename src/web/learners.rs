@@ -1,0 +1,48 @@
+//! Who a learner's browser is: its own learner id (the `sourcewise_learner` cookie),
+//! under which its own practice is kept, and the students it has joined classes as or
+//! continued as with a resume code. Joining never replaces the cookie, so a browser
+//! keeps everything it had.
+
+use actix_web::HttpRequest;
+
+use crate::practice::Token;
+use crate::storage::students::Student;
+use crate::web::error::AppError;
+use crate::web::{AppState, learner};
+
+pub struct Learners {
+    /// The browser's own learner id, if it has one yet.
+    pub own: Option<Token>,
+    /// The students this browser is, one per class joined, in the order joined.
+    pub students: Vec<Student>,
+}
+
+impl Learners {
+    pub fn of(state: &AppState, request: &HttpRequest) -> Result<Learners, AppError> {
+        let own = learner(request);
+        let mut students = match own {
+            Some(own) => state.storage.students_of_learner(own)?,
+            None => Vec::new(),
+        };
+        students.sort_by_key(|student| student.joined_at);
+        Ok(Learners { own, students })
+    }
+
+    /// Whether this browser may open the rounds kept under `learner`.
+    pub fn may_open(&self, learner: Token) -> bool {
+        self.own == Some(learner) || self.students.iter().any(|s| s.learner == learner)
+    }
+}
+
+/// Whether this browser may open the rounds kept under `learner`: its own at once,
+/// a class's after looking up which students the browser is.
+pub fn may_open(
+    state: &AppState,
+    request: &HttpRequest,
+    learner_id: Token,
+) -> Result<bool, AppError> {
+    if learner(request) == Some(learner_id) {
+        return Ok(true);
+    }
+    Ok(Learners::of(state, request)?.may_open(learner_id))
+}
