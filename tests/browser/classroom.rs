@@ -2,7 +2,7 @@
 //! assignment; two students, each in a browser of their own, join and do it with some
 //! wrong answers; the teacher's results page and CSV show exactly those answers.
 
-use crate::flows::{answer, fill, tick_only_skill};
+use crate::flows::{answer, fill, start_round, tick_only_skill};
 use crate::helpers::{Scripting, Session, Viewport, session};
 
 /// A student joins with the code and does the assignment; returns the labels chosen.
@@ -136,6 +136,66 @@ async fn a_teacher_and_two_students_and_the_results_show_exactly_their_answers()
             .collect();
         expected.sort();
         assert_eq!(rows, expected, "the CSV holds exactly the answers given");
+    })
+    .await;
+}
+
+/// Signs up a teacher on `teacher` and creates a class; returns its join code.
+async fn a_teacher_with_a_class(teacher: &Session, username: &str, class_name: &str) -> String {
+    teacher.visit("/teachers/sign-up").await;
+    fill(teacher, "display_name", "A teacher").await;
+    fill(teacher, "username", username).await;
+    fill(teacher, "password", "tall ships at dawn").await;
+    fill(teacher, "repeat_password", "tall ships at dawn").await;
+    teacher.click_text("Create the account").await;
+    fill(teacher, "class_name", class_name).await;
+    teacher.click_text("Create the class").await;
+    teacher.text(".join-code").await
+}
+
+#[tokio::test]
+async fn a_student_who_practised_then_joined_two_classes_finds_all_three() {
+    session(Viewport::Phone, Scripting::Enabled, async |sam| {
+        let rivera = sam.another_browser(Viewport::Laptop).await;
+        let history = a_teacher_with_a_class(&rivera, "rivera", "10B History").await;
+        rivera.finish().await;
+        let okafor = sam.another_browser(Viewport::Laptop).await;
+        let civics = a_teacher_with_a_class(&okafor, "okafor", "11A Civics").await;
+        okafor.finish().await;
+
+        start_round(sam, "source", 2).await;
+        answer(sam, true).await;
+        for (code, class) in [(&history, "10B History"), (&civics, "11A Civics")] {
+            sam.visit("/student").await;
+            sam.click_text_starting("Join").await;
+            fill(sam, "code", code).await;
+            fill(sam, "nickname", "Sam").await;
+            sam.click_text("Join the class").await;
+            assert!(sam.text("main").await.contains(class));
+        }
+
+        sam.visit("/").await;
+        sam.click_text("My classes").await;
+        assert_eq!(
+            sam.texts(".card h2").await,
+            vec!["10B History".to_string(), "11A Civics".to_string()]
+        );
+        sam.check_page("my-classes-two-classes").await;
+        sam.click_text("My progress").await;
+        let places = sam.texts(".places li").await;
+        assert_eq!(
+            places,
+            vec![
+                "Your own practice: 1 answer, 1 right, in 1 round".to_string(),
+                "10B History, as Sam: nothing answered yet".to_string(),
+                "11A Civics, as Sam: nothing answered yet".to_string(),
+            ]
+        );
+        assert_eq!(
+            sam.text(".score").await,
+            "1 answer so far, and it was right, in 1 round."
+        );
+        sam.check_page("my-progress-three-places").await;
     })
     .await;
 }
