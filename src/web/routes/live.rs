@@ -525,12 +525,14 @@ pub async fn submit_answer(
     form: web::Form<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     check_anonymous_form(&state, &request, form.csrf.as_deref())?;
-    let client = Client::of(&state, &request);
-    state
-        .guesses
-        .check(&client, now())
-        .map_err(|wait| wait.error("codes"))?;
+    // A participant answers whatever anyone else has typed; a browser that has not
+    // joined (or names an unknown code) makes a miss, past its allowance a wait.
     let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+        let client = Client::of(&state, &request);
+        state
+            .guesses
+            .check(&client, now())
+            .map_err(|wait| wait.error("codes"))?;
         state.guesses.miss(&client, now());
         return Err(AppError::bad_request_with_back(NOT_JOINED, "/live".into()));
     };
