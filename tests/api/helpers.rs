@@ -165,8 +165,8 @@ impl Page {
 /// The text of `element` as a browser lays it out: inline elements (a link, a mark)
 /// run on with the words around them, block elements and table cells stand apart.
 fn rendered_text(element: scraper::ElementRef<'_>, text: &mut String) {
-    const INLINE: [&str; 12] = [
-        "a", "abbr", "b", "code", "del", "em", "i", "ins", "mark", "small", "span", "strong",
+    const INLINE: [&str; 13] = [
+        "a", "abbr", "b", "bdi", "code", "del", "em", "i", "ins", "mark", "small", "span", "strong",
     ];
     for child in element.children() {
         if let Some(inner) = scraper::ElementRef::wrap(child) {

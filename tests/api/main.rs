@@ -8,6 +8,7 @@ mod classes;
 mod crash;
 mod helpers;
 mod live;
+mod names;
 mod pack;
 mod persistence;
 mod practice;
