@@ -64,6 +64,9 @@ impl DisplayName {
         if text.chars().any(char::is_control) {
             return Err(AccountProblem::DisplayNameCharacters);
         }
+        if crate::names::has_invisible(text) {
+            return Err(AccountProblem::DisplayNameHidden);
+        }
         Ok(DisplayName(text.to_string()))
     }
 
@@ -90,6 +93,10 @@ pub enum AccountProblem {
     DisplayNameTooLong,
     #[error("The name cannot hold control characters.")]
     DisplayNameCharacters,
+    #[error(
+        "The name has a hidden character (a zero-width space, a byte-order mark or a mark that turns the text around, often pasted in with it): type it again rather than pasting it."
+    )]
+    DisplayNameHidden,
     #[error("The password must have at least {MIN_PASSWORD_CHARACTERS} characters.")]
     PasswordTooShort,
     #[error("The password can have at most {MAX_PASSWORD_CHARACTERS} characters.")]
@@ -277,6 +284,21 @@ mod tests {
         assert_eq!(
             DisplayName::parse("a\u{7}b"),
             Err(AccountProblem::DisplayNameCharacters)
+        );
+        for hidden in [
+            "\u{feff}Ms Rivera",
+            "Ms\u{200b} Rivera",
+            "Ms \u{202e}areviR",
+        ] {
+            assert_eq!(
+                DisplayName::parse(hidden),
+                Err(AccountProblem::DisplayNameHidden),
+                "{hidden:?}"
+            );
+        }
+        assert_eq!(
+            DisplayName::parse("Ms Öztürk-Ильина").unwrap().as_str(),
+            "Ms Öztürk-Ильина"
         );
     }
 

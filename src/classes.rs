@@ -6,6 +6,8 @@ use std::fmt;
 
 use rand::Rng;
 
+use crate::names;
+
 /// The letters and digits a join code is made of: no 0/O, 1/I/L, and upper case only,
 /// so that a code read aloud or copied from a projector onto a phone comes out right.
 pub const JOIN_CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -67,7 +69,9 @@ impl fmt::Display for JoinCode {
     }
 }
 
-/// A class's name: 1 to 80 characters, no control characters.
+/// A class's name: 1 to 80 characters, no control characters, no hidden characters
+/// (see [`names`]: a right-to-left override would show the rest of a name reversed on
+/// the projector).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassName(String);
 
@@ -80,8 +84,11 @@ impl ClassName {
         if text.chars().count() > 80 {
             return Err(ClassProblem::NameTooLong);
         }
-        if text.chars().any(char::is_control) {
+        if names::has_control(text, &[]) {
             return Err(ClassProblem::NameCharacters);
+        }
+        if names::has_invisible(text) {
+            return Err(ClassProblem::NameHidden);
         }
         Ok(ClassName(text.to_string()))
     }
@@ -91,28 +98,46 @@ impl ClassName {
     }
 }
 
-/// An optional description: at most 500 characters; line breaks allowed.
+/// An optional description: at most 500 characters; line breaks allowed, no other
+/// control characters and no hidden characters.
 pub fn parse_description(text: &str) -> Result<String, ClassProblem> {
     let text = text.trim();
     if text.chars().count() > 500 {
         return Err(ClassProblem::DescriptionTooLong);
     }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if names::has_control(text, &['\n', '\r', '\t']) {
         return Err(ClassProblem::NameCharacters);
+    }
+    if names::has_invisible(text) {
+        return Err(ClassProblem::DescriptionHidden);
     }
     Ok(text.replace("\r\n", "\n"))
 }
 
-/// A student's name in a class: 2 to 30 characters, letters, digits, spaces and
-/// `. _ -`. Two students of a class cannot share one, whatever the case.
+/// A student's name in a class or a live session: 2 to 30 characters, letters,
+/// digits, spaces and `. _ -`, in NFKC, with no hidden characters and no more than two
+/// combining marks in a row (see [`names`]). Two students of a class cannot share one,
+/// whatever the case, nor have two that look alike ([`Nickname::look_alike_keys`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nickname(String);
 
 impl Nickname {
     pub fn parse(text: &str) -> Result<Nickname, ClassProblem> {
+        // White space (a tab, a line break pasted in) is folded below; anything else
+        // that shows nothing is refused, not dropped, so that the student sees why.
+        let hidden = |c: char| names::is_invisible(c) || (c.is_control() && !c.is_whitespace());
+        if text.chars().any(hidden) {
+            return Err(if names::has_visible(text) {
+                ClassProblem::NicknameHidden
+            } else {
+                ClassProblem::NicknameBlank
+            });
+        }
+        let text = names::nfkc(text);
+        if text.chars().any(hidden) {
+            // A compatibility form of a hidden character (a halfwidth Hangul filler).
+            return Err(ClassProblem::NicknameHidden);
+        }
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let length = text.chars().count();
         if length < 2 {
@@ -120,6 +145,9 @@ impl Nickname {
         }
         if length > 30 {
             return Err(ClassProblem::NicknameTooLong);
+        }
+        if names::has_stacked_marks(&text) {
+            return Err(ClassProblem::NicknameMarks);
         }
         if !text
             .chars()
@@ -130,13 +158,41 @@ impl Nickname {
         Ok(Nickname(text))
     }
 
+    /// A nickname as stored, taken as it is: one stored by an older build may hold
+    /// what [`Nickname::parse`] now refuses (a Hangul filler, say), and its student is
+    /// still in the class. `None` for an empty one.
+    pub fn from_stored(text: &str) -> Option<Nickname> {
+        (!text.is_empty()).then(|| Nickname(text.to_string()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// The nickname as compared with others: lower case.
+    /// The nickname as sorted: lower case.
     pub fn folded(&self) -> String {
         self.0.to_lowercase()
+    }
+
+    /// The keys under which the nickname is unique in its class or session: two
+    /// nicknames that share one are the same nickname (see [`names::look_alike_keys`]).
+    pub fn look_alike_keys(&self) -> Vec<String> {
+        names::look_alike_keys(&self.0)
+    }
+}
+
+/// The first sentence of the message that refuses `typed` because `existing` is
+/// already `place` ("in this class", "in this session"): it names the nickname that
+/// is there, so that the student sees what to change.
+pub fn nickname_taken(typed: &Nickname, existing: &Nickname, place: &str) -> String {
+    if typed.folded() == existing.folded() {
+        format!("Someone {place} is already called “{}”.", existing.as_str())
+    } else {
+        format!(
+            "“{}” looks the same as “{}”, who is already {place}.",
+            typed.as_str(),
+            existing.as_str()
+        )
     }
 }
 
@@ -193,6 +249,14 @@ pub enum ClassProblem {
     NameTooLong,
     #[error("The name and description cannot hold control characters.")]
     NameCharacters,
+    #[error(
+        "The class name has a hidden character (a zero-width space, a byte-order mark or a mark that turns the text around, often pasted in with it): type the name again rather than pasting it."
+    )]
+    NameHidden,
+    #[error(
+        "The description has a hidden character (a zero-width space, a byte-order mark or a mark that turns the text around, often pasted in with it): type it again rather than pasting it."
+    )]
+    DescriptionHidden,
     #[error("The description can have at most 500 characters.")]
     DescriptionTooLong,
     #[error("The nickname needs at least 2 characters.")]
@@ -201,6 +265,18 @@ pub enum ClassProblem {
     NicknameTooLong,
     #[error("The nickname can hold letters, digits, spaces and the signs . _ - (no other signs).")]
     NicknameCharacters,
+    #[error(
+        "The nickname has a hidden or invisible character; type it again with letters and digits only."
+    )]
+    NicknameHidden,
+    #[error(
+        "The nickname has no letters or digits you can see; type it again with letters and digits."
+    )]
+    NicknameBlank,
+    #[error(
+        "The nickname has more than two marks stacked on a letter; type it again with plain letters."
+    )]
+    NicknameMarks,
 }
 
 #[cfg(test)]
@@ -251,6 +327,83 @@ mod tests {
     }
 
     #[test]
+    fn nicknames_are_normalised_and_refuse_hidden_characters_and_stacked_marks() {
+        assert_eq!(
+            Nickname::parse("\u{ff2d}\u{ff41}\u{ff59}\u{ff41}")
+                .unwrap()
+                .as_str(),
+            "Maya",
+            "fullwidth letters are the plain ones"
+        );
+        assert_eq!(Nickname::parse("Zoe\u{308}").unwrap().as_str(), "Zoë");
+        assert_eq!(Nickname::parse(" Sam\tR. ").unwrap().as_str(), "Sam R.");
+        for hidden in [
+            "Maya\u{3164}",
+            "Ma\u{200b}ya",
+            "\u{202e}ayaM",
+            "Maya\u{200f}",
+            "\u{feff}Maya",
+            "Maya\u{fe0f}",
+            "Maya\u{e0041}",
+            "Ma\u{ffa0}ya",
+            "Ma\u{7}ya",
+        ] {
+            assert_eq!(
+                Nickname::parse(hidden),
+                Err(ClassProblem::NicknameHidden),
+                "{hidden:?}"
+            );
+        }
+        for blank in ["\u{3164}\u{3164}", "\u{115f}\u{1160} \u{200b}"] {
+            assert_eq!(
+                Nickname::parse(blank),
+                Err(ClassProblem::NicknameBlank),
+                "{blank:?}"
+            );
+        }
+        assert_eq!(
+            Nickname::parse("Ma\u{363}\u{364}\u{365}ya"),
+            Err(ClassProblem::NicknameMarks)
+        );
+        assert_eq!(
+            Nickname::parse("Z\u{334}\u{321}\u{322}oe"),
+            Err(ClassProblem::NicknameMarks)
+        );
+        for name in ["Nguyễn", "Кира", "Ελένη", "سارة", "美咲"] {
+            assert!(Nickname::parse(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_stored_nickname_is_read_as_it_is() {
+        let old = Nickname::from_stored("Maya\u{3164}").unwrap();
+        assert_eq!(old.as_str(), "Maya\u{3164}");
+        assert_eq!(
+            old.look_alike_keys(),
+            Nickname::parse("Maya").unwrap().look_alike_keys(),
+            "and it is the same nickname as the one it looks like"
+        );
+        assert_eq!(Nickname::from_stored(""), None);
+    }
+
+    #[test]
+    fn a_clash_names_the_nickname_already_there() {
+        let maya = Nickname::parse("Maya").unwrap();
+        assert_eq!(
+            nickname_taken(&Nickname::parse("MAYA").unwrap(), &maya, "in this class"),
+            "Someone in this class is already called “Maya”."
+        );
+        assert_eq!(
+            nickname_taken(
+                &Nickname::parse("\u{41c}aya").unwrap(),
+                &maya,
+                "in this session"
+            ),
+            "“\u{41c}aya” looks the same as “Maya”, who is already in this session."
+        );
+    }
+
+    #[test]
     fn resume_codes_have_over_64_bits_and_read_back() {
         let bits = (JOIN_CODE_ALPHABET.len() as f64).log2() * RESUME_CODE_LENGTH as f64;
         assert!(bits > 64.0, "{bits}");
@@ -280,6 +433,30 @@ mod tests {
         assert_eq!(
             parse_description(&"x".repeat(501)),
             Err(ClassProblem::DescriptionTooLong)
+        );
+        for hidden in [
+            "ab\u{202e}gnp.exe",
+            "10B\u{200b} History",
+            "\u{feff}10B",
+            "10B\u{2066}",
+        ] {
+            assert_eq!(
+                ClassName::parse(hidden),
+                Err(ClassProblem::NameHidden),
+                "{hidden:?}"
+            );
+            assert_eq!(
+                parse_description(hidden),
+                Err(ClassProblem::DescriptionHidden),
+                "{hidden:?}"
+            );
+        }
+        assert_eq!(
+            ClassName::parse("10B \u{627}\u{644}\u{62a}\u{627}\u{631}\u{64a}\u{62e}")
+                .unwrap()
+                .as_str(),
+            "10B \u{627}\u{644}\u{62a}\u{627}\u{631}\u{64a}\u{62e}",
+            "right-to-left letters themselves are welcome"
         );
     }
 }

@@ -16,6 +16,10 @@
 //!   `content::diff` compares the versions of a quote word by word; `content::glossary`
 //!   holds a pack's terms and finds each one's first use in a text.
 //! - [`live`]: live workshop sessions: their phases and the facilitator's moves.
+//! - [`names`]: the checks every name people type goes through: hidden characters
+//!   (bidi controls, zero-width and other default-ignorable characters), NFKC, stacked
+//!   combining marks, and the confusable skeletons that make look-alike nicknames the
+//!   same nickname.
 //! - [`practice`]: the pure core: planning rounds, shuffling options, scoring, tallies.
 //! - [`results`]: item statistics (facility, discrimination) and safe spreadsheet cells.
 //! - [`storage`]: the only module that talks to sled: rounds, answers, progress.
@@ -42,6 +46,7 @@ pub mod assignments;
 pub mod classes;
 pub mod content;
 pub mod live;
+pub mod names;
 pub mod practice;
 pub mod results;
 pub mod storage;

@@ -36,7 +36,7 @@ pub mod students;
 pub mod teachers;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +57,14 @@ const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 ///   `source+quote`, …), and answers may be of the skill `quote`. A directory of
 ///   format 1 reads as it is, and is marked 2 when this build opens it, so that an older
 ///   build refuses it with a message instead of failing on a record it cannot read.
-pub const FORMAT_VERSION: u32 = 2;
+/// - 3: nickname keys (`class_nicknames`, `live_nicknames`) are confusable skeletons
+///   (see [`crate::names::look_alike_keys`]), no longer the nickname in lower case; and
+///   class names, descriptions and display names hold no hidden characters. A
+///   directory of format 1 or 2 is migrated when this build opens it (`migrate_to_3`):
+///   the nickname keys are rebuilt from the students and participants, hidden
+///   characters are taken out of class names, descriptions and display names, and the
+///   directory is marked 3.
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -196,6 +203,10 @@ pub struct Storage {
     live_answers: sled::Tree,
     flusher: durable::Flusher,
     plans: Arc<Plans>,
+    /// Held while a nickname's keys are claimed and its record written, so that two
+    /// people joining at once with look-alikes see each other (see
+    /// [`students::claim_nickname`]).
+    nickname_claims: Arc<Mutex<()>>,
 }
 
 impl Storage {
@@ -265,7 +276,7 @@ impl Storage {
             }
         }
         let mut mark = durable::CommitMark::open(path)?;
-        let mut older = false;
+        let mut older = None;
         match meta.get("format_version")? {
             None if mark.acknowledged() > 0 => {
                 return Err(StorageError::Damaged {
@@ -283,7 +294,9 @@ impl Storage {
             Some(found) => {
                 let found = String::from_utf8_lossy(&found).into_owned();
                 match found.parse::<u32>() {
-                    Ok(version) if version <= FORMAT_VERSION => older = version < FORMAT_VERSION,
+                    Ok(version) if version <= FORMAT_VERSION => {
+                        older = (version < FORMAT_VERSION).then_some(version);
+                    }
                     _ => {
                         return Err(StorageError::NewerFormat {
                             path: path.to_path_buf(),
@@ -309,12 +322,7 @@ impl Storage {
                 ),
             });
         }
-        if older {
-            // What this build writes from now on an older build could not read.
-            meta.insert("format_version", FORMAT_VERSION.to_string().as_bytes())?;
-            db.flush()?;
-        }
-        Ok(Storage {
+        let storage = Storage {
             rounds: db.open_tree("rounds")?,
             answers: db.open_tree("answers")?,
             learner_rounds: db.open_tree("learner_rounds")?,
@@ -340,16 +348,34 @@ impl Storage {
             live_nicknames: db.open_tree("live_nicknames")?,
             live_answers: db.open_tree("live_answers")?,
             plans: Arc::default(),
+            nickname_claims: Arc::default(),
             flusher: durable::Flusher::start(
                 db.clone(),
-                meta,
+                meta.clone(),
                 committed,
                 durable::DiskSync::new(path),
                 mark,
             )
             .map_err(StorageError::Flusher)?,
             db,
-        })
+        };
+        if let Some(version) = older {
+            if version < 3 {
+                migrate_to_3(&storage)?;
+            }
+            // What this build writes from now on an older build could not read.
+            meta.insert("format_version", FORMAT_VERSION.to_string().as_bytes())?;
+            storage.db.flush()?;
+        }
+        Ok(storage)
+    }
+
+    /// The lock held while a nickname's keys are claimed (a panic while it was held
+    /// left nothing half-done that the next claim could not cope with).
+    fn claiming_nicknames(&self) -> MutexGuard<'_, ()> {
+        self.nickname_claims
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Opens a data directory that must already exist (a backup to restore from, say):
@@ -683,6 +709,60 @@ impl Storage {
     }
 }
 
+/// Migrates a data directory of format 1 or 2 to format 3 (see [`FORMAT_VERSION`]).
+/// Each step can run again: a crash half-way leaves the directory marked as before,
+/// and the next opening does it all again.
+fn migrate_to_3(storage: &Storage) -> Result<(), StorageError> {
+    storage.rebuild_class_nicknames()?;
+    storage.rebuild_live_nicknames()?;
+    let cleaned = take_out_hidden_characters(&storage.classes, "name", "Class")?
+        + take_out_hidden_characters(&storage.classes, "description", "")?
+        + take_out_hidden_characters(&storage.teachers, "display_name", "Teacher")?;
+    if cleaned > 0 {
+        tracing::info!(
+            "took hidden characters (zero-width, byte-order or text-direction marks) out of {cleaned} class names, descriptions and display names"
+        );
+    }
+    Ok(())
+}
+
+/// Takes the invisible characters (see [`crate::names::is_invisible`]) out of the text
+/// field `field` of every record in `tree`, which an older build let through and this
+/// one refuses; a text that had nothing else becomes `blank`. Returns how many records
+/// changed. The record's other fields stay as they are.
+fn take_out_hidden_characters(
+    tree: &sled::Tree,
+    field: &str,
+    blank: &str,
+) -> Result<usize, StorageError> {
+    let mut changed = 0;
+    for entry in tree.iter() {
+        let (key, value) = entry?;
+        let mut record: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&value)
+            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        let Some(serde_json::Value::String(text)) = record.get(field) else {
+            continue;
+        };
+        if !crate::names::has_invisible(text) {
+            continue;
+        }
+        let visible: String = text
+            .chars()
+            .filter(|&c| !crate::names::is_invisible(c))
+            .collect();
+        let visible = if visible.trim().is_empty() && !text.trim().is_empty() {
+            blank.to_string()
+        } else {
+            visible
+        };
+        record.insert(field.to_string(), serde_json::Value::String(visible));
+        // The fields come out in alphabetical order, `v` last: `decode` reads both.
+        tree.insert(key, encode(&record)?)?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
 /// A record as stored: JSON.
 fn encode<T: Serialize>(record: &T) -> Result<Vec<u8>, StorageError> {
     serde_json::to_vec(record).map_err(|error| StorageError::Corrupt(error.to_string()))
@@ -751,6 +831,10 @@ fn leading_version(value: &[u8]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classes::{Nickname, ResumeCode};
+    use crate::storage::live::Participant;
+    use crate::storage::students::{JoinError, Student};
+    use rand::SeedableRng;
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Record {
@@ -780,13 +864,17 @@ mod tests {
 
     #[test]
     fn records_of_a_newer_version_or_damaged_are_refused() {
-        for newer in [
-            &br#"{"v":3,"name":"x"}"#[..],
-            br#"{"name":"x","v":3}"#,
-            br#"{"v":3}"#,
+        let newer = FORMAT_VERSION + 1;
+        for record in [
+            format!(r#"{{"v":{newer},"name":"x"}}"#),
+            format!(r#"{{"name":"x","v":{newer}}}"#),
+            format!(r#"{{"v":{newer}}}"#),
         ] {
-            let error = decode::<Record>(newer).unwrap_err().to_string();
-            assert!(error.contains("version 3 is newer"), "{error}");
+            let error = decode::<Record>(record.as_bytes()).unwrap_err().to_string();
+            assert!(
+                error.contains(&format!("version {newer} is newer")),
+                "{error}"
+            );
         }
         // Format 1 records read as they are.
         assert!(decode::<Record>(br#"{"v":1,"name":"x"}"#).is_ok());
@@ -801,5 +889,190 @@ mod tests {
                 Err(StorageError::Corrupt(_))
             ));
         }
+    }
+
+    /// Writes what a build of format 2 wrote for a class with two students whose
+    /// nicknames were different then and look alike now (“Maya”, and “Maya” with an
+    /// invisible Hangul filler, which joined later), a live session with “Maya” and a
+    /// Cyrillic “Мaya”, a class name with a right-to-left override and a display name
+    /// with a byte-order mark.
+    struct Format2 {
+        folder: tempfile::TempDir,
+        teacher: Token,
+        class: Token,
+        maya: Token,
+        filler: Token,
+        session: Token,
+    }
+
+    fn format_2_directory() -> Format2 {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(14);
+        let folder = tempfile::tempdir().unwrap();
+        let [teacher, class, maya, filler, session, first, second] =
+            std::array::from_fn(|_| Token::random(&mut rng));
+        let db = sled::open(folder.path()).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("format_version", "2")
+            .unwrap();
+        let teachers = db.open_tree("teachers").unwrap();
+        let record = serde_json::json!({"v": 2, "username": "rivera",
+            "display_name": "\u{feff}Ms Rivera", "password_hash": "x", "created_at": 1});
+        teachers
+            .insert(teacher.as_bytes(), record.to_string().as_bytes())
+            .unwrap();
+        let classes = db.open_tree("classes").unwrap();
+        let record = serde_json::json!({"v": 2, "teacher": teacher.to_string(),
+            "name": "ab\u{202e}gnp.exe", "description": "Tuesdays\u{200b}", "code": "ABCDEF",
+            "locked": false, "archived": false, "created_at": 1});
+        classes
+            .insert(class.as_bytes(), record.to_string().as_bytes())
+            .unwrap();
+        let students = db.open_tree("students").unwrap();
+        let class_students = db.open_tree("class_students").unwrap();
+        let class_nicknames = db.open_tree("class_nicknames").unwrap();
+        for (id, nickname, joined_at) in [(maya, "Maya", 1), (filler, "Maya\u{3164}", 2)] {
+            let record = serde_json::json!({"v": 2, "class": class.to_string(),
+                "nickname": nickname, "learner": Token::random(&mut rng).to_string(),
+                "resume_code": ResumeCode::random(&mut rng).as_str(), "joined_at": joined_at});
+            students
+                .insert(id.as_bytes(), record.to_string().as_bytes())
+                .unwrap();
+            class_students.insert(pair(class, id), &[]).unwrap();
+            let mut key = class.as_bytes().to_vec();
+            key.extend_from_slice(nickname.to_lowercase().as_bytes());
+            class_nicknames.insert(key, id.as_bytes()).unwrap();
+        }
+        let participants = db.open_tree("live_participants").unwrap();
+        let live_nicknames = db.open_tree("live_nicknames").unwrap();
+        for (id, nickname, joined_at) in [(first, "Maya", 1), (second, "\u{41c}aya", 2)] {
+            let record = serde_json::json!({"v": 2, "nickname": nickname, "joined_at": joined_at});
+            participants
+                .insert(pair(session, id), record.to_string().as_bytes())
+                .unwrap();
+            let mut key = session.as_bytes().to_vec();
+            key.extend_from_slice(nickname.to_lowercase().as_bytes());
+            live_nicknames.insert(key, id.as_bytes()).unwrap();
+        }
+        db.flush().unwrap();
+        drop(db);
+        // A directory that was served has its count of commits beside the database.
+        durable::CommitMark::open(folder.path()).unwrap();
+        Format2 {
+            folder,
+            teacher,
+            class,
+            maya,
+            filler,
+            session,
+        }
+    }
+
+    fn newcomer(class: Token, nickname: &str) -> Student {
+        let mut rng = rand::rng();
+        Student {
+            id: Token::random(&mut rng),
+            class,
+            nickname: Nickname::parse(nickname).unwrap(),
+            learner: Token::random(&mut rng),
+            resume: ResumeCode::random(&mut rng),
+            joined_at: 3,
+        }
+    }
+
+    fn taken_by(outcome: Result<(), JoinError>) -> String {
+        match outcome {
+            Err(JoinError::NicknameTaken(existing)) => existing.as_str().to_string(),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_format_2_directory_is_migrated_and_keeps_both_of_two_look_alikes() {
+        let old = format_2_directory();
+        let storage = Storage::open(old.folder.path()).unwrap();
+        let nicknames: Vec<String> = storage
+            .students_of(old.class)
+            .unwrap()
+            .iter()
+            .map(|student| student.nickname.as_str().to_string())
+            .collect();
+        assert_eq!(nicknames, ["Maya", "Maya\u{3164}"], "both students stay");
+        for typed in ["MAYA", "\u{41c}aya", "\u{ff2d}\u{ff41}\u{ff59}\u{ff41}"] {
+            let outcome = storage
+                .add_student(&newcomer(old.class, typed), Token::random(&mut rand::rng()))
+                .await;
+            assert_eq!(taken_by(outcome), "Maya", "{typed}");
+        }
+
+        // Removing or renaming the later look-alike never frees the key “Maya” holds.
+        let filler = storage.student(old.filler).unwrap().unwrap();
+        let renamed = storage
+            .rename_student(&filler, &Nickname::parse("Mayan").unwrap())
+            .await
+            .unwrap();
+        storage.delete_student(&renamed).await.unwrap();
+        let outcome = storage
+            .add_student(
+                &newcomer(old.class, "\u{41c}aya"),
+                Token::random(&mut rand::rng()),
+            )
+            .await;
+        assert_eq!(taken_by(outcome), "Maya");
+        assert!(
+            storage
+                .add_student(
+                    &newcomer(old.class, "Mayan"),
+                    Token::random(&mut rand::rng())
+                )
+                .await
+                .is_ok(),
+            "the renamed student's own nickname is free once they are gone"
+        );
+        // Renaming “Maya” lets go of the keys that were hers.
+        let maya = storage.student(old.maya).unwrap().unwrap();
+        storage
+            .rename_student(&maya, &Nickname::parse("Maya K").unwrap())
+            .await
+            .unwrap();
+        assert!(
+            storage
+                .add_student(
+                    &newcomer(old.class, "maya"),
+                    Token::random(&mut rand::rng())
+                )
+                .await
+                .is_ok()
+        );
+
+        // The live session: “Мaya” joined after “Maya”, both stay, and the key is Maya's.
+        let participants = storage.participants_of(old.session).unwrap();
+        assert_eq!(participants.len(), 2);
+        let outcome = storage
+            .add_participant(&Participant {
+                id: Token::random(&mut rand::rng()),
+                session: old.session,
+                nickname: Nickname::parse("MAYA").unwrap(),
+                joined_at: 3,
+            })
+            .await;
+        assert_eq!(taken_by(outcome), "Maya");
+
+        // Hidden characters are out of the names that are read back as checked values.
+        let class = storage.class(old.class).unwrap().unwrap();
+        assert_eq!(class.name.as_str(), "abgnp.exe");
+        assert_eq!(class.description, "Tuesdays");
+        let teacher = storage.teacher(old.teacher).unwrap().unwrap();
+        assert_eq!(teacher.display_name.as_str(), "Ms Rivera");
+        assert_eq!(
+            storage
+                .db
+                .open_tree("meta")
+                .unwrap()
+                .get("format_version")
+                .unwrap()
+                .as_deref(),
+            Some(&b"3"[..])
+        );
     }
 }

@@ -6,8 +6,9 @@
 //!   sessions never share a code (codes are not reused once a session ends).
 //! - `teacher_live`: teacher id (16) + session id (16) → empty: a teacher's sessions.
 //! - `live_participants`: session id (16) + participant id (16) → a participant record.
-//! - `live_nicknames`: session id (16) + nickname in lower case → participant id;
-//!   compare-and-swap, so two people cannot take one nickname in a session.
+//! - `live_nicknames`: session id (16) + a look-alike key of the nickname (as in
+//!   `class_nicknames`, see [`super::students`]) → participant id; compare-and-swap,
+//!   so two people cannot take one nickname, nor two that look alike, in a session.
 //! - `live_answers`: session id (16) + position (u16, big-endian) + participant id (16)
 //!   → an answer record. A participant's later answer to the same exercise replaces
 //!   the earlier one (they may change it until answers close).
@@ -22,7 +23,7 @@ use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
 use crate::classes::{JoinCode, Nickname};
 use crate::live::{LiveState, Phase, Scoring, Stage};
 use crate::practice::Token;
-use crate::storage::students::{JoinError, nickname_key, token_at};
+use crate::storage::students::{JoinError, claim_nickname, nickname_keys, token_at};
 
 #[derive(Debug, Clone)]
 pub struct LiveSession {
@@ -214,28 +215,32 @@ impl Storage {
         Ok(sessions)
     }
 
-    /// Adds a participant unless the nickname is taken in the session. Returns once on
-    /// disk.
+    /// Adds a participant unless the nickname, or one that looks like it, is taken in
+    /// the session. Returns once on disk.
     pub async fn add_participant(&self, participant: &Participant) -> Result<(), JoinError> {
-        let claimed = self
-            .live_nicknames
-            .compare_and_swap(
-                nickname_key(participant.session, &participant.nickname),
-                None as Option<&[u8]>,
-                Some(&participant.id.as_bytes()[..]),
-            )
-            .map_err(StorageError::from)?;
-        if claimed.is_err() {
-            return Err(JoinError::NicknameTaken);
+        {
+            let _claiming = self.claiming_nicknames();
+            let claimed = claim_nickname(
+                &self.live_nicknames,
+                participant.session,
+                &participant.nickname,
+                participant.id,
+            )?;
+            if let Err(holder) = claimed {
+                let existing = self
+                    .participant(participant.session, holder)?
+                    .map_or_else(|| participant.nickname.clone(), |holder| holder.nickname);
+                return Err(JoinError::NicknameTaken(existing));
+            }
+            let record = ParticipantRecord {
+                v: FORMAT_VERSION,
+                nickname: participant.nickname.as_str().to_string(),
+                joined_at: participant.joined_at,
+            };
+            self.live_participants
+                .insert(pair(participant.session, participant.id), encode(&record)?)
+                .map_err(StorageError::from)?;
         }
-        let record = ParticipantRecord {
-            v: FORMAT_VERSION,
-            nickname: participant.nickname.as_str().to_string(),
-            joined_at: participant.joined_at,
-        };
-        self.live_participants
-            .insert(pair(participant.session, participant.id), encode(&record)?)
-            .map_err(StorageError::from)?;
         self.flusher.flush().await?;
         Ok(())
     }
@@ -261,6 +266,30 @@ impl Storage {
         }
         participants.sort_by_key(|participant| participant.nickname.folded());
         Ok(participants)
+    }
+
+    /// Rebuilds `live_nicknames` from the participants of every session, for the
+    /// migration to format 3, as [`Storage::rebuild_class_nicknames`] does for classes.
+    pub(super) fn rebuild_live_nicknames(&self) -> Result<(), StorageError> {
+        let mut participants = Vec::new();
+        for entry in self.live_participants.iter() {
+            let (key, value) = entry?;
+            let session = token_at(&key[..16], "live_participants")?;
+            let id = token_at(&key[16..], "live_participants")?;
+            participants.push(participant_from(session, id, &value)?);
+        }
+        participants.sort_by_key(|participant| participant.joined_at);
+        self.live_nicknames.clear()?;
+        for participant in participants {
+            for key in nickname_keys(participant.session, &participant.nickname) {
+                let _ = self.live_nicknames.compare_and_swap(
+                    key,
+                    None as Option<&[u8]>,
+                    Some(&participant.id.as_bytes()[..]),
+                )?;
+            }
+        }
+        Ok(())
     }
 
     pub fn participant_count(&self, session: Token) -> usize {
@@ -346,8 +375,8 @@ fn participant_from(session: Token, id: Token, value: &[u8]) -> Result<Participa
     Ok(Participant {
         id,
         session,
-        nickname: Nickname::parse(&record.nickname)
-            .map_err(|_| StorageError::Corrupt(format!("participant {id}: nickname")))?,
+        nickname: Nickname::from_stored(&record.nickname)
+            .ok_or_else(|| StorageError::Corrupt(format!("participant {id}: nickname")))?,
         joined_at: record.joined_at,
     })
 }

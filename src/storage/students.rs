@@ -4,8 +4,12 @@
 //! Layout:
 //! - `students`: student id (16) → a student record (JSON).
 //! - `class_students`: class id (16) + student id (16) → empty.
-//! - `class_nicknames`: class id (16) + nickname in lower case → student id; written
-//!   with compare-and-swap, so two students cannot take one nickname in a class.
+//! - `class_nicknames`: class id (16) + a look-alike key of the nickname (its confusable
+//!   skeleton, see [`Nickname::look_alike_keys`]; one or two per nickname) → student
+//!   id; written with compare-and-swap, so two students cannot take one nickname, nor
+//!   two that look alike, in a class. A key is removed only while it still points to
+//!   its student: after the migration to format 3, two students whose nicknames had
+//!   become look-alikes are both kept, and only the first to join holds the key.
 //! - `learner_students`: browser id (16) + student id (16) → empty: the students a
 //!   browser has joined or continued as. The browser id is the browser's own learner id
 //!   (its cookie), under which its own practice is kept. (Before 2026-12 a browser that
@@ -41,8 +45,10 @@ pub struct Student {
 
 #[derive(Debug, thiserror::Error)]
 pub enum JoinError {
-    #[error("the nickname is taken in this class")]
-    NicknameTaken,
+    /// The nickname, or one that looks like it, is taken: by this one (or, if the
+    /// holder cannot be read, the nickname asked for).
+    #[error("the nickname is taken by “{}”", .0.as_str())]
+    NicknameTaken(Nickname),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -57,12 +63,70 @@ struct StudentRecord {
     joined_at: u64,
 }
 
-/// The key of a nickname in a group (a class, a live session): the group's id and the
-/// nickname in lower case.
-pub(super) fn nickname_key(group: Token, nickname: &Nickname) -> Vec<u8> {
-    let mut key = group.as_bytes().to_vec();
-    key.extend_from_slice(nickname.folded().as_bytes());
-    key
+/// The keys of a nickname in a group (a class, a live session): the group's id and
+/// each of the nickname's look-alike keys.
+pub(super) fn nickname_keys(group: Token, nickname: &Nickname) -> Vec<Vec<u8>> {
+    nickname
+        .look_alike_keys()
+        .into_iter()
+        .map(|look_alike| {
+            let mut key = group.as_bytes().to_vec();
+            key.extend_from_slice(look_alike.as_bytes());
+            key
+        })
+        .collect()
+}
+
+/// Claims every key of `nickname` in `group` for `id`, by compare-and-swap. A key that
+/// already points to `id` is kept. If another holds one, the keys claimed here are let
+/// go again and the holder's id is returned. The caller holds the storage's nickname
+/// lock, so two people joining at once with look-alikes do not both get refused.
+pub(super) fn claim_nickname(
+    tree: &sled::Tree,
+    group: Token,
+    nickname: &Nickname,
+    id: Token,
+) -> Result<Result<(), Token>, StorageError> {
+    let mut claimed = Vec::new();
+    for key in nickname_keys(group, nickname) {
+        match tree.compare_and_swap(&key, None as Option<&[u8]>, Some(&id.as_bytes()[..]))? {
+            Ok(()) => claimed.push(key),
+            Err(taken) => {
+                let holder = taken.current.unwrap_or_default();
+                if holder.as_ref() == id.as_bytes() {
+                    continue;
+                }
+                for key in claimed {
+                    release_key(tree, &key, id)?;
+                }
+                return Ok(Err(token_at(&holder, "a nickname's key")?));
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Lets go of the keys of `nickname` in `group` that still point to `id`, except those
+/// in `keep`: a key that another holds (two look-alikes kept by the migration) stays.
+pub(super) fn release_nickname(
+    tree: &sled::Tree,
+    group: Token,
+    nickname: &Nickname,
+    id: Token,
+    keep: &[Vec<u8>],
+) -> Result<(), StorageError> {
+    for key in nickname_keys(group, nickname) {
+        if !keep.contains(&key) {
+            release_key(tree, &key, id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes `key` if it points to `id` (compare-and-swap), and leaves it otherwise.
+fn release_key(tree: &sled::Tree, key: &[u8], id: Token) -> Result<(), StorageError> {
+    let _ = tree.compare_and_swap(key, Some(&id.as_bytes()[..]), None as Option<&[u8]>)?;
+    Ok(())
 }
 
 fn resume_key(class: Token, code: &ResumeCode) -> Vec<u8> {
@@ -79,22 +143,25 @@ pub(super) fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> 
 }
 
 impl Storage {
-    /// Adds a student to a class unless the nickname is taken there, as joined from the
-    /// browser `device`. Returns once on disk.
+    /// Adds a student to a class unless the nickname, or one that looks like it, is
+    /// taken there, as joined from the browser `device`. Returns once on disk.
     pub async fn add_student(&self, student: &Student, device: Token) -> Result<(), JoinError> {
-        let resume = &student.resume;
-        let claimed = self
-            .class_nicknames
-            .compare_and_swap(
-                nickname_key(student.class, &student.nickname),
-                None as Option<&[u8]>,
-                Some(&student.id.as_bytes()[..]),
-            )
-            .map_err(StorageError::from)?;
-        if claimed.is_err() {
-            return Err(JoinError::NicknameTaken);
+        {
+            let _claiming = self.claiming_nicknames();
+            let claimed = claim_nickname(
+                &self.class_nicknames,
+                student.class,
+                &student.nickname,
+                student.id,
+            )?;
+            if let Err(holder) = claimed {
+                return Err(JoinError::NicknameTaken(
+                    self.nickname_of_student(holder, &student.nickname)?,
+                ));
+            }
+            self.write_student(student)?;
         }
-        self.write_student(student)?;
+        let resume = &student.resume;
         self.class_students
             .insert(pair(student.class, student.id), &[])
             .map_err(StorageError::from)?;
@@ -150,7 +217,7 @@ impl Storage {
         Ok(Some(Student {
             id,
             class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
-            nickname: Nickname::parse(&record.nickname).map_err(|_| corrupt("nickname"))?,
+            nickname: Nickname::from_stored(&record.nickname).ok_or_else(|| corrupt("nickname"))?,
             learner: Token::parse(&record.learner).ok_or_else(|| corrupt("learner"))?,
             resume: ResumeCode::parse(&record.resume_code).ok_or_else(|| corrupt("resume code"))?,
             joined_at: record.joined_at,
@@ -208,34 +275,36 @@ impl Storage {
         Ok(())
     }
 
-    /// Gives a student another nickname, unless a classmate has it. Returns once on disk.
+    /// Gives a student another nickname, unless a classmate has it or one that looks
+    /// like it. Returns once on disk.
     pub async fn rename_student(
         &self,
         student: &Student,
-        nickname: Nickname,
+        nickname: &Nickname,
     ) -> Result<Student, JoinError> {
-        let same_name = nickname.folded() == student.nickname.folded();
-        if !same_name {
-            let claimed = self
-                .class_nicknames
-                .compare_and_swap(
-                    nickname_key(student.class, &nickname),
-                    None as Option<&[u8]>,
-                    Some(&student.id.as_bytes()[..]),
-                )
-                .map_err(StorageError::from)?;
-            if claimed.is_err() {
-                return Err(JoinError::NicknameTaken);
+        let renamed = {
+            let _claiming = self.claiming_nicknames();
+            let claimed =
+                claim_nickname(&self.class_nicknames, student.class, nickname, student.id)?;
+            if let Err(holder) = claimed {
+                return Err(JoinError::NicknameTaken(
+                    self.nickname_of_student(holder, nickname)?,
+                ));
             }
-            self.class_nicknames
-                .remove(nickname_key(student.class, &student.nickname))
-                .map_err(StorageError::from)?;
-        }
-        let renamed = Student {
-            nickname,
-            ..student.clone()
+            release_nickname(
+                &self.class_nicknames,
+                student.class,
+                &student.nickname,
+                student.id,
+                &nickname_keys(student.class, nickname),
+            )?;
+            let renamed = Student {
+                nickname: nickname.clone(),
+                ..student.clone()
+            };
+            self.write_student(&renamed)?;
+            renamed
         };
-        self.write_student(&renamed)?;
         self.flusher.flush().await?;
         Ok(renamed)
     }
@@ -276,8 +345,13 @@ impl Storage {
         self.unlink_devices(student)?;
         self.class_students
             .remove(pair(student.class, student.id))?;
-        self.class_nicknames
-            .remove(nickname_key(student.class, &student.nickname))?;
+        release_nickname(
+            &self.class_nicknames,
+            student.class,
+            &student.nickname,
+            student.id,
+            &[],
+        )?;
         self.resume_codes
             .remove(resume_key(student.class, &student.resume))?;
         self.students.remove(student.id.as_bytes())?;
@@ -288,6 +362,41 @@ impl Storage {
     pub async fn delete_student(&self, student: &Student) -> Result<(), StorageError> {
         self.remove_student(student)?;
         self.flusher.flush().await?;
+        Ok(())
+    }
+
+    /// The nickname of the student `id`, who holds a key another asked for; `asked` if
+    /// that student cannot be read (a key left without its student).
+    fn nickname_of_student(&self, id: Token, asked: &Nickname) -> Result<Nickname, StorageError> {
+        Ok(self
+            .student(id)?
+            .map_or_else(|| asked.clone(), |student| student.nickname))
+    }
+
+    /// Rebuilds `class_nicknames` from the students of every class, for the migration to
+    /// format 3 (keys were the nickname in lower case, now they are look-alike keys).
+    /// Students are taken in the order they joined: if two nicknames now look alike,
+    /// both students stay, and the key goes to the first. Derived from the student
+    /// records alone, so that it can run again after a crash half-way.
+    pub(super) fn rebuild_class_nicknames(&self) -> Result<(), StorageError> {
+        let mut students = Vec::new();
+        for entry in self.class_students.iter() {
+            let (key, _) = entry?;
+            if let Some(student) = self.student(token_at(&key[16..], "class_students")?)? {
+                students.push(student);
+            }
+        }
+        students.sort_by_key(|student| student.joined_at);
+        self.class_nicknames.clear()?;
+        for student in students {
+            for key in nickname_keys(student.class, &student.nickname) {
+                let _ = self.class_nicknames.compare_and_swap(
+                    key,
+                    None as Option<&[u8]>,
+                    Some(&student.id.as_bytes()[..]),
+                )?;
+            }
+        }
         Ok(())
     }
 

@@ -461,7 +461,7 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
     expect(
         join(&other, &session.code, "sAM"),
         StatusCode::BAD_REQUEST,
-        "already goes by “sAM”",
+        "already called “Sam”",
     );
     // A class's code typed here, or this session's code typed where classes are joined.
     let class_code = {

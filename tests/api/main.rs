@@ -9,6 +9,7 @@ mod crash;
 mod helpers;
 mod joining;
 mod live;
+mod names;
 mod pack;
 mod persistence;
 mod practice;

@@ -4,6 +4,7 @@ use std::sync::Barrier;
 use std::thread;
 
 use reqwest::StatusCode;
+use sourcewise::storage::FORMAT_VERSION;
 
 use crate::helpers::{
     Browser, answer_form, browser, next_link, questions_dir, spawn_app, start_server,
@@ -172,7 +173,7 @@ fn a_data_directory_of_the_format_before_the_fourth_skill_is_read_and_marked_cur
         let meta = db.open_tree("meta").unwrap();
         assert_eq!(
             meta.get("format_version").unwrap().as_deref(),
-            Some(&b"2"[..])
+            Some(FORMAT_VERSION.to_string().as_bytes())
         );
         meta.insert("format_version", "1").unwrap();
         db.flush().unwrap();
@@ -191,7 +192,7 @@ fn a_data_directory_of_the_format_before_the_fourth_skill_is_read_and_marked_cur
             .get("format_version")
             .unwrap()
             .as_deref(),
-        Some(&b"2"[..]),
+        Some(FORMAT_VERSION.to_string().as_bytes()),
         "an older build would now refuse the directory instead of misreading it"
     );
 }

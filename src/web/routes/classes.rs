@@ -492,14 +492,15 @@ pub async fn update_nickname(
         Ok(nickname) => nickname,
         Err(problem) => return again(problem.to_string()),
     };
-    match state.storage.rename_student(&student, nickname).await {
+    match state.storage.rename_student(&student, &nickname).await {
         Ok(renamed) => Ok(see_other(format!(
             "{}?notice=renamed",
             student_url(&class, &renamed)
         ))),
-        Err(JoinError::NicknameTaken) => again(format!(
-            "Someone in this class is already called “{}”.",
-            typed.trim()
+        Err(JoinError::NicknameTaken(existing)) => again(crate::classes::nickname_taken(
+            &nickname,
+            &existing,
+            "in this class",
         )),
         Err(JoinError::Storage(error)) => Err(error.into()),
     }

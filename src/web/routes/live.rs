@@ -487,12 +487,16 @@ pub async fn join_live(
     };
     match state.storage.add_participant(&participant).await {
         Ok(()) => {}
-        Err(JoinError::NicknameTaken) => {
+        Err(JoinError::NicknameTaken(existing)) => {
             return again(
                 StatusCode::BAD_REQUEST,
                 format!(
-                    "Someone in this session already goes by “{}”. Choose another nickname.",
-                    participant.nickname.as_str()
+                    "{} Choose another nickname.",
+                    crate::classes::nickname_taken(
+                        &participant.nickname,
+                        &existing,
+                        "in this session"
+                    )
                 ),
             );
         }

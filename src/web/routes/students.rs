@@ -164,10 +164,10 @@ pub async fn create_student(
     };
     match state.storage.add_student(&student, device).await {
         Ok(()) => {}
-        Err(JoinError::NicknameTaken) => {
+        Err(JoinError::NicknameTaken(existing)) => {
             return again(format!(
-                "Someone in this class is already called “{}”. Add an initial or a number, or if it is you, continue with your resume code below.",
-                student.nickname.as_str()
+                "{} Add an initial or a number, or if it is you, continue with your resume code below.",
+                crate::classes::nickname_taken(&student.nickname, &existing, "in this class")
             ));
         }
         Err(JoinError::Storage(error)) => return Err(error.into()),
