@@ -115,6 +115,15 @@ pub enum StorageError {
     Corrupt(String),
 }
 
+/// A round moving from one learner to another (see [`Storage::rounds_moved`]).
+struct MovedRound {
+    round: [u8; 16],
+    /// Its record with the new learner (`None` if the record is gone).
+    record: Option<Vec<u8>>,
+    from_key: sled::IVec,
+    to_key: Vec<u8>,
+}
+
 /// Whether an answer was stored, or an earlier one for the same question already was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
@@ -207,6 +216,7 @@ pub struct Storage {
     /// people joining at once with look-alikes see each other (see
     /// [`students::claim_nickname`]).
     nickname_claims: Arc<Mutex<()>>,
+    device_links: Arc<Mutex<()>>,
 }
 
 impl Storage {
@@ -349,6 +359,7 @@ impl Storage {
             live_answers: db.open_tree("live_answers")?,
             plans: Arc::default(),
             nickname_claims: Arc::default(),
+            device_links: Arc::default(),
             flusher: durable::Flusher::start(
                 db.clone(),
                 meta.clone(),
@@ -652,32 +663,54 @@ impl Storage {
         })
     }
 
-    /// Moves every round of learner `from` to learner `to` (not flushed): after it, a
-    /// browser that knew `from` reaches none of them.
-    fn move_rounds(&self, from: Token, to: Token) -> Result<(), StorageError> {
-        let keys: Vec<sled::IVec> = self
-            .learner_rounds
-            .scan_prefix(from.as_bytes())
-            .keys()
-            .collect::<Result<_, _>>()?;
-        for key in keys {
-            let Some(round_id) = key.get(24..40) else {
+    /// What moving every round of learner `from` to learner `to` writes: each round's
+    /// record with its new learner, and its key in `learner_rounds` before and after.
+    /// Nothing is written here; [`students`]'s new resume code writes it all in one
+    /// transaction, then calls [`Storage::forget_rounds`].
+    fn rounds_moved(&self, from: Token, to: Token) -> Result<Vec<MovedRound>, StorageError> {
+        let mut moved = Vec::new();
+        for key in self.learner_rounds.scan_prefix(from.as_bytes()).keys() {
+            let from_key = key?;
+            let Some(round) = from_key
+                .get(24..40)
+                .and_then(|id| <[u8; 16]>::try_from(id).ok())
+            else {
                 continue;
             };
-            if let Some(value) = self.rounds.get(round_id)? {
-                let mut record: RoundRecord = decode(&value)?;
-                record.learner = to.to_string();
-                self.rounds.insert(round_id, encode(&record)?)?;
-            }
-            let mut moved = to.as_bytes().to_vec();
-            moved.extend_from_slice(&key[16..]);
-            self.learner_rounds.insert(moved, &[])?;
-            self.learner_rounds.remove(&key)?;
-            if let Ok(id) = <[u8; 16]>::try_from(round_id) {
-                self.plans.remove(Token::from_bytes(id));
-            }
+            let record = match self.rounds.get(round)? {
+                Some(value) => {
+                    let mut record: RoundRecord = decode(&value)?;
+                    record.learner = to.to_string();
+                    Some(encode(&record)?)
+                }
+                None => None,
+            };
+            let mut to_key = to.as_bytes().to_vec();
+            to_key.extend_from_slice(&from_key[16..]);
+            moved.push(MovedRound {
+                round,
+                record,
+                from_key,
+                to_key,
+            });
         }
-        Ok(())
+        Ok(moved)
+    }
+
+    /// Drops moved rounds from the cache of rounds in progress, which keeps who a
+    /// round's learner is.
+    fn forget_rounds(&self, moved: &[MovedRound]) {
+        for round in moved {
+            self.plans.remove(Token::from_bytes(round.round));
+        }
+    }
+
+    /// The lock held while browsers are linked to students and while a new resume code
+    /// unlinks them.
+    fn linking_devices(&self) -> MutexGuard<'_, ()> {
+        self.device_links
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Removes every round of a learner and every answer in them (not flushed: the

@@ -1,6 +1,7 @@
 //! Rounds read recently, kept decoded. A round's record (who, which pack, which
-//! exercises in which order) never changes once stored, so the pages of a round in
-//! progress need not parse it again: parsing it took a sixth of the server's time on an
+//! exercises in which order) never changes once stored, except when a new resume code
+//! moves a student's rounds to a new learner id, which drops them from here; so the
+//! pages of a round in progress need not parse it again: parsing it took a sixth of the server's time on an
 //! exercise page. Its answers are kept too once read, and every answer stored is added
 //! here by the writer: reading a round's ten answers from sled took a fifth of a
 //! feedback page (bench/README.md).

@@ -26,6 +26,7 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use sled::Transactional;
 
 use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
 use crate::classes::{Nickname, ResumeCode};
@@ -176,11 +177,24 @@ impl Storage {
         Ok(())
     }
 
-    /// Lets the browser `device` continue as `student` (a resume code typed on it).
-    /// Returns once on disk.
-    pub async fn link_device(&self, student: &Student, device: Token) -> Result<(), StorageError> {
-        self.link(student, device)?;
-        self.flusher.flush().await
+    /// Lets the browser `device` continue as `student`, found by the resume code it
+    /// typed, unless that code has been replaced since (the check and the link happen
+    /// under the lock a new resume code takes). Whether it was linked. Returns once on
+    /// disk.
+    pub async fn link_device(
+        &self,
+        student: &Student,
+        device: Token,
+    ) -> Result<bool, StorageError> {
+        {
+            let _linking = self.linking_devices();
+            match self.student(student.id)? {
+                Some(now) if now.resume == student.resume => self.link(&now, device)?,
+                _ => return Ok(false),
+            }
+        }
+        self.flusher.flush().await?;
+        Ok(true)
     }
 
     fn link(&self, student: &Student, device: Token) -> Result<(), StorageError> {
@@ -262,6 +276,12 @@ impl Storage {
     }
 
     fn write_student(&self, student: &Student) -> Result<(), StorageError> {
+        let value = Self::student_record(student)?;
+        self.students.insert(student.id.as_bytes(), value)?;
+        Ok(())
+    }
+
+    fn student_record(student: &Student) -> Result<Vec<u8>, StorageError> {
         let record = StudentRecord {
             v: FORMAT_VERSION,
             class: student.class.to_string(),
@@ -270,9 +290,7 @@ impl Storage {
             resume_code: student.resume.as_str().to_string(),
             joined_at: student.joined_at,
         };
-        let value = encode(&record)?;
-        self.students.insert(student.id.as_bytes(), value)?;
-        Ok(())
+        encode(&record)
     }
 
     /// Gives a student another nickname, unless a classmate has it or one that looks
@@ -309,32 +327,97 @@ impl Storage {
         Ok(renamed)
     }
 
-    /// Replaces a student's resume code: the old one stops working, and every browser
-    /// that joined or continued as the student is signed out. Their rounds move to the
-    /// new learner id `learner`, so that not even a browser that held the old learner id
-    /// as its cookie (before 2026-12) reaches them. Returns once on disk.
+    /// Replaces the resume code of the student `id`: the old one stops working, and every
+    /// browser that joined or continued as the student is signed out. Their rounds move
+    /// to the new learner id `learner`, so that not even a browser that held the old
+    /// learner id as its cookie (before 2026-12) reaches them. It is one sled
+    /// transaction, so a crash leaves either all of it or none; and it holds the lock
+    /// that linking a browser holds, so no browser is linked half-way through. The
+    /// student is read anew under the lock: two resets at once make two whole resets.
+    /// `None` if the student is gone. Returns once on disk.
     pub async fn reset_resume_code(
         &self,
-        student: &Student,
+        id: Token,
         resume: ResumeCode,
         learner: Token,
-    ) -> Result<Student, StorageError> {
-        self.resume_codes
-            .remove(resume_key(student.class, &student.resume))?;
-        self.resume_codes.insert(
-            resume_key(student.class, &resume),
-            &student.id.as_bytes()[..],
-        )?;
-        self.unlink_devices(student)?;
-        self.move_rounds(student.learner, learner)?;
-        let updated = Student {
-            resume,
-            learner,
-            ..student.clone()
+    ) -> Result<Option<Student>, StorageError> {
+        let updated = {
+            let _linking = self.linking_devices();
+            let Some(student) = self.student(id)? else {
+                return Ok(None);
+            };
+            let devices: Vec<sled::IVec> = self
+                .student_devices
+                .scan_prefix(student.id.as_bytes())
+                .keys()
+                .collect::<Result<_, _>>()?;
+            let moving = self.rounds_moved(student.learner, learner)?;
+            let updated = Student {
+                resume,
+                learner,
+                ..student.clone()
+            };
+            let record = Self::student_record(&updated)?;
+            let trees = [
+                self.resume_codes.clone(),
+                self.learner_students.clone(),
+                self.student_devices.clone(),
+                self.students.clone(),
+                self.rounds.clone(),
+                self.learner_rounds.clone(),
+            ];
+            trees
+                .as_slice()
+                .transaction(|trees| {
+                    let [
+                        resume_codes,
+                        learner_students,
+                        student_devices,
+                        students,
+                        rounds,
+                        learner_rounds,
+                    ] = &trees[..]
+                    else {
+                        unreachable!("six trees")
+                    };
+                    resume_codes.remove(resume_key(student.class, &student.resume))?;
+                    resume_codes.insert(
+                        resume_key(student.class, &updated.resume),
+                        &student.id.as_bytes()[..],
+                    )?;
+                    for key in &devices {
+                        if let Some(device) = key.get(16..) {
+                            let mut link = device.to_vec();
+                            link.extend_from_slice(student.id.as_bytes());
+                            learner_students.remove(link)?;
+                        }
+                        student_devices.remove(key)?;
+                    }
+                    // A browser that joined before 2026-12 holds the learner id itself.
+                    learner_students.remove(pair(student.learner, student.id))?;
+                    for moved in &moving {
+                        if let Some(record) = &moved.record {
+                            rounds.insert(&moved.round[..], record.as_slice())?;
+                        }
+                        learner_rounds.insert(moved.to_key.as_slice(), &[])?;
+                        learner_rounds.remove(&moved.from_key)?;
+                    }
+                    students.insert(student.id.as_bytes(), record.as_slice())?;
+                    Ok::<_, sled::transaction::ConflictableTransactionError<()>>(())
+                })
+                .map_err(|error| match error {
+                    sled::transaction::TransactionError::Storage(error) => {
+                        StorageError::from(error)
+                    }
+                    sled::transaction::TransactionError::Abort(()) => {
+                        StorageError::Corrupt("a new resume code could not be stored".into())
+                    }
+                })?;
+            self.forget_rounds(&moving);
+            updated
         };
-        self.write_student(&updated)?;
         self.flusher.flush().await?;
-        Ok(updated)
+        Ok(Some(updated))
     }
 
     /// Removes a student from their class with every round and answer they gave

@@ -204,8 +204,9 @@ pub(crate) fn learner_cookie(learner: Token) -> Cookie<'static> {
 }
 
 /// The address a request comes from: the connection's peer, or, behind a trusted
-/// reverse proxy, the first address of `X-Forwarded-For`. An IPv6 address stands for
-/// its /64 network, which one device can fill with addresses of its own.
+/// reverse proxy, the last address of `X-Forwarded-For`: the one the proxy added, since
+/// whatever comes before it the client may have written itself. An IPv6 address stands
+/// for its /64 network, which one device can fill with addresses of its own.
 pub(crate) fn client_address(state: &AppState, request: &HttpRequest) -> std::net::IpAddr {
     use std::net::{IpAddr, Ipv6Addr};
     let forwarded = state
@@ -213,8 +214,8 @@ pub(crate) fn client_address(state: &AppState, request: &HttpRequest) -> std::ne
         .then(|| request.headers().get("x-forwarded-for"))
         .flatten()
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(',').next())
-        .and_then(|first| first.trim().parse::<IpAddr>().ok());
+        .and_then(|value| value.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok());
     let address = forwarded
         .or_else(|| request.peer_addr().map(|peer| peer.ip()))
         .unwrap_or(IpAddr::from([0, 0, 0, 0]));

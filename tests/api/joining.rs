@@ -9,12 +9,12 @@ use reqwest::blocking::Client;
 use crate::classes::{join, join_code, teacher_with_class};
 use crate::helpers::{Browser, Page, browser, browser_at, spawn_app, spawn_app_with};
 
-/// The `n`th of 961 well-formed join codes that no class has (a real code is 8
+/// The `n`th of 29,791 well-formed join codes that no class has (a real code is 8
 /// characters long; these are of the old length of 6, which the server still reads).
 fn unknown_code(n: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let (first, second) = (ALPHABET[n / 31] as char, ALPHABET[n % 31] as char);
-    format!("QQ{first}-{second}22")
+    let letter = |place: usize| ALPHABET[(n / 31usize.pow(place as u32)) % 31] as char;
+    format!("Q{}{}-{}22", letter(2), letter(1), letter(0))
 }
 
 fn resume(student: &Browser, code: &str, resume: &str) -> Page {
@@ -93,20 +93,20 @@ fn fresh_browsers_at_one_address_share_that_address_s_allowance() {
     let class = teacher_with_class(&teacher, "rivera", "10B History");
     let code = join_code(&teacher.get(&class));
 
-    // A script that takes a new browser for every guess still has one address.
-    for n in 0..100 {
-        let page = join(
-            &app.browser_for(browser_at("10.0.0.66")),
-            &unknown_code(n),
-            "X",
-        );
+    // A script that takes a new browser for every guess still has one address, even
+    // when it writes addresses of its own before the one the proxy adds.
+    let guesser = |n: usize| {
+        app.browser_for(browser_at(&format!(
+            "1.2.{}.{}, 10.0.0.66",
+            n / 250,
+            n % 250
+        )))
+    };
+    for n in 0..1_000 {
+        let page = join(&guesser(n), &unknown_code(n), "X");
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "guess {n}");
     }
-    let page = join(
-        &app.browser_for(browser_at("10.0.0.66")),
-        &unknown_code(100),
-        "X",
-    );
+    let page = join(&guesser(1_000), &unknown_code(1_000), "X");
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(
         page.text(".form-error")
@@ -454,4 +454,60 @@ fn malformed_requests_are_not_logged_as_errors_and_a_slowed_client_is_a_warning(
         .find(|line| line.contains("WARN"))
         .unwrap_or_else(|| panic!("no warning in {log}"));
     assert!(warning.contains("slowed down"), "{warning}");
+}
+
+#[test]
+fn two_new_resume_codes_at_once_leave_one_code_that_works_and_every_answer_reachable() {
+    let app = spawn_app();
+    let class = teacher_with_class(&app, "rivera", "10B History");
+    let code = join_code(&app.get(&class));
+    let csrf = app.get(&class).attribute("input[name=csrf]", "value");
+    app.post(
+        &format!("{class}/assignments"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("pack", "khojaly-1992"),
+            ("skill", "source"),
+            ("length", "2"),
+            ("due", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    let phone = app.browser_for(browser());
+    join(&phone, &code, "Sam");
+    let page = phone.get("/student");
+    let action = page.attribute(".assignments form", "action");
+    let form_csrf = page.attribute(".assignments input[name=csrf]", "value");
+    let question = phone.post(&action, &[("csrf", form_csrf.as_str())]);
+    let round = question.path();
+    phone.answer(&question, true);
+
+    // The teacher's double click, or two tabs: resets that cross each other.
+    let student = app.get(&class).attribute(".students a", "href");
+    let csrf = app.get(&student).attribute("input[name=csrf]", "value");
+    for _ in 0..5 {
+        let barrier = std::sync::Barrier::new(2);
+        std::thread::scope(|scope| {
+            for _ in 0..2 {
+                scope.spawn(|| {
+                    barrier.wait();
+                    let page = app.post(
+                        &format!("{student}/resume-code"),
+                        &[("csrf", csrf.as_str())],
+                    );
+                    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+                });
+            }
+        });
+    }
+    let new_code = app.get(&student).text("main .code");
+    let page = resume(&phone, &code, &new_code);
+    assert!(page.text("main").contains("You are Sam"), "{}", page.body);
+    let page = phone.get(&round);
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "the answer given before is still reachable"
+    );
+    assert_eq!(page.text("#verdict"), "✓ Right");
 }

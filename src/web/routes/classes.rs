@@ -521,11 +521,12 @@ pub async fn update_resume_code(
     let student = state
         .storage
         .reset_resume_code(
-            &student,
+            student.id,
             ResumeCode::random(&mut rand::rng()),
             Token::random(&mut rand::rng()),
         )
-        .await?;
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such student in this class.".into()))?;
     tracing::warn!(
         class = %class.id,
         student = %student.id,

@@ -356,6 +356,9 @@ pub struct ResumeForm {
     resume: Option<String>,
 }
 
+/// What a join code and resume code that match no student get, whichever is wrong.
+const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a student. Check both: the join code is on the board, the resume code on your page on the device you joined with (your teacher can also give you a new one).";
+
 /// `POST /resume`: lets this browser continue as the student whose resume code it is.
 /// Codes that match no student count as misses of this browser and address.
 pub async fn resume_student(
@@ -395,14 +398,15 @@ pub async fn resume_student(
     // form tells nobody which class codes are real.
     let Some(student) = student else {
         state.guesses.miss(&client, now());
-        return again(
-            StatusCode::BAD_REQUEST,
-            "That join code and resume code do not match a student. Check both: the join code is on the board, the resume code on your page on the device you joined with (your teacher can also give you a new one).".into(),
-        );
+        return again(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
     };
     let browser = learner(&request);
     let device = browser.unwrap_or_else(|| Token::random(&mut rand::rng()));
-    state.storage.link_device(&student, device).await?;
+    if !state.storage.link_device(&student, device).await? {
+        // The teacher gave the student a new code a moment ago.
+        state.guesses.miss(&client, now());
+        return again(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
+    }
     let mut response = HttpResponse::SeeOther();
     response.insert_header((header::LOCATION, "/student"));
     if browser.is_none() {
