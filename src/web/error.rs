@@ -38,10 +38,18 @@ pub enum AppError {
     Storage(#[from] StorageError),
     #[error("The page could not be drawn.")]
     Template(#[from] askama::Error),
+    /// Too many passwords are being checked at once (a storm of sign-ins): the work
+    /// was refused rather than queued without end.
+    #[error("Many people are signing in at once. Try again in a moment.")]
+    Busy,
     /// A report could not be made: the server is stopping, or making it failed.
     #[error("This page could not be made just now. Try again in a moment.")]
     Interrupted,
 }
+
+/// The seconds a `503` for [`AppError::Busy`] asks to wait: a queue of password checks
+/// empties in well under that.
+pub const BUSY_RETRY_AFTER: &str = "2";
 
 impl AppError {
     pub fn bad_request(message: impl Into<String>) -> AppError {
@@ -80,7 +88,9 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             // Not the user's mistake, and worth trying again: the server is (for now)
             // unable to store anything.
-            AppError::Storage(_) | AppError::Interrupted => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Storage(_) | AppError::Interrupted | AppError::Busy => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -115,7 +125,7 @@ impl ResponseError for AppError {
                 tracing::error!("template failed: {error}");
                 ("Something went wrong", None)
             }
-            AppError::Interrupted => ("Try again", None),
+            AppError::Interrupted | AppError::Busy => ("Try again", None),
         };
         let message = self.to_string();
         let page = ErrorPage {
@@ -128,6 +138,9 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, AppError::Storage(_) | AppError::Interrupted) {
             response.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+        }
+        if matches!(self, AppError::Busy) {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, BUSY_RETRY_AFTER));
         }
         response.content_type(ContentType::html()).body(body)
     }

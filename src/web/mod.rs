@@ -4,6 +4,7 @@
 //! [`Storage`]; templates receive plain values and never touch either.
 
 pub mod error;
+mod hashing;
 mod live_hub;
 mod reports;
 mod routes;
@@ -50,8 +51,15 @@ pub struct AppState {
     pub storage: Storage,
     /// Signs the cookies that must not be forged (teacher sessions, form tokens).
     pub cookie_key: actix_web::cookie::Key,
-    /// Failed sign-ins per account, to slow down guessing.
+    /// Failed sign-ins, to slow down guessing: per account from browsers it has not
+    /// signed in on, and per browser that it has (device cookies).
     pub failed_sign_ins: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    /// Sign-ups told that their username is taken, per address.
+    pub failed_sign_ups: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    /// Wrong current passwords on the password form, per account.
+    pub failed_password_changes: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    /// The threads that hash and check passwords, with a short queue.
+    pub hashing: hashing::Hashing,
     /// Failed resume codes per class, to slow down guessing.
     pub failed_resumes: std::sync::Mutex<crate::accounts::FailedAttempts>,
     /// Unknown join codes on the whole server, to slow down guessing.
@@ -79,6 +87,10 @@ pub const RESUME_FAILURES_PER_CLASS: u32 = 30;
 /// Unknown join codes allowed on the server in 15 minutes: room for a class's typos,
 /// far too few to find a class among 887 million codes.
 pub const UNKNOWN_JOIN_CODES: u32 = 60;
+
+/// Sign-ups told "the username is taken" allowed per address in 15 minutes: room for
+/// a staff room's guesses at a free name, too few to list a school's teachers.
+pub const TAKEN_USERNAMES_PER_ADDRESS: u32 = 10;
 
 /// How long a stopping server lets requests in flight finish.
 const SHUTDOWN_SECONDS: u64 = 3;
@@ -118,6 +130,12 @@ impl Application {
             storage,
             cookie_key: actix_web::cookie::Key::from(&cookie_key),
             failed_sign_ins: std::sync::Mutex::new(Default::default()),
+            failed_sign_ups: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
+                TAKEN_USERNAMES_PER_ADDRESS,
+            )),
+            failed_password_changes: std::sync::Mutex::new(Default::default()),
+            hashing: hashing::Hashing::start()
+                .context("cannot start the threads that hash passwords")?,
             failed_resumes: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
                 RESUME_FAILURES_PER_CLASS,
             )),
