@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
 use rand::Rng;
 
 /// The name a teacher signs in with: a username or an email address, compared without
@@ -105,6 +105,10 @@ pub enum AccountProblem {
         "That password is on the list of the most common passwords, which are guessed first. Choose another."
     )]
     PasswordCommon,
+    #[error("The password cannot be only spaces. A few words make a good one.")]
+    PasswordBlank,
+    #[error("The password cannot hold control characters (such as tabs or line breaks).")]
+    PasswordControlCharacters,
     #[error("The password cannot be the username.")]
     PasswordIsUsername,
     #[error("The two new passwords are not the same.")]
@@ -115,8 +119,8 @@ pub const MIN_PASSWORD_CHARACTERS: usize = 8;
 /// Long enough for any passphrase, short enough that hashing stays cheap.
 pub const MAX_PASSWORD_CHARACTERS: usize = 256;
 
-/// Checks a new password against the rules: length, not a common password, not the
-/// username, and typed the same twice.
+/// Checks a new password against the rules: length, not only spaces, no control
+/// characters, not a common password, not the username, and typed the same twice.
 pub fn check_new_password(
     password: &str,
     repeated: &str,
@@ -128,6 +132,12 @@ pub fn check_new_password(
     }
     if length > MAX_PASSWORD_CHARACTERS {
         return Err(AccountProblem::PasswordTooLong);
+    }
+    if password.chars().all(char::is_whitespace) {
+        return Err(AccountProblem::PasswordBlank);
+    }
+    if password.chars().any(char::is_control) {
+        return Err(AccountProblem::PasswordControlCharacters);
     }
     if is_common_password(password) {
         return Err(AccountProblem::PasswordCommon);
@@ -157,21 +167,89 @@ pub fn is_common_password(password: &str) -> bool {
 /// Hashes a password with Argon2id (the crate's default parameters) and a random salt,
 /// in the PHC string format that records the parameters with the hash.
 pub fn hash_password(password: &str, rng: &mut impl Rng) -> String {
-    let salt_bytes: [u8; 16] = rng.random();
-    let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes make a valid salt");
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("Argon2id hashes any password of bounded length")
-        .to_string()
+    HashingMemory::new().hash_password(password, rng)
 }
 
 /// Whether `password` matches a hash made by [`hash_password`].
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+    HashingMemory::new().verify_password(password, hash)
+}
+
+/// The working memory of Argon2id (19 MiB with the default parameters), for a thread
+/// that hashes passwords one after another: made once and used again, instead of a
+/// fresh 19 MiB at each hash, which the allocator kept (a few threads' worth grew to
+/// over 200 MB in a storm of sign-ins, bench/README.md).
+#[derive(Default)]
+pub struct HashingMemory(Vec<argon2::Block>);
+
+impl HashingMemory {
+    pub fn new() -> HashingMemory {
+        HashingMemory(Vec::new())
+    }
+
+    /// `count` blocks, made the first time (or when a hash needs more).
+    fn blocks(&mut self, count: usize) -> &mut [argon2::Block] {
+        if self.0.len() < count {
+            self.0 = Vec::new();
+            self.0.resize(count, argon2::Block::default());
+        }
+        &mut self.0[..count]
+    }
+
+    /// As [`hash_password`], in this memory.
+    pub fn hash_password(&mut self, password: &str, rng: &mut impl Rng) -> String {
+        let salt_bytes: [u8; 16] = rng.random();
+        let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes make a valid salt");
+        let params = Params::default();
+        let mut output = [0u8; Params::DEFAULT_OUTPUT_LEN];
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+            .hash_password_into_with_memory(
+                password.as_bytes(),
+                &salt_bytes,
+                &mut output,
+                self.blocks(params.block_count()),
+            )
+            .expect("Argon2id hashes any password of bounded length");
+        PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(&params).expect("the default parameters"),
+            salt: Some(salt.as_salt()),
+            hash: Some(Output::new(&output).expect("an output of the default length")),
+        }
+        .to_string()
+    }
+
+    /// As [`verify_password`], in this memory: the hash's own algorithm, version and
+    /// parameters, and a comparison in constant time.
+    pub fn verify_password(&mut self, password: &str, hash: &str) -> bool {
+        let Ok(parsed) = PasswordHash::new(hash) else {
+            return false;
+        };
+        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+            return false;
+        };
+        let algorithm = Algorithm::try_from(parsed.algorithm);
+        let version = parsed
+            .version
+            .map_or(Ok(Version::default()), Version::try_from);
+        let params = Params::try_from(&parsed);
+        let (Ok(algorithm), Ok(version), Ok(params)) = (algorithm, version, params) else {
+            return false;
+        };
+        let mut salt_bytes = [0u8; 64];
+        let Ok(salt_bytes) = salt.decode_b64(&mut salt_bytes) else {
+            return false;
+        };
+        let mut output = vec![0u8; expected.len()];
+        let hashed = Argon2::new(algorithm, version, params.clone())
+            .hash_password_into_with_memory(
+                password.as_bytes(),
+                salt_bytes,
+                &mut output,
+                self.blocks(params.block_count()),
+            );
+        hashed.is_ok() && Output::new(&output).is_ok_and(|output| output == expected)
     }
 }
 
@@ -188,11 +266,18 @@ pub fn temporary_password(rng: &mut impl Rng) -> String {
 /// account, later a class's join code) within [`FailedAttempts::WINDOW_SECONDS`], further
 /// attempts on that key are refused until the window has passed. Keyed by what is
 /// attacked, not by address: a whole school shares one address.
+///
+/// At most [`FailedAttempts::CAPACITY`] keys are kept. When a new key finds the store
+/// full, windows that have passed are dropped; if none has, a tenth of the keys go,
+/// those with the fewest failures and the oldest of those first. A key that is paused
+/// is thus the last to go: pushing it out takes thousands of keys with as many failures
+/// of their own, each a password check.
 #[derive(Debug)]
 pub struct FailedAttempts {
     /// Per key: when the first counted failure happened, and how many since.
     failures: HashMap<String, (u64, u32)>,
     limit: u32,
+    capacity: usize,
 }
 
 impl Default for FailedAttempts {
@@ -205,13 +290,21 @@ impl FailedAttempts {
     /// Failures allowed per account.
     pub const LIMIT: u32 = 5;
     pub const WINDOW_SECONDS: u64 = 15 * 60;
+    /// Keys kept at most (about a megabyte).
+    pub const CAPACITY: usize = 10_000;
 
     /// A limit of `limit` failures per key and window (a class of 30 mistyping resume
     /// codes needs more room than one account).
     pub fn with_limit(limit: u32) -> FailedAttempts {
+        FailedAttempts::with_limit_and_capacity(limit, FailedAttempts::CAPACITY)
+    }
+
+    /// A limit of `limit` failures per key and window, keeping at most `capacity` keys.
+    pub fn with_limit_and_capacity(limit: u32, capacity: usize) -> FailedAttempts {
         FailedAttempts {
             failures: HashMap::new(),
             limit,
+            capacity: capacity.max(1),
         }
     }
 
@@ -227,21 +320,70 @@ impl FailedAttempts {
 
     /// Counts a failed attempt on `key` at `now`.
     pub fn record_failure(&mut self, key: &str, now: u64) {
-        // Forget windows that have passed, so that the map does not grow without end.
-        if self.failures.len() > 10_000 {
-            self.failures
-                .retain(|_, (since, _)| now < *since + Self::WINDOW_SECONDS);
+        if !self.failures.contains_key(key) && self.failures.len() >= self.capacity {
+            self.make_room(now);
         }
         let entry = self.failures.entry(key.to_string()).or_insert((now, 0));
         if now >= entry.0 + Self::WINDOW_SECONDS {
             *entry = (now, 0);
         }
-        entry.1 += 1;
+        entry.1 = entry.1.saturating_add(1);
+    }
+
+    /// Counts a failed attempt on `key` at `now`; true if this failure is the one that
+    /// pauses the key (for the log: a pause is logged once, not at every refusal).
+    pub fn record_failure_and_pause(&mut self, key: &str, now: u64) -> bool {
+        let paused_before = self.check(key, now).is_err();
+        self.record_failure(key, now);
+        !paused_before && self.check(key, now).is_err()
+    }
+
+    /// Starts an attempt on `key` at `now`: refused as [`FailedAttempts::check`] does,
+    /// or else counted as a failure straight away, before the (slow) password check, so
+    /// that attempts sent at the same moment cannot all pass the check before any of
+    /// them has failed. One that turns out not to be a failure is taken back with
+    /// [`FailedAttempts::take_back`] or cleared with [`FailedAttempts::record_success`].
+    /// `Ok(true)` if this attempt, should it fail, pauses the key (for the log).
+    pub fn begin_attempt(&mut self, key: &str, now: u64) -> Result<bool, u64> {
+        self.check(key, now)?;
+        self.record_failure(key, now);
+        Ok(self.check(key, now).is_err())
+    }
+
+    /// Takes back an attempt counted by [`FailedAttempts::begin_attempt`] that was not a
+    /// failure (the right password, or one that could not be checked).
+    pub fn take_back(&mut self, key: &str) {
+        if let Some(entry) = self.failures.get_mut(key) {
+            entry.1 = entry.1.saturating_sub(1);
+            if entry.1 == 0 {
+                self.failures.remove(key);
+            }
+        }
     }
 
     /// A successful attempt clears the count for `key`.
     pub fn record_success(&mut self, key: &str) {
         self.failures.remove(key);
+    }
+
+    /// Drops the windows that have passed; if that frees too little, a tenth of the
+    /// keys: those with the fewest failures, the oldest of those first.
+    fn make_room(&mut self, now: u64) {
+        self.failures
+            .retain(|_, (since, _)| now < *since + Self::WINDOW_SECONDS);
+        if self.failures.len() < self.capacity {
+            return;
+        }
+        let mut weakest: Vec<(u32, u64, String)> = self
+            .failures
+            .iter()
+            .map(|(key, &(since, count))| (count, since, key.clone()))
+            .collect();
+        let evicted = (self.capacity / 10).max(1).min(weakest.len());
+        weakest.select_nth_unstable(evicted - 1);
+        for (_, _, key) in &weakest[..evicted] {
+            self.failures.remove(key);
+        }
     }
 }
 
@@ -320,6 +462,24 @@ mod tests {
             Err(AccountProblem::PasswordsDiffer)
         );
         assert_eq!(check("tall ships at dawn"), Ok(()));
+        assert_eq!(check("        "), Err(AccountProblem::PasswordBlank));
+        assert_eq!(
+            check("\u{3000}\u{a0}\u{2003}\u{3000}\u{a0}\u{2003}  "),
+            Err(AccountProblem::PasswordBlank)
+        );
+        assert_eq!(
+            check("\0\0\0\0\0\0\0\0"),
+            Err(AccountProblem::PasswordControlCharacters)
+        );
+        assert_eq!(
+            check("tall ships\u{7f}at dawn"),
+            Err(AccountProblem::PasswordControlCharacters)
+        );
+        assert_eq!(
+            check("  tall ships at dawn  "),
+            Ok(()),
+            "spaces around are kept"
+        );
         assert_eq!(
             check(&"x".repeat(MAX_PASSWORD_CHARACTERS + 1)),
             Err(AccountProblem::PasswordTooLong)
@@ -337,6 +497,48 @@ mod tests {
         assert!(!verify_password("tall ships at dawn", "not a hash"));
         let again = hash_password("tall ships at dawn", &mut rng);
         assert_ne!(hash, again, "each hash has its own salt");
+    }
+
+    #[test]
+    fn hashes_are_the_argon2_crates_own_and_one_memory_serves_many() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut memory = HashingMemory::new();
+        let ours = memory.hash_password("tall ships at dawn", &mut rng);
+        let parsed = PasswordHash::new(&ours).unwrap();
+        let theirs = Argon2::default()
+            .hash_password(b"tall ships at dawn", parsed.salt.unwrap())
+            .unwrap()
+            .to_string();
+        assert_eq!(ours, theirs, "the same salt gives the crate's own hash");
+        assert!(
+            Argon2::default()
+                .verify_password(b"tall ships at dawn", &parsed)
+                .is_ok()
+        );
+        let other = Argon2::default()
+            .hash_password(
+                b"another passphrase",
+                &SaltString::encode_b64(&[5; 16]).unwrap(),
+            )
+            .unwrap()
+            .to_string();
+        for _ in 0..2 {
+            assert!(memory.verify_password("another passphrase", &other));
+            assert!(!memory.verify_password("another passphrase!", &other));
+            assert!(memory.verify_password("tall ships at dawn", &ours));
+        }
+        // A hash of other parameters (less memory, more passes) is checked by its own.
+        let light = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 3, 1, None).unwrap(),
+        )
+        .hash_password(b"light", &SaltString::encode_b64(&[9; 16]).unwrap())
+        .unwrap()
+        .to_string();
+        assert!(memory.verify_password("light", &light));
+        assert!(!memory.verify_password("heavy", &light));
     }
 
     #[test]
@@ -374,5 +576,66 @@ mod tests {
         attempts.record_failure("okafor", 0);
         attempts.record_success("okafor");
         assert_eq!(attempts.failures.get("okafor"), None);
+    }
+
+    #[test]
+    fn attempts_count_as_failures_until_taken_back() {
+        let mut attempts = FailedAttempts::default();
+        for second in 0..4 {
+            assert_eq!(attempts.begin_attempt("rivera", second), Ok(false));
+        }
+        assert_eq!(
+            attempts.begin_attempt("rivera", 4),
+            Ok(true),
+            "the last one"
+        );
+        assert!(
+            attempts.begin_attempt("rivera", 5).is_err(),
+            "five attempts under way are five failures"
+        );
+        attempts.take_back("rivera");
+        assert_eq!(attempts.check("rivera", 6), Ok(()), "one was not a failure");
+        for _ in 0..4 {
+            attempts.take_back("rivera");
+        }
+        assert_eq!(attempts.failures.get("rivera"), None);
+        attempts.take_back("okafor");
+        assert_eq!(attempts.failures.get("okafor"), None);
+    }
+
+    #[test]
+    fn the_failures_kept_are_bounded_and_a_paused_key_outlasts_single_failures() {
+        let mut attempts = FailedAttempts::default();
+        for second in 0..5 {
+            attempts.record_failure("rivera", second);
+        }
+        for key in 0..25_000u64 {
+            attempts.record_failure(&format!("junk{key}"), 10 + key / 100);
+        }
+        assert!(
+            attempts.failures.len() <= FailedAttempts::CAPACITY,
+            "{} keys kept",
+            attempts.failures.len()
+        );
+        assert!(
+            attempts.check("rivera", 300).is_err(),
+            "the paused account is still paused"
+        );
+        assert!(
+            attempts.failures.contains_key("junk24999"),
+            "the newest key is kept"
+        );
+        assert!(
+            !attempts.failures.contains_key("junk0"),
+            "the oldest single failure went"
+        );
+
+        // A full store drops the windows that have passed first.
+        let mut attempts = FailedAttempts::with_limit_and_capacity(5, 100);
+        for key in 0..100 {
+            attempts.record_failure(&format!("junk{key}"), 0);
+        }
+        attempts.record_failure("okafor", FailedAttempts::WINDOW_SECONDS);
+        assert_eq!(attempts.failures.len(), 1);
     }
 }

@@ -42,10 +42,18 @@ pub enum AppError {
     /// another (see `web::guesses`).
     #[error("{message}")]
     SlowDown { message: String, seconds: u64 },
+    /// Too many passwords are being checked at once (a storm of sign-ins): the work
+    /// was refused rather than queued without end.
+    #[error("Many people are signing in at once. Try again in a moment.")]
+    Busy,
     /// A report could not be made: the server is stopping, or making it failed.
     #[error("This page could not be made just now. Try again in a moment.")]
     Interrupted,
 }
+
+/// The seconds a `503` for [`AppError::Busy`] asks to wait: a queue of password checks
+/// empties in well under that.
+pub const BUSY_RETRY_AFTER: &str = "2";
 
 impl AppError {
     pub fn bad_request(message: impl Into<String>) -> AppError {
@@ -85,7 +93,9 @@ impl ResponseError for AppError {
             AppError::SlowDown { .. } => StatusCode::TOO_MANY_REQUESTS,
             // Not the user's mistake, and worth trying again: the server is (for now)
             // unable to store anything.
-            AppError::Storage(_) | AppError::Interrupted => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Storage(_) | AppError::Interrupted | AppError::Busy => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -121,7 +131,7 @@ impl ResponseError for AppError {
                 tracing::error!("template failed: {error}");
                 ("Something went wrong", None)
             }
-            AppError::Interrupted => ("Try again", None),
+            AppError::Interrupted | AppError::Busy => ("Try again", None),
         };
         let message = self.to_string();
         let page = ErrorPage {
@@ -137,6 +147,9 @@ impl ResponseError for AppError {
         }
         if let AppError::SlowDown { seconds, .. } = self {
             response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        if matches!(self, AppError::Busy) {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, BUSY_RETRY_AFTER));
         }
         response.content_type(ContentType::html()).body(body)
     }

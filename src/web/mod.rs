@@ -5,6 +5,7 @@
 
 pub mod error;
 mod guesses;
+mod hashing;
 mod learners;
 mod live_hub;
 mod reports;
@@ -52,10 +53,17 @@ pub struct AppState {
     pub storage: Storage,
     /// Signs the cookies that must not be forged (teacher sessions, form tokens).
     pub cookie_key: actix_web::cookie::Key,
-    /// Failed sign-ins per account, to slow down guessing.
+    /// Failed sign-ins, to slow down guessing: per account from browsers it has not
+    /// signed in on, and per browser that it has (device cookies).
     pub failed_sign_ins: std::sync::Mutex<crate::accounts::FailedAttempts>,
     /// Codes that matched nothing, per browser and per address, to slow down guessing.
     pub guesses: guesses::Guesses,
+    /// Sign-ups told that their username is taken, per address.
+    pub failed_sign_ups: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    /// Wrong current passwords on the password form, per account.
+    pub failed_password_changes: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    /// The threads that hash and check passwords, with a short queue.
+    pub hashing: hashing::Hashing,
     /// The event streams of live sessions.
     pub live: live_hub::LiveHub,
     /// The threads that make reports over a whole class.
@@ -71,6 +79,10 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
 }
+
+/// Sign-ups told "the username is taken" allowed per address in 15 minutes: room for
+/// a staff room's guesses at a free name, too few to list a school's teachers.
+pub const TAKEN_USERNAMES_PER_ADDRESS: u32 = 10;
 
 /// How long a stopping server lets requests in flight finish.
 const SHUTDOWN_SECONDS: u64 = 3;
@@ -111,6 +123,12 @@ impl Application {
             cookie_key: actix_web::cookie::Key::from(&cookie_key),
             failed_sign_ins: std::sync::Mutex::new(Default::default()),
             guesses: Default::default(),
+            failed_sign_ups: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
+                TAKEN_USERNAMES_PER_ADDRESS,
+            )),
+            failed_password_changes: std::sync::Mutex::new(Default::default()),
+            hashing: hashing::Hashing::start()
+                .context("cannot start the threads that hash passwords")?,
             live: Default::default(),
             reports: reports::Reports::start()
                 .context("cannot start the threads that make reports")?,

@@ -4,7 +4,13 @@
 //! random 128-bit session token; the server keeps the session (its SHA-256) with an
 //! expiry and the CSRF token that the teacher's forms carry. Forms shown before sign-in
 //! (sign-up, sign-in) carry a token that must match a signed, SameSite=Strict cookie
-//! (the "signed double-submit cookie" pattern).
+//! (the "signed double-submit cookie" pattern). A refused form is logged as a warning.
+//!
+//! A browser where a teacher has signed in (or signed up) also holds a device cookie
+//! (OWASP's "device cookies" against online guessing): signed, HttpOnly,
+//! SameSite=Strict, sent only to the sign-in page, kept a year, holding the teacher's
+//! id and a random nonce. Failed sign-ins from such a browser count against that
+//! browser alone, so that guessing from elsewhere never locks the teacher out of it.
 
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
@@ -12,10 +18,15 @@ use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use crate::practice::Token;
 use crate::storage::teachers::{Teacher, TeacherSession};
 use crate::web::error::AppError;
-use crate::web::{AppState, now};
+use crate::web::{AppState, client_address, now};
 
 pub const TEACHER_COOKIE: &str = "sourcewise_teacher";
 pub const FORM_COOKIE: &str = "sourcewise_form";
+pub const DEVICE_COOKIE: &str = "sourcewise_device";
+/// The only path the device cookie is sent to.
+const SIGN_IN_PATH: &str = "/teachers/sign-in";
+/// A device cookie lasts a year: a school year and the holidays.
+const DEVICE_DAYS: i64 = 365;
 /// A session lasts a school day and a bit.
 pub const SESSION_SECONDS: u64 = 12 * 60 * 60;
 
@@ -69,6 +80,40 @@ pub fn expired_session_cookie() -> Cookie<'static> {
     cookie
 }
 
+/// A browser where `teacher` has signed in: its random nonce, which keys its failed
+/// sign-ins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Device {
+    pub nonce: Token,
+}
+
+/// A new device cookie for `teacher` on this browser (a new nonce at each sign-in).
+pub fn device_cookie(key: &Key, teacher: Token) -> Cookie<'static> {
+    let nonce = Token::random(&mut rand::rng());
+    signed_cookie(
+        key,
+        Cookie::build(DEVICE_COOKIE, format!("{teacher}.{nonce}"))
+            .path(SIGN_IN_PATH)
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .max_age(actix_web::cookie::time::Duration::days(DEVICE_DAYS))
+            .finish(),
+    )
+}
+
+/// The device this browser is for `teacher`: present only if its device cookie is
+/// signed by this server and was given when `teacher` signed in.
+pub fn trusted_device(state: &AppState, request: &HttpRequest, teacher: Token) -> Option<Device> {
+    let value = signed_value(request, &state.cookie_key, DEVICE_COOKIE)?;
+    let (owner, nonce) = value.split_once('.')?;
+    if Token::parse(owner)? != teacher {
+        return None;
+    }
+    Some(Device {
+        nonce: Token::parse(nonce)?,
+    })
+}
+
 /// The teacher signed in on this browser, if any.
 pub fn signed_in(state: &AppState, request: &HttpRequest) -> Result<Option<SignedIn>, AppError> {
     let Some(token) =
@@ -101,7 +146,13 @@ pub fn check_session_form(signed_in: &SignedIn, given: Option<&str>) -> Result<(
     let expected = signed_in.session.csrf.to_string();
     match given {
         Some(given) if same(given, &expected) => Ok(()),
-        _ => Err(AppError::Forbidden(FORGED.into())),
+        _ => {
+            tracing::warn!(
+                account = %signed_in.teacher.username,
+                "CSRF refusal: a signed-in teacher's form without the session's token"
+            );
+            Err(AppError::Forbidden(FORGED.into()))
+        }
     }
 }
 
@@ -136,7 +187,14 @@ pub fn check_anonymous_form(
 ) -> Result<(), AppError> {
     match (signed_value(request, &state.cookie_key, FORM_COOKIE), given) {
         (Some(expected), Some(given)) if same(given, &expected) => Ok(()),
-        _ => Err(AppError::Forbidden(FORGED.into())),
+        _ => {
+            tracing::warn!(
+                path = request.path(),
+                address = %client_address(state, request),
+                "CSRF refusal: a form without the token of this browser's form cookie"
+            );
+            Err(AppError::Forbidden(FORGED.into()))
+        }
     }
 }
 

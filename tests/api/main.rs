@@ -15,4 +15,5 @@ mod persistence;
 mod practice;
 mod quote;
 mod results;
+mod sign_in;
 mod teachers;

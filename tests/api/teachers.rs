@@ -8,17 +8,23 @@ use reqwest::blocking::Client;
 
 use crate::helpers::{Browser, Page, TestApp, browser, spawn_app};
 
-const PASSWORD: &str = "tall ships at dawn";
+pub(crate) const PASSWORD: &str = "tall ships at dawn";
 
 impl Browser {
     /// The CSRF token of the form on the page at `path`.
-    fn form_token(&self, path: &str) -> String {
+    pub(crate) fn form_token(&self, path: &str) -> String {
         let page = self.get(path);
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         page.attribute("input[name=csrf]", "value")
     }
 
-    fn sign_up(&self, display_name: &str, username: &str, password: &str, again: &str) -> Page {
+    pub(crate) fn sign_up(
+        &self,
+        display_name: &str,
+        username: &str,
+        password: &str,
+        again: &str,
+    ) -> Page {
         let csrf = self.form_token("/teachers/sign-up");
         self.post(
             "/teachers/sign-up",
@@ -32,7 +38,7 @@ impl Browser {
         )
     }
 
-    fn sign_in(&self, username: &str, password: &str) -> Page {
+    pub(crate) fn sign_in(&self, username: &str, password: &str) -> Page {
         let csrf = self.form_token("/teachers/sign-in");
         self.post(
             "/teachers/sign-in",
@@ -44,27 +50,27 @@ impl Browser {
         )
     }
 
-    fn sign_out(&self) -> Page {
+    pub(crate) fn sign_out(&self) -> Page {
         let csrf = self.form_token("/teachers");
         self.post("/teachers/sign-out", &[("csrf", &csrf)])
     }
 
     /// Who the teacher page greets, or "" when it shows the page for visitors.
-    fn greeting(&self) -> String {
+    pub(crate) fn greeting(&self) -> String {
         let page = self.get("/teachers");
         let heading = page.text("h1");
         heading.strip_prefix("Hello, ").unwrap_or("").to_string()
     }
 }
 
-fn signed_up(app: &TestApp) {
+pub(crate) fn signed_up(app: &TestApp) {
     let page = app.sign_up("Ms Rivera", "Rivera", PASSWORD, PASSWORD);
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_eq!(page.text(".notice"), "Your account is ready.");
 }
 
 /// A client that does not follow redirects, to read the response as it comes.
-fn raw_client() -> Client {
+pub(crate) fn raw_client() -> Client {
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -226,7 +232,7 @@ fn forms_without_the_right_token_are_refused_and_change_nothing() {
 }
 
 /// The `Set-Cookie` header for `name` in `response`.
-fn set_cookie(response: &reqwest::blocking::Response, name: &str) -> String {
+pub(crate) fn set_cookie(response: &reqwest::blocking::Response, name: &str) -> String {
     response
         .headers()
         .get_all("set-cookie")

@@ -11,5 +11,6 @@ mod keyboard;
 mod live;
 mod practice;
 mod reader;
+mod sign_in;
 mod teachers;
 mod without_javascript;

@@ -2,24 +2,27 @@
 //! page. Every form re-renders with what was typed (but never a password) and says what
 //! to mend.
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use actix_web::http::StatusCode;
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::accounts::{self, AccountProblem, DisplayName, Username, check_new_password};
+use crate::accounts::{AccountProblem, DisplayName, FailedAttempts, Username, check_new_password};
 use crate::practice::Token;
 use crate::storage::classes::Class;
 use crate::storage::teachers::{CreateTeacherError, Teacher, TeacherSession};
-use crate::web::error::AppError;
+use crate::web::error::{AppError, BUSY_RETRY_AFTER};
 use crate::web::teacher_session::{
     SESSION_SECONDS, SignedIn, anonymous_form_token, check_anonymous_form, check_session_form,
-    expired_session_cookie, require_teacher, session_cookie, signed_in,
+    device_cookie, expired_session_cookie, require_teacher, session_cookie, signed_in,
+    trusted_device,
 };
-use crate::web::{AppState, now};
+use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
-use super::html_with as page;
+use super::{html_with as page, try_again_in};
 
 fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
     let mut response = HttpResponse::SeeOther();
@@ -132,10 +135,10 @@ pub async fn create_teacher(
     let form = form.into_inner();
     let display_name_text = form.display_name.unwrap_or_default();
     let username_text = form.username.unwrap_or_default();
-    let again = |error: String| {
+    let again = |status: StatusCode, error: String| {
         let (csrf, cookie) = anonymous_form_token(&state, &request);
         page(
-            StatusCode::BAD_REQUEST,
+            status,
             &SignUpPage {
                 csrf,
                 display_name: display_name_text.clone(),
@@ -145,6 +148,19 @@ pub async fn create_teacher(
             cookie,
         )
     };
+    // "The username is taken" tells whether an account exists, which a teacher needs to
+    // hear; so many of them from one address pause sign-up there (every sign-up, or the
+    // pause itself would tell).
+    let address = client_address(&state, &request).to_string();
+    if let Err(seconds) = attempts(&state.failed_sign_ups).check(&address, now()) {
+        return again(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Many sign-ups from this network have asked for usernames that are taken. To protect teachers' accounts, sign-up is paused here: {}.",
+                try_again_in(seconds)
+            ),
+        );
+    }
     let checked = (|| {
         let display_name = DisplayName::parse(&display_name_text)?;
         let username = Username::parse(&username_text)?;
@@ -158,9 +174,32 @@ pub async fn create_teacher(
     })();
     let (display_name, username, password) = match checked {
         Ok(values) => values,
-        Err(problem) => return again(problem.to_string()),
+        Err(problem) => return again(StatusCode::BAD_REQUEST, problem.to_string()),
     };
-    let password_hash = hash(password).await?;
+    let taken = |username: &Username| {
+        if attempts(&state.failed_sign_ups).record_failure_and_pause(&address, now()) {
+            tracing::warn!(
+                %address,
+                "sign-up paused for an address: {TAKEN_USERNAMES_PER_ADDRESS} sign-ups told a username is taken in 15 minutes"
+            );
+        }
+        again(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "The username “{username}” is taken. Choose another, or sign in if it is yours."
+            ),
+        )
+    };
+    // Known to be taken: no need to hash the password (creating the account below
+    // still refuses a name taken meanwhile).
+    if state.storage.teacher_by_username(&username)?.is_some() {
+        return taken(&username);
+    }
+    let password_hash = match state.hashing.hash(password).await {
+        Ok(hash) => hash,
+        Err(AppError::Busy) => return busy(again(StatusCode::SERVICE_UNAVAILABLE, BUSY.into())),
+        Err(error) => return Err(error),
+    };
     let teacher = Teacher {
         id: Token::random(&mut rand::rng()),
         username,
@@ -170,18 +209,14 @@ pub async fn create_teacher(
     };
     match state.storage.create_teacher(&teacher).await {
         Ok(()) => {}
-        Err(CreateTeacherError::UsernameTaken) => {
-            return again(format!(
-                "The username “{}” is taken. Choose another, or sign in if it is yours.",
-                teacher.username
-            ));
-        }
+        Err(CreateTeacherError::UsernameTaken) => return taken(&teacher.username),
         Err(CreateTeacherError::Storage(error)) => return Err(error.into()),
     }
     start_session(&state, teacher.id, "/teachers?notice=welcome").await
 }
 
 /// Signs `teacher` in on this browser with a new session, and sends it to `location`.
+/// The browser gets a new device cookie too: it is one the teacher uses.
 async fn start_session(
     state: &AppState,
     teacher: Token,
@@ -197,31 +232,27 @@ async fn start_session(
     state.storage.create_session(token, &session).await?;
     Ok(see_other(location)
         .cookie(session_cookie(&state.cookie_key, token))
+        .cookie(device_cookie(&state.cookie_key, teacher))
         .finish())
 }
 
-/// Hashes a password off the request threads: Argon2id takes tens of milliseconds.
-async fn hash(password: String) -> Result<String, AppError> {
-    web::block(move || accounts::hash_password(&password, &mut rand::rng()))
-        .await
-        .map_err(|_| AppError::bad_request("The password could not be processed. Try again."))
+/// What a form says when the password threads' queue is full.
+const BUSY: &str = "Many people are signing in at once. Try again in a moment.";
+
+/// A form page refused because the password threads are busy, with `Retry-After`.
+fn busy(response: Result<HttpResponse, AppError>) -> Result<HttpResponse, AppError> {
+    let mut response = response?;
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_static(BUSY_RETRY_AFTER),
+    );
+    Ok(response)
 }
 
-async fn verify(password: String, hash: String) -> bool {
-    web::block(move || accounts::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false)
-}
-
-/// A hash that matches no password anyone knows, checked when the username is unknown
-/// so that a wrong username takes as long as a wrong password.
-fn no_ones_hash() -> String {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| {
-        let secret = Token::random(&mut rand::rng()).to_string();
-        accounts::hash_password(&secret, &mut rand::rng())
-    })
-    .clone()
+/// The counts of failures in `lock` (still good if a thread panicked holding it: a
+/// count is a plain value).
+fn attempts(lock: &Mutex<FailedAttempts>) -> MutexGuard<'_, FailedAttempts> {
+    lock.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[derive(Template)]
@@ -258,6 +289,11 @@ pub async fn show_sign_in(
     )
 }
 
+/// Signing in, slowed down against guessing with device cookies (OWASP): a browser
+/// where the teacher has signed in before counts its failures against itself alone
+/// and is never paused by failures elsewhere; other browsers count against the
+/// account, and past [`FailedAttempts::LIMIT`] in 15 minutes they are all paused for
+/// it.
 pub async fn create_session(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -278,46 +314,87 @@ pub async fn create_session(
             cookie,
         )
     };
-    let key = username_text.trim().to_lowercase();
-    let refused = state
-        .failed_sign_ins
-        .lock()
-        .map_err(|_| AppError::bad_request("Try again."))?
-        .check(&key, now());
-    if let Err(seconds) = refused {
-        return again(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "There have been too many failed sign-ins for this account. To protect it, sign-in is paused: {}.",
-                super::try_again_in(seconds)
-            ),
-        );
-    }
-    let password = form.password.unwrap_or_default();
-    let teacher = match Username::parse(&username_text) {
-        Ok(username) => state.storage.teacher_by_username(&username)?,
-        Err(_) => None,
+    let not_right = || {
+        again(
+            StatusCode::BAD_REQUEST,
+            "The username or the password is not right. Check both and try again.".into(),
+        )
     };
-    let hash = teacher
+    // A username that cannot be one matches no account: not counted, nothing kept.
+    let Ok(username) = Username::parse(&username_text) else {
+        return not_right();
+    };
+    let teacher = state.storage.teacher_by_username(&username)?;
+    let device = teacher
         .as_ref()
-        .map(|teacher| teacher.password_hash.clone())
-        .unwrap_or_else(no_ones_hash);
-    let matches = !password.is_empty() && verify(password, hash).await;
+        .and_then(|teacher| trusted_device(&state, &request, teacher.id));
+    let key = match device {
+        Some(device) => format!("device {}", device.nonce),
+        None => format!("account {username}"),
+    };
+    // Counted as a failure until the password proves right (and still counted if the
+    // request is dropped meanwhile).
+    let pauses = match attempts(&state.failed_sign_ins).begin_attempt(&key, now()) {
+        Ok(pauses) => pauses,
+        Err(seconds) => {
+            let message = match device {
+                Some(_) => format!(
+                    "There have been too many failed sign-ins for this account on this browser. To protect it, sign-in is paused on this browser: {}.",
+                    try_again_in(seconds)
+                ),
+                None => format!(
+                    "There have been too many failed sign-ins for this account. To protect it, sign-in is paused on browsers where it has not signed in before: {}. A browser where you have signed in to this account before can still sign in.",
+                    try_again_in(seconds)
+                ),
+            };
+            return again(StatusCode::TOO_MANY_REQUESTS, message);
+        }
+    };
+    let password = form.password.unwrap_or_default();
+    let matches = if password.is_empty() {
+        false
+    } else {
+        let hash = teacher
+            .as_ref()
+            .map(|teacher| teacher.password_hash.clone());
+        match state.hashing.verify(password, hash).await {
+            Ok(matches) => matches,
+            Err(error) => {
+                attempts(&state.failed_sign_ins).take_back(&key);
+                return match error {
+                    AppError::Busy => busy(again(StatusCode::SERVICE_UNAVAILABLE, BUSY.into())),
+                    error => Err(error),
+                };
+            }
+        }
+    };
     match (teacher, matches) {
         (Some(teacher), true) => {
-            if let Ok(mut attempts) = state.failed_sign_ins.lock() {
-                attempts.record_success(&key);
+            // A success clears this browser's count; it says nothing of the other
+            // browsers, so the account's count only loses this attempt.
+            match device {
+                Some(_) => attempts(&state.failed_sign_ins).record_success(&key),
+                None => attempts(&state.failed_sign_ins).take_back(&key),
             }
             start_session(&state, teacher.id, "/teachers").await
         }
         _ => {
-            if let Ok(mut attempts) = state.failed_sign_ins.lock() {
-                attempts.record_failure(&key, now());
+            if pauses {
+                match device {
+                    Some(_) => tracing::warn!(
+                        account = %username,
+                        "sign-in paused on one browser of the account (device cookie): {} failures in 15 minutes",
+                        FailedAttempts::LIMIT
+                    ),
+                    None => tracing::warn!(
+                        account = %username,
+                        address = %client_address(&state, &request),
+                        "sign-in paused for the account on browsers where it has not signed in: {} failures in 15 minutes",
+                        FailedAttempts::LIMIT
+                    ),
+                }
             }
-            again(
-                StatusCode::BAD_REQUEST,
-                "The username or the password is not right. Check both and try again.".into(),
-            )
+            not_right()
         }
     }
 }
@@ -383,9 +460,9 @@ pub async fn update_password(
     let signed_in: SignedIn = require_teacher(&state, &request)?;
     check_session_form(&signed_in, form.csrf.as_deref())?;
     let form = form.into_inner();
-    let again = |error: String| {
+    let again = |status: StatusCode, error: String| {
         page(
-            StatusCode::BAD_REQUEST,
+            status,
             &PasswordPage {
                 csrf: signed_in.session.csrf.to_string(),
                 error: Some(error),
@@ -393,19 +470,64 @@ pub async fn update_password(
             None,
         )
     };
+    // Whoever has the session (a laptop left open) must not guess the password here
+    // faster than at the sign-in page.
+    let key = signed_in.teacher.id.to_string();
+    let pauses = match attempts(&state.failed_password_changes).begin_attempt(&key, now()) {
+        Ok(pauses) => pauses,
+        Err(seconds) => {
+            return again(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "There have been too many wrong current passwords on this form. To protect your account, changing the password is paused: {}.",
+                    try_again_in(seconds)
+                ),
+            );
+        }
+    };
     let current = form.current_password.unwrap_or_default();
-    if current.is_empty() || !verify(current, signed_in.teacher.password_hash.clone()).await {
-        return again("Your current password is not right.".into());
+    let right = if current.is_empty() {
+        false
+    } else {
+        let hash = Some(signed_in.teacher.password_hash.clone());
+        match state.hashing.verify(current, hash).await {
+            Ok(right) => right,
+            Err(error) => {
+                attempts(&state.failed_password_changes).take_back(&key);
+                return match error {
+                    AppError::Busy => busy(again(StatusCode::SERVICE_UNAVAILABLE, BUSY.into())),
+                    error => Err(error),
+                };
+            }
+        }
+    };
+    if !right {
+        if pauses {
+            tracing::warn!(
+                account = %signed_in.teacher.username,
+                "password form paused for the account: {} wrong current passwords in 15 minutes",
+                FailedAttempts::LIMIT
+            );
+        }
+        return again(
+            StatusCode::BAD_REQUEST,
+            "Your current password is not right.".into(),
+        );
     }
+    attempts(&state.failed_password_changes).record_success(&key);
     let new_password = form.new_password.unwrap_or_default();
     if let Err(problem) = check_new_password(
         &new_password,
         form.repeat_password.as_deref().unwrap_or_default(),
         &signed_in.teacher.username,
     ) {
-        return again(problem.to_string());
+        return again(StatusCode::BAD_REQUEST, problem.to_string());
     }
-    let password_hash = hash(new_password).await?;
+    let password_hash = match state.hashing.hash(new_password).await {
+        Ok(hash) => hash,
+        Err(AppError::Busy) => return busy(again(StatusCode::SERVICE_UNAVAILABLE, BUSY.into())),
+        Err(error) => return Err(error),
+    };
     state
         .storage
         .set_password_hash(signed_in.teacher.id, password_hash, Some(signed_in.token))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Guessing codes, as a script on one address would: what the limits let through.
 
-Usage: bench/guessing.py BINARY [SECONDS]
+Usage: bench/code_guessing.py BINARY [SECONDS]
 
 Starts BINARY (a release build of sourcewise) with --trust-forwarded on a fresh data
 directory, makes a teacher and a class, then for SECONDS (default 10) sends, from one
