@@ -240,8 +240,13 @@ impl Storage {
     }
 
     fn open_with(path: &Path, accept_unmarked: bool) -> Result<Storage, StorageError> {
+        // A new file system's own lost+found does not make a folder someone else's.
         let occupied = std::fs::read_dir(path)
-            .map(|mut entries| entries.next().is_some())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .any(|entry| entry.file_name() != "lost+found")
+            })
             .unwrap_or(false);
         if occupied && !path.join("db").exists() {
             return Err(StorageError::Foreign {

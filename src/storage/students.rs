@@ -10,8 +10,9 @@
 //!   two that look alike, in a class. A key is removed only while it still points to
 //!   its student: after the migration to format 3, two students whose nicknames had
 //!   become look-alikes are both kept, and only the first to join holds the key.
-//! - `learner_students`: browser id (16) + student id (16) → empty: the students a
-//!   browser has joined or continued as. The browser id is the browser's own learner id
+//! - `learner_students`: browser id (16) + student id (16) → the student's learner id
+//!   (16; empty in links made before 2026-12): the students a browser has joined or
+//!   continued as, and whose rounds it may open. The browser id is the browser's own learner id
 //!   (its cookie), under which its own practice is kept. (Before 2026-12 a browser that
 //!   joined took the student's learner id as its cookie; those links read the same.)
 //! - `student_devices`: student id (16) + browser id (16) → empty: the same links from
@@ -197,11 +198,29 @@ impl Storage {
         Ok(true)
     }
 
+    /// Links `device` to `student`: the student's side first, so that a crash between
+    /// the two writes leaves nothing a new resume code could not find.
     fn link(&self, student: &Student, device: Token) -> Result<(), StorageError> {
-        self.learner_students
-            .insert(pair(device, student.id), &[])?;
         self.student_devices.insert(pair(student.id, device), &[])?;
+        self.learner_students
+            .insert(pair(device, student.id), &student.learner.as_bytes()[..])?;
         Ok(())
+    }
+
+    /// The learner ids whose rounds the browser `device` may open as a student: one
+    /// per student it is linked to. Read from the links alone (a link keeps the
+    /// student's learner id; one made before 2026-12 is empty, and the student is read).
+    pub fn learners_of_device(&self, device: Token) -> Result<Vec<Token>, StorageError> {
+        let mut learners = Vec::new();
+        for entry in self.learner_students.scan_prefix(device.as_bytes()) {
+            let (key, value) = entry?;
+            if value.len() == 16 {
+                learners.push(token_at(&value, "learner_students")?);
+            } else if let Some(student) = self.student(token_at(&key[16..], "learner_students")?)? {
+                learners.push(student.learner);
+            }
+        }
+        Ok(learners)
     }
 
     /// Signs every browser out of `student` (not flushed).

@@ -54,9 +54,6 @@ pub async fn show_progress(
     // Where this browser has answered: its own practice, then each class by name.
     let mut classes: Vec<(Token, String)> = Vec::new();
     for student in &learners.students {
-        if Some(student.learner) == learners.own {
-            continue; // a browser that joined before 2026-12 practised as the student
-        }
         let class = state
             .storage
             .class(student.class)?
@@ -68,11 +65,13 @@ pub async fn show_progress(
         ));
     }
     classes.sort_by(|a, b| a.1.cmp(&b.1));
-    let sources = learners
+    // A browser that joined before 2026-12 holds a student's learner id as its own: what
+    // it did is that class's, and is shown as such.
+    let own = learners
         .own
-        .map(|own| (own, "Your own practice".to_string()))
-        .into_iter()
-        .chain(classes);
+        .filter(|own| !learners.students.iter().any(|s| s.learner == *own))
+        .map(|own| (own, "Your own practice".to_string()));
+    let sources = own.into_iter().chain(classes);
     let mut tally = Tally::default();
     let mut round_count = 0;
     let mut places = Vec::new();
