@@ -289,6 +289,39 @@ pub(crate) fn public_url_for(state: &AppState, request: &HttpRequest, path: &str
     format!("{scheme}://{host}/{path}")
 }
 
+/// Whether a warning that any anonymous request can cause (a refused form, say) may be
+/// logged now: at most [`WARNINGS_PER_SECOND`] a second, so that a flood of bad
+/// requests cannot fill the log (or the disk it is written to). The first allowed
+/// warning of a second says how many were left out in the second before.
+pub(crate) fn anonymous_warning_allowed() -> bool {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SECOND_AND_COUNT: AtomicU64 = AtomicU64::new(0);
+    let second = now() & 0xFFFF_FFFF;
+    let previous = SECOND_AND_COUNT
+        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |packed| {
+            if packed >> 32 == second {
+                Some(packed + 1)
+            } else {
+                Some(second << 32 | 1)
+            }
+        })
+        .unwrap_or(0);
+    let (previous_second, previous_count) = (previous >> 32, previous & 0xFFFF_FFFF);
+    if previous_second != second {
+        if previous_count > WARNINGS_PER_SECOND {
+            tracing::warn!(
+                "{} more warnings like the ones above were left out of the log",
+                previous_count - WARNINGS_PER_SECOND
+            );
+        }
+        return true;
+    }
+    previous_count < WARNINGS_PER_SECOND
+}
+
+/// See [`anonymous_warning_allowed`].
+const WARNINGS_PER_SECOND: u64 = 10;
+
 fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -188,11 +188,13 @@ pub fn check_anonymous_form(
     match (signed_value(request, &state.cookie_key, FORM_COOKIE), given) {
         (Some(expected), Some(given)) if same(given, &expected) => Ok(()),
         _ => {
-            tracing::warn!(
-                path = request.path(),
+            if crate::web::anonymous_warning_allowed() {
+                tracing::warn!(
+                    path = request.path(),
                 address = %client_address(state, request),
-                "CSRF refusal: a form without the token of this browser's form cookie"
-            );
+                    "CSRF refusal: a form without the token of this browser's form cookie"
+                );
+            }
             Err(AppError::Forbidden(FORGED.into()))
         }
     }

@@ -511,3 +511,19 @@ fn two_new_resume_codes_at_once_leave_one_code_that_works_and_every_answer_reach
     );
     assert_eq!(page.text("#verdict"), "✓ Right");
 }
+
+#[test]
+fn a_flood_of_forged_forms_cannot_fill_the_log() {
+    let mut app = spawn_app();
+    let prankster = app.browser_for(browser());
+    for _ in 0..200 {
+        let page = prankster.post("/join", &[("csrf", "forged"), ("code", "ABCD-2345")]);
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+    }
+    let log = app.stop_and_read_log();
+    let refusals = log.matches("CSRF refusal").count();
+    assert!(
+        (1..=40).contains(&refusals),
+        "{refusals} lines for 200 forged forms"
+    );
+}
