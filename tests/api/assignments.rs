@@ -18,7 +18,22 @@ fn join(student: &Browser, code: &str, nickname: &str) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
 }
 
-fn assign(teacher: &Browser, class: &str, fields: &[(&str, &str)]) -> Page {
+/// Assigns two "Which source?" questions, answers shown straight away.
+pub fn assign_two_source_questions(teacher: &Browser, class: &str) {
+    let page = assign(
+        teacher,
+        class,
+        &[
+            ("skill", "source"),
+            ("length", "2"),
+            ("due", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+}
+
+pub fn assign(teacher: &Browser, class: &str, fields: &[(&str, &str)]) -> Page {
     let csrf = teacher.get(class).attribute("input[name=csrf]", "value");
     let mut form = vec![("csrf", csrf.as_str()), ("pack", "khojaly-1992")];
     form.extend_from_slice(fields);
@@ -44,7 +59,7 @@ fn date_in(days: i64) -> String {
 }
 
 /// Presses the assignment's button on the student's page and lands on its round.
-fn open_assignment(student: &Browser) -> Page {
+pub fn open_assignment(student: &Browser) -> Page {
     let page = student.get("/student");
     if let Some(url) = page.attributes(".assignments a.button", "href").first() {
         return student.get(url);

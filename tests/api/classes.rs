@@ -3,6 +3,7 @@
 
 use reqwest::StatusCode;
 
+use crate::assignments::{assign_two_source_questions, open_assignment};
 use crate::helpers::{Browser, Page, TestApp, browser, spawn_app};
 
 const PASSWORD: &str = "tall ships at dawn";
@@ -276,27 +277,12 @@ fn deleting_a_class_deletes_its_students_and_their_answers() {
     let mut app: TestApp = spawn_app();
     let class = teacher_with_class(&app, "rivera", "10B History");
     let code = join_code(&app.get(&class));
-    let csrf = app.get(&class).attribute("input[name=csrf]", "value");
-    let page = app.post(
-        &format!("{class}/assignments"),
-        &[
-            ("csrf", csrf.as_str()),
-            ("pack", "khojaly-1992"),
-            ("skill", "source"),
-            ("length", "2"),
-            ("due", ""),
-            ("feedback", "immediate"),
-        ],
-    );
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assign_two_source_questions(&app, &class);
     let student = app.browser_for(browser());
     join(&student, &code, "Sam");
     let mine = student.start_round("mix", "2");
     student.answer(&mine, false);
-    let page = student.get("/student");
-    let action = page.attribute(".assignments form", "action");
-    let csrf = page.attribute(".assignments input[name=csrf]", "value");
-    let page = student.post(&action, &[("csrf", csrf.as_str())]);
+    let page = open_assignment(&student);
     let question = page.path();
     student.answer(&page, true);
     assert_eq!(

@@ -6,6 +6,7 @@
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
 
+use crate::assignments::{assign_two_source_questions, open_assignment};
 use crate::classes::{join, join_code, teacher_with_class};
 use crate::helpers::{Browser, Page, browser, browser_at, spawn_app, spawn_app_with};
 
@@ -245,19 +246,7 @@ fn a_new_resume_code_signs_out_every_device_that_used_the_old_one() {
     let app = spawn_app();
     let class = teacher_with_class(&app, "rivera", "10B History");
     let code = join_code(&app.get(&class));
-    let csrf = app.get(&class).attribute("input[name=csrf]", "value");
-    let page = app.post(
-        &format!("{class}/assignments"),
-        &[
-            ("csrf", csrf.as_str()),
-            ("pack", "khojaly-1992"),
-            ("skill", "source"),
-            ("length", "2"),
-            ("due", ""),
-            ("feedback", "immediate"),
-        ],
-    );
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assign_two_source_questions(&app, &class);
 
     let phone = app.browser_for(browser());
     let old_code = join(&phone, &code, "Sam").text(".card .code");
@@ -461,24 +450,10 @@ fn two_new_resume_codes_at_once_leave_one_code_that_works_and_every_answer_reach
     let app = spawn_app();
     let class = teacher_with_class(&app, "rivera", "10B History");
     let code = join_code(&app.get(&class));
-    let csrf = app.get(&class).attribute("input[name=csrf]", "value");
-    app.post(
-        &format!("{class}/assignments"),
-        &[
-            ("csrf", csrf.as_str()),
-            ("pack", "khojaly-1992"),
-            ("skill", "source"),
-            ("length", "2"),
-            ("due", ""),
-            ("feedback", "immediate"),
-        ],
-    );
+    assign_two_source_questions(&app, &class);
     let phone = app.browser_for(browser());
     join(&phone, &code, "Sam");
-    let page = phone.get("/student");
-    let action = page.attribute(".assignments form", "action");
-    let form_csrf = page.attribute(".assignments input[name=csrf]", "value");
-    let question = phone.post(&action, &[("csrf", form_csrf.as_str())]);
+    let question = open_assignment(&phone);
     let round = question.path();
     phone.answer(&question, true);
 
