@@ -28,7 +28,9 @@
 //!   show alike (skills as checkboxes, glossary links, a quote's versions);
 //!   `web::guesses` counts codes that match nothing per browser and per address;
 //!   `web::learners` says who a learner's browser is (its own id and the students it
-//!   joined as); templates live in `templates/`.
+//!   joined as); `web::streams` bounds the event streams a participant and an address
+//!   hold open; `web::hashing` runs every password hash on a few threads with a short
+//!   queue; templates live in `templates/`.
 //!
 //! Invariants:
 //! - A loaded pack is valid: every id it names exists, every quote was found verbatim
@@ -39,7 +41,9 @@
 //! - Only `storage` touches sled; templates never touch storage.
 //! - An answer is acknowledged only after it is flushed to disk.
 //! - No anonymous request can make the server refuse anyone else: limits on guessing
-//!   count per browser and per address, never for the whole server.
+//!   count per browser and per address, never for the whole server; what an anonymous
+//!   request can make the server spend (password hashes, event streams, log lines) is
+//!   bounded.
 
 pub mod accounts;
 pub mod assignments;

@@ -10,6 +10,7 @@ mod learners;
 mod live_hub;
 mod reports;
 mod routes;
+mod streams;
 mod teacher_session;
 mod view;
 
@@ -66,6 +67,8 @@ pub struct AppState {
     pub hashing: hashing::Hashing,
     /// The event streams of live sessions.
     pub live: live_hub::LiveHub,
+    /// How many event streams each participant and address hold open.
+    pub streams: streams::OpenStreams,
     /// The threads that make reports over a whole class.
     pub reports: reports::Reports,
     /// See [`Settings::public_url`] (without a trailing slash).
@@ -130,6 +133,7 @@ impl Application {
             hashing: hashing::Hashing::start()
                 .context("cannot start the threads that hash passwords")?,
             live: Default::default(),
+            streams: Default::default(),
             reports: reports::Reports::start()
                 .context("cannot start the threads that make reports")?,
             public_url: settings

@@ -502,3 +502,33 @@ fn a_flood_of_forged_forms_cannot_fill_the_log() {
         "{refusals} lines for 200 forged forms"
     );
 }
+
+#[test]
+fn one_participant_cannot_hold_open_more_than_a_few_event_streams() {
+    let app = spawn_app();
+    let live = live_session(&app, "okafor");
+    let prankster = app.browser_for(browser());
+    crate::live::join(&prankster, &live, "Prank");
+    let events = format!("/live/{live}/events");
+    let open = |who: &Browser| {
+        who.client
+            .get(who.url(&events))
+            .send()
+            .expect("the stream answers")
+    };
+    let held: Vec<_> = (0..4).map(|_| open(&prankster)).collect();
+    assert!(held.iter().all(|stream| stream.status() == StatusCode::OK));
+    let refused = open(&prankster);
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert!(refused.text().unwrap().contains("too many tabs"));
+    // The page itself still works, and everyone else follows the session.
+    assert_eq!(
+        prankster.get(&format!("/live/{live}")).status,
+        StatusCode::OK
+    );
+    let ana = app.browser_for(browser());
+    crate::live::join(&ana, &live, "Ana");
+    assert_eq!(open(&ana).status(), StatusCode::OK);
+    drop(held);
+}

@@ -28,6 +28,7 @@ use crate::storage::students::JoinError;
 use crate::web::error::AppError;
 use crate::web::guesses::Client;
 use crate::web::live_hub::Signal;
+use crate::web::streams::OpenStreams;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::view::{Gloss, VersionView, version_views};
 use crate::web::{AppState, now};
@@ -612,8 +613,15 @@ pub async fn participant_events(
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let Some((session, _)) = joined_session(&state, &request, &path)? else {
+    let Some((session, participant)) = joined_session(&state, &request, &path)? else {
         return Err(AppError::NotFound(NOT_JOINED.into()));
+    };
+    let address = crate::web::client_address(&state, &request);
+    let Some(place) = OpenStreams::open(&state, participant.id, address) else {
+        return Err(AppError::SlowDown {
+            message: "This session is open in too many tabs or devices here, so this page will not follow it by itself. Close the tabs you do not need, then reload this page.".into(),
+            seconds: 5,
+        });
     };
     let receiver = state
         .live
@@ -621,7 +629,8 @@ pub async fn participant_events(
         .phase
         .subscribe();
     let stream =
-        futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
+        // The stream keeps its place until it ends.
+        futures_util::stream::unfold((receiver, true, place), |(mut receiver, first, place)| async move {
             let chunk = if first {
                 format!(
                     "retry: 1000\n{}",
@@ -636,7 +645,7 @@ pub async fn participant_events(
             };
             Some((
                 Ok::<_, actix_web::Error>(web::Bytes::from(chunk)),
-                (receiver, false),
+                (receiver, false, place),
             ))
         });
     Ok(event_stream(stream))
