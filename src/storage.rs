@@ -63,7 +63,10 @@ const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 ///   directory of format 1 or 2 is migrated when this build opens it (`migrate_to_3`):
 ///   the nickname keys are rebuilt from the students and participants, hidden
 ///   characters are taken out of class names, descriptions and display names, and the
-///   directory is marked 3.
+///   directory is marked 3. Also in format 3: a browser is linked to the students it
+///   joined as (`learner_students`, whose value is now the student's learner id, and
+///   `student_devices`) instead of taking the student's learner id as its cookie; the
+///   links of older directories read as they are.
 pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
