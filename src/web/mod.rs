@@ -75,6 +75,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// See [`Settings::trust_forwarded`].
     pub trust_forwarded: bool,
+    /// The address the server listens on (a port of 0 in the settings is chosen here).
+    pub listening: SocketAddr,
 }
 
 /// A server that is bound to its address and ready to run.
@@ -141,6 +143,7 @@ impl Application {
                 .as_deref()
                 .map(|url| url.trim_end_matches('/').to_string()),
             trust_forwarded: settings.trust_forwarded,
+            listening: address,
         });
         let access_log = settings.access_log;
         let server = HttpServer::new(move || {
@@ -260,6 +263,114 @@ pub(crate) fn client_address(state: &AppState, request: &HttpRequest) -> std::ne
         },
         v4 => v4,
     }
+}
+
+/// The address students are given to join, and what the teacher must be told when
+/// phones cannot open it.
+pub(crate) struct JoinLink {
+    pub url: String,
+    /// Why phones cannot open the address the page was read at, and what to do.
+    pub warning: Option<String>,
+}
+
+/// The join link for `path` (no leading slash). A teacher who opened the page at a
+/// loopback address (`localhost`, `127.0.0.1`) would otherwise project an address that
+/// on a phone means the phone itself: then the link uses this computer's network
+/// address, when the server listens on the network, and the page says so; or, when it
+/// listens only on this computer, the page says how to serve the room.
+pub(crate) fn join_link(state: &AppState, request: &HttpRequest, path: &str) -> JoinLink {
+    let url = public_url_for(state, request, path);
+    if state.public_url.is_some() {
+        return JoinLink { url, warning: None };
+    }
+    // The host the link was made with (the request's, as `public_url_for` believes it).
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default()
+        .to_string();
+    let host_name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host.as_str(), |(name, _)| name)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let this_computer = host_name.eq_ignore_ascii_case("localhost")
+        || host_name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
+    if !this_computer {
+        return JoinLink { url, warning: None };
+    }
+    let port = state.listening.port();
+    if !state.listening.ip().is_unspecified() {
+        return JoinLink {
+            url,
+            warning: Some(format!(
+                "Phones cannot open {host}: it means “this computer”, and this server listens only on this computer. To let the room join, stop it and start it again with --bind 0.0.0.0:{port} (see the README), then open this page at this computer's network address."
+            )),
+        };
+    }
+    let addresses = network_addresses();
+    let Some(first) = addresses.first() else {
+        return JoinLink {
+            url,
+            warning: Some(format!(
+                "Phones cannot open {host}: it means “this computer”. This computer has no network address phones could reach: connect it to the room's network, then reload this page."
+            )),
+        };
+    };
+    let scheme = if request.app_config().secure() {
+        "https"
+    } else {
+        "http"
+    };
+    let url = format!("{scheme}://{first}:{port}/{path}");
+    let others: Vec<String> = addresses[1..]
+        .iter()
+        .map(|address| format!("{scheme}://{address}:{port}"))
+        .collect();
+    let others = if others.is_empty() {
+        String::new()
+    } else {
+        format!(" Other addresses of this computer: {}.", others.join(", "))
+    };
+    JoinLink {
+        url,
+        warning: Some(format!(
+            "You opened this page at {host}, which on a phone means the phone itself. Students use this computer's network address instead, shown here and in the QR code.{others}"
+        )),
+    }
+}
+
+/// This computer's IPv4 addresses on its networks, not loopback nor link-local: the
+/// addresses phones in the room can open.
+fn network_addresses() -> Vec<std::net::Ipv4Addr> {
+    let mut addresses = Vec::new();
+    #[cfg(unix)]
+    // SAFETY: getifaddrs fills a list that freeifaddrs releases; each entry and its
+    // address are read only while the list is alive, and null pointers are skipped.
+    unsafe {
+        let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+        if libc::getifaddrs(&mut list) == 0 {
+            let mut entry = list;
+            while !entry.is_null() {
+                let address = (*entry).ifa_addr;
+                let up = (*entry).ifa_flags & (libc::IFF_UP as libc::c_uint) != 0;
+                if up && !address.is_null() && i32::from((*address).sa_family) == libc::AF_INET {
+                    let inet = &*(address as *const libc::sockaddr_in);
+                    let ip = std::net::Ipv4Addr::from(u32::from_be(inet.sin_addr.s_addr));
+                    if !ip.is_loopback() && !ip.is_link_local() && !addresses.contains(&ip) {
+                        addresses.push(ip);
+                    }
+                }
+                entry = (*entry).ifa_next;
+            }
+            libc::freeifaddrs(list);
+        }
+    }
+    addresses
 }
 
 /// The full address of `path` (no leading slash) for students and participants: on

@@ -57,8 +57,14 @@ pub fn start_server_with(
     questions: &Path,
     extra: &[&str],
 ) -> Result<(Child, String), String> {
+    let bind: &[&str] = if extra.contains(&"--bind") {
+        &[]
+    } else {
+        &["--bind", "127.0.0.1:0"]
+    };
     let mut process = Command::new(env!("CARGO_BIN_EXE_sourcewise"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
+        .arg("serve")
+        .args(bind)
         .args(extra)
         .arg("--data-dir")
         .arg(data_dir)

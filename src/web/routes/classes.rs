@@ -21,7 +21,7 @@ use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
 use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
 use crate::web::view::{SkillBox, focus_of_form, skill_boxes};
-use crate::web::{AppState, now, public_url_for};
+use crate::web::{AppState, JoinLink, now};
 
 const NO_SUCH_CLASS: &str =
     "There is no class at this address among yours. Your classes are listed on your page.";
@@ -44,9 +44,9 @@ fn class_url(class: &Class) -> String {
     format!("/teachers/classes/{}", class.id)
 }
 
-/// The address students open to join.
-fn join_url(state: &AppState, request: &HttpRequest, code: &JoinCode) -> String {
-    public_url_for(state, request, &format!("join/{}", code.as_str()))
+/// The address students open to join, and what to tell the teacher if phones cannot.
+fn join_link(state: &AppState, request: &HttpRequest, code: &JoinCode) -> JoinLink {
+    crate::web::join_link(state, request, &format!("join/{}", code.as_str()))
 }
 
 #[derive(Deserialize)]
@@ -116,6 +116,7 @@ struct ClassPage<'a> {
     class: &'a Class,
     csrf: String,
     join_url: String,
+    join_warning: Option<String>,
     students: Vec<Student>,
     overview: Vec<OverviewRow>,
     assignments: Vec<AssignmentLine>,
@@ -181,7 +182,10 @@ pub async fn show_class(
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
     let csrf = signed_in.session.csrf.to_string();
-    let join_url = join_url(&state, &request, &class.code);
+    let JoinLink {
+        url: join_url,
+        warning: join_warning,
+    } = join_link(&state, &request, &class.code);
     // Every student's progress: a report over the whole class, made off the worker.
     let page = super::off_worker(&state, move |state| {
         let students = state.storage.students_of(class.id)?;
@@ -189,6 +193,7 @@ pub async fn show_class(
             class: &class,
             csrf,
             join_url,
+            join_warning,
             assignments: assignment_lines(state, &class, &students)?,
             overview: overview(state, &class, &students)?,
             students,
@@ -210,6 +215,7 @@ pub async fn show_class(
 struct ProjectorPage<'a> {
     class: &'a Class,
     join_url: String,
+    join_warning: Option<String>,
     qr_svg: String,
 }
 
@@ -221,11 +227,15 @@ pub async fn show_projector(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
-    let join_url = join_url(&state, &request, &class.code);
+    let JoinLink {
+        url: join_url,
+        warning: join_warning,
+    } = join_link(&state, &request, &class.code);
     let qr_svg = qr_svg(&join_url);
     super::html(&ProjectorPage {
         class: &class,
         join_url,
+        join_warning,
         qr_svg,
     })
 }

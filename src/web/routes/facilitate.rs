@@ -376,6 +376,7 @@ struct PresenterPage<'a> {
     url: String,
     events_url: String,
     join_url: String,
+    join_warning: Option<String>,
     qr_svg: String,
     csrf: String,
     notice: Option<&'static str>,
@@ -449,14 +450,17 @@ pub async fn show_session(
     if session.state.phase == Phase::Ended {
         return show_review(&state, &session, joined);
     }
-    let join_url =
-        crate::web::public_url_for(&state, &request, &format!("live/{}", session.code.as_str()));
+    let crate::web::JoinLink {
+        url: join_url,
+        warning: join_warning,
+    } = crate::web::join_link(&state, &request, &format!("live/{}", session.code.as_str()));
     let mut page = PresenterPage {
         session: &session,
         url: session_url(&session),
         events_url: format!("{}/events", session_url(&session)),
         qr_svg: super::classes::qr_svg(&join_url),
         join_url,
+        join_warning,
         csrf: signed_in.session.csrf.to_string(),
         notice: query.moved.as_ref().map(|_| {
             "The session had already moved on (from another screen, or a second click), so that button changed nothing. This is where it stands."
