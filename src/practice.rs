@@ -228,8 +228,22 @@ fn deal(
     planned
 }
 
-/// The order in which the options of the exercise at `position` are shown: a
-/// permutation of `0..count`, fixed by the round's seed so that a reload shows the same.
+/// The order in which the options of `exercise`, at `position` in a round or session,
+/// are shown (indices into its choices). The options of "Agreed or contested?" keep the
+/// order of their scale (agreed, contested, one source only), so that the three-way
+/// scale reads the same every time; the others are shuffled by [`choice_order`].
+pub fn option_order(exercise: &Exercise, seed: u64, position: usize) -> Vec<usize> {
+    let choices = exercise.choices();
+    if exercise.skill() == Skill::Contested {
+        let mut order: Vec<usize> = (0..choices.len()).collect();
+        order.sort_by_key(|&index| crate::content::scale_rank(choices[index].answer()));
+        return order;
+    }
+    choice_order(seed, position, choices.len())
+}
+
+/// A permutation of `0..count`, fixed by the round's seed so that a reload shows the
+/// same.
 pub fn choice_order(seed: u64, position: usize, count: usize) -> Vec<usize> {
     let mixed = seed ^ (position as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut rng = ChaCha8Rng::seed_from_u64(mixed);

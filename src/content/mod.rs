@@ -146,6 +146,14 @@ impl Verdict {
     }
 }
 
+/// Where an answer of an "Agreed or contested?" exercise stands on its scale (agreed,
+/// contested, asserted by one source only), whose order is always kept on screen.
+pub fn scale_rank(answer: &str) -> Option<usize> {
+    Verdict::ALL
+        .into_iter()
+        .position(|verdict| verdict.slug() == answer)
+}
+
 /// The three answers of a quote exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuoteVerdict {

@@ -403,3 +403,27 @@ fn another_browser_cannot_open_a_learners_round_and_has_its_own_progress() {
             .contains("You have not answered any questions")
     );
 }
+
+#[test]
+fn the_options_of_agreed_or_contested_keep_the_order_of_their_scale() {
+    let app = spawn_app();
+    let first = app.start_round("contested", "10");
+    let round_path = first
+        .path()
+        .rsplit_once("/questions/")
+        .unwrap()
+        .0
+        .to_string();
+    const SCALE: [&str; 3] = ["agreed", "contested", "single-source"];
+    for number in 1..=10 {
+        let page = app.get(&format!("{round_path}/questions/{number}"));
+        let order = page.attributes("input[name=choice]", "value");
+        let expected: Vec<String> = SCALE
+            .iter()
+            .filter(|answer| order.iter().any(|shown| shown == *answer))
+            .map(|answer| answer.to_string())
+            .collect();
+        assert_eq!(order, expected, "question {number}");
+    }
+    // The other kinds keep their shuffle (checked in the test of a reload above).
+}

@@ -22,7 +22,7 @@ use super::rounds::{ChoiceOutcome, QuoteView, excerpt, passage_from, quote_views
 use crate::classes::{JoinCode, Nickname};
 use crate::content::{Exercise, Pack};
 use crate::live::{Phase, Stage};
-use crate::practice::{Answer, Token, choice_order};
+use crate::practice::{Answer, Token, option_order};
 use crate::storage::live::{LiveAnswer, LiveSession, Participant};
 use crate::storage::students::JoinError;
 use crate::web::error::AppError;
@@ -111,7 +111,7 @@ pub(super) fn lettered<'a>(
     exercise: &'a Exercise,
     chosen: Option<&str>,
 ) -> Vec<Lettered<'a>> {
-    choice_order(session.seed, position, exercise.choices().len())
+    option_order(exercise, session.seed, position)
         .into_iter()
         .zip('A'..='Z')
         .map(|(index, letter)| {
@@ -133,7 +133,7 @@ pub(super) fn outcomes<'a>(
     exercise: &'a Exercise,
     chosen: Option<&str>,
 ) -> Vec<ChoiceOutcome<'a>> {
-    choice_order(session.seed, position, exercise.choices().len())
+    option_order(exercise, session.seed, position)
         .into_iter()
         .map(|index| {
             let choice = &exercise.choices()[index];

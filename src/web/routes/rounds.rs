@@ -14,7 +14,7 @@ use super::packs::find_pack;
 use super::{html, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
 use crate::practice::{
-    Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, Token, choice_order,
+    Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, Token, option_order,
 };
 use crate::storage::Recorded;
 use crate::web::error::AppError;
@@ -203,7 +203,7 @@ pub async fn show_question(
         skill_title: exercise.skill().title(),
     };
     let passage_from = passage_from(pack, exercise);
-    let order = choice_order(round.seed, position, exercise.choices().len());
+    let order = option_order(exercise, round.seed, position);
     let ordered_choices: Vec<&Choice> = order
         .iter()
         .map(|&index| &exercise.choices()[index])
