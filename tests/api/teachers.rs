@@ -521,3 +521,37 @@ fn an_administrator_resets_a_forgotten_password_from_the_command_line() {
     );
     assert_eq!(app.sign_in("rivera", &password).status, StatusCode::OK);
 }
+
+#[test]
+fn a_signed_in_teacher_s_pages_have_a_teacher_s_header() {
+    let app = spawn_app();
+    let class = crate::classes::teacher_with_class(&app, "rivera", "10B History");
+    for path in [
+        "/teachers",
+        class.as_str(),
+        "/teachers/live",
+        "/teachers/password",
+    ] {
+        let page = app.get(path);
+        let links = page.attributes("header nav a", "href");
+        assert!(
+            links.contains(&"/teachers".to_string()),
+            "{path}: {links:?}"
+        );
+        assert!(
+            links.contains(&"/teachers/live".to_string()),
+            "{path}: {links:?}"
+        );
+        assert!(
+            !links.contains(&"/student".to_string()),
+            "{path}: {links:?}"
+        );
+        assert!(
+            !links.contains(&"/progress".to_string()),
+            "{path}: {links:?}"
+        );
+    }
+    // A learner's pages keep the learner's header.
+    let links = app.get("/student").attributes("header nav a", "href");
+    assert!(links.contains(&"/student".to_string()), "{links:?}");
+}
