@@ -23,10 +23,14 @@ fn the_home_page_lists_the_pack_and_the_pack_page_shows_the_content_note_and_ski
     let pack_path = home.attribute("h3 a", "href");
     let pack_page = app.get(&pack_path);
     assert_eq!(pack_page.status, StatusCode::OK);
-    assert!(
-        pack_page
-            .text(".content-note")
-            .contains(&fold(pack.content_note()))
+    // The whole note: its first sentence in view, the rest behind "Read more".
+    assert_eq!(
+        fold(&format!(
+            "{} {}",
+            pack_page.text(".content-note > p"),
+            pack_page.text(".content-note details p")
+        )),
+        fold(pack.content_note())
     );
     for title in [
         "Which source?",
@@ -426,4 +430,40 @@ fn the_options_of_agreed_or_contested_keep_the_order_of_their_scale() {
         assert_eq!(order, expected, "question {number}");
     }
     // The other kinds keep their shuffle (checked in the test of a reload above).
+}
+
+#[test]
+fn the_pack_page_puts_the_start_first_and_keeps_the_content_warning_in_view() {
+    let app = spawn_app();
+    let page = app.get(&format!("/packs/{PACK}"));
+    let body = &page.body;
+    let position = |needle: &str| {
+        body.find(needle)
+            .unwrap_or_else(|| panic!("{needle} is on the page"))
+    };
+    let start = position("class=\"start-form\"");
+    for later in [
+        "What you will practise",
+        "Whose voice is missing?",
+        "The documents",
+    ] {
+        assert!(
+            start < position(later),
+            "the start form comes before “{later}”"
+        );
+    }
+    // The first sentence of the content note, the warning itself, is shown before the
+    // form; the rest opens on demand.
+    let note = library().pack(PACK).unwrap().content_note();
+    let first = fold(note.split_inclusive(". ").next().unwrap());
+    assert!(
+        page.text(".content-note > p").contains(&first),
+        "{}",
+        page.text(".content-note")
+    );
+    assert!(position("class=\"content-note\"") < start);
+    assert!(
+        page.text(".content-note details")
+            .contains("This tool does not take a side")
+    );
 }

@@ -1,4 +1,5 @@
-//! `GET /packs/{pack}`: what a pack is about, its content note, and how to start;
+//! `GET /packs/{pack}`: what a pack is about, its content note, and how to start (the
+//! start first, after the note's warning, so that a learner on a phone reaches it);
 //! `GET /packs/{pack}/glossary`: the plain meanings of the words it uses.
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -26,6 +27,19 @@ struct PackPage<'a> {
     total: usize,
     default_length: usize,
     csrf: String,
+    /// The content note's first sentence, shown before the start form, and the rest,
+    /// which opens on demand.
+    note_first: &'a str,
+    note_rest: &'a str,
+}
+
+/// The first sentence of `text` and the rest (which may be empty).
+fn first_sentence(text: &str) -> (&str, &str) {
+    let text = text.trim();
+    match text.find(". ") {
+        Some(end) => (&text[..=end], text[end + 2..].trim_start()),
+        None => (text, ""),
+    }
 }
 
 pub async fn show_pack(
@@ -44,6 +58,7 @@ pub async fn show_pack(
             exercise_count: pack.exercises_of(skill).count(),
         })
         .collect();
+    let (note_first, note_rest) = first_sentence(pack.content_note());
     super::html_with(
         actix_web::http::StatusCode::OK,
         &PackPage {
@@ -52,6 +67,8 @@ pub async fn show_pack(
             total: pack.exercises().len(),
             default_length: DEFAULT_ROUND_LENGTH,
             csrf,
+            note_first,
+            note_rest,
         },
         cookie,
     )
