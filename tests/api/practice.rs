@@ -466,4 +466,15 @@ fn the_pack_page_puts_the_start_first_and_keeps_the_content_warning_in_view() {
         page.text(".content-note details")
             .contains("This tool does not take a side")
     );
+    // The description likewise: its first sentence, then the rest on demand.
+    let about = library().pack(PACK).unwrap().description();
+    assert_eq!(
+        fold(&format!(
+            "{} {}",
+            page.text("p.lead"),
+            page.text(".about-pack p")
+        )),
+        fold(about)
+    );
+    assert!(position("class=\"about-pack\"") < start);
 }

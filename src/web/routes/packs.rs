@@ -31,6 +31,9 @@ struct PackPage<'a> {
     /// which opens on demand.
     note_first: &'a str,
     note_rest: &'a str,
+    /// Likewise the description: its first sentence, and the rest on demand.
+    about_first: &'a str,
+    about_rest: &'a str,
 }
 
 /// The first sentence of `text` and the rest (which may be empty).
@@ -59,6 +62,7 @@ pub async fn show_pack(
         })
         .collect();
     let (note_first, note_rest) = first_sentence(pack.content_note());
+    let (about_first, about_rest) = first_sentence(pack.description());
     super::html_with(
         actix_web::http::StatusCode::OK,
         &PackPage {
@@ -69,6 +73,8 @@ pub async fn show_pack(
             csrf,
             note_first,
             note_rest,
+            about_first,
+            about_rest,
         },
         cookie,
     )
