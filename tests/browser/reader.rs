@@ -38,6 +38,29 @@ async fn open_the_passage_from_the_feedback(browser: &Session, focus: &str, link
     );
     browser.check_page(&format!("reader-{focus}")).await;
 
+    // The way back stays on screen, however far down the passage is.
+    let back = browser
+        .execute(
+            "const links = [...document.querySelectorAll('a')].filter(a => a.textContent.trim() === 'Back to the question');
+             const r = links[0].getBoundingClientRect();
+             return [r.top, r.bottom, window.innerHeight];",
+        )
+        .await;
+    let (back_top, back_bottom, window) = (
+        back[0].as_f64().unwrap(),
+        back[1].as_f64().unwrap(),
+        back[2].as_f64().unwrap(),
+    );
+    assert!(
+        back_top >= 0.0 && back_bottom <= window,
+        "“Back to the question” is in view: from {back_top} to {back_bottom} px in a {window} px window"
+    );
+    let (top, _, _) = passage_position(browser).await;
+    assert!(
+        top >= back_bottom,
+        "the bar does not hide the passage: it starts at {top} px, the bar ends at {back_bottom}"
+    );
+
     browser.click_text("Back to the question").await;
     assert_eq!(
         browser.path().await,
