@@ -262,10 +262,11 @@ pub fn temporary_password(rng: &mut impl Rng) -> String {
         .collect()
 }
 
-/// Slows down guessing: after [`FailedAttempts::LIMIT`] failed attempts on one key (an
-/// account, later a class's join code) within [`FailedAttempts::WINDOW_SECONDS`], further
-/// attempts on that key are refused until the window has passed. Keyed by what is
-/// attacked, not by address: a whole school shares one address.
+/// Slows down guessing: after a limit of failed attempts on one key within
+/// [`FailedAttempts::WINDOW_SECONDS`], further attempts on that key are refused until
+/// the window has passed. The caller chooses the key: an account or a device for
+/// sign-ins, an address for sign-ups, a browser or an address for codes that match
+/// nothing (`web::guesses`).
 ///
 /// At most [`FailedAttempts::CAPACITY`] keys are kept. When a new key finds the store
 /// full, windows that have passed are dropped; if none has, a tenth of the keys go,

@@ -98,34 +98,24 @@ impl Guesses {
     /// `Err` if `client` has made too many misses lately and must wait.
     pub fn check(&self, client: &Client, now: u64) -> Result<(), Wait> {
         if let Some(browser) = &client.browser {
-            let refused = match self.by_browser.lock() {
-                Ok(attempts) => attempts.check(browser, now),
-                Err(poisoned) => poisoned.into_inner().check(browser, now),
-            };
-            refused.map_err(Wait::Browser)?;
+            locked(&self.by_browser)
+                .check(browser, now)
+                .map_err(Wait::Browser)?;
         }
         let address = client.address.to_string();
-        let refused = match self.by_address.lock() {
-            Ok(attempts) => attempts.check(&address, now),
-            Err(poisoned) => poisoned.into_inner().check(&address, now),
-        };
-        refused.map_err(Wait::Address)
+        locked(&self.by_address)
+            .check(&address, now)
+            .map_err(Wait::Address)
     }
 
     /// Counts a code from `client` that matched nothing.
     pub fn miss(&self, client: &Client, now: u64) {
         let was_free = self.check(client, now).is_ok();
         if let Some(browser) = &client.browser {
-            match self.by_browser.lock() {
-                Ok(mut attempts) => attempts.record_failure(browser, now),
-                Err(poisoned) => poisoned.into_inner().record_failure(browser, now),
-            }
+            locked(&self.by_browser).record_failure(browser, now);
         }
         let address = client.address.to_string();
-        match self.by_address.lock() {
-            Ok(mut attempts) => attempts.record_failure(&address, now),
-            Err(poisoned) => poisoned.into_inner().record_failure(&address, now),
-        }
+        locked(&self.by_address).record_failure(&address, now);
         if let (true, Err(wait)) = (was_free, self.check(client, now)) {
             let whom = match wait {
                 Wait::Browser(_) => "a browser",
@@ -138,6 +128,13 @@ impl Guesses {
             );
         }
     }
+}
+
+/// A count, even if a thread panicked while holding it (the counts stay usable).
+fn locked(attempts: &Mutex<FailedAttempts>) -> std::sync::MutexGuard<'_, FailedAttempts> {
+    attempts
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

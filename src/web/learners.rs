@@ -13,18 +13,18 @@ use crate::web::{AppState, learner};
 pub struct Learners {
     /// The browser's own learner id, if it has one yet.
     pub own: Option<Token>,
-    /// The students this browser is, one per class joined, in the order joined.
+    /// The students this browser is, one per class joined (the pages that list them
+    /// order them by class).
     pub students: Vec<Student>,
 }
 
 impl Learners {
     pub fn of(state: &AppState, request: &HttpRequest) -> Result<Learners, AppError> {
         let own = learner(request);
-        let mut students = match own {
+        let students = match own {
             Some(own) => state.storage.students_of_learner(own)?,
             None => Vec::new(),
         };
-        students.sort_by_key(|student| student.joined_at);
         Ok(Learners { own, students })
     }
 }

@@ -6,38 +6,30 @@ use reqwest::StatusCode;
 use crate::assignments::{assign_two_source_questions, open_assignment};
 use crate::helpers::{Browser, Page, TestApp, browser, spawn_app};
 
-const PASSWORD: &str = "tall ships at dawn";
-
 /// Signs up a teacher on `browser` and creates a class; returns the class page's path.
 pub fn teacher_with_class(browser: &Browser, username: &str, class_name: &str) -> String {
-    let page = browser.get("/teachers/sign-up");
-    let csrf = page.attribute("input[name=csrf]", "value");
-    let page = browser.post(
-        "/teachers/sign-up",
-        &[
-            ("csrf", csrf.as_str()),
-            ("display_name", "A teacher"),
-            ("username", username),
-            ("password", PASSWORD),
-            ("repeat_password", PASSWORD),
-        ],
-    );
+    let page = crate::live::post_sign_up(browser, "A teacher", username);
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     create_class(browser, class_name, "Tuesdays, room 4")
 }
 
-fn create_class(browser: &Browser, name: &str, description: &str) -> String {
+/// The page after sending the new-class form of a signed-in teacher.
+pub fn post_class(browser: &Browser, name: &str, description: &str) -> Page {
     let csrf = browser
         .get("/teachers")
         .attribute("input[name=csrf]", "value");
-    let page = browser.post(
+    browser.post(
         "/teachers/classes",
         &[
             ("csrf", csrf.as_str()),
             ("name", name),
             ("description", description),
         ],
-    );
+    )
+}
+
+fn create_class(browser: &Browser, name: &str, description: &str) -> String {
+    let page = post_class(browser, name, description);
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     page.path()
 }

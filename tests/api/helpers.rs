@@ -111,6 +111,15 @@ pub fn spawn_app_with(extra: &[&str]) -> TestApp {
     }
 }
 
+/// The format a data directory (of a stopped server) is marked with, if any.
+pub fn stored_format(data_dir: &Path) -> Option<String> {
+    let db = sled::open(data_dir).expect("the data directory opens");
+    let meta = db.open_tree("meta").expect("the meta tree");
+    meta.get("format_version")
+        .expect("the meta tree reads")
+        .map(|value| String::from_utf8_lossy(&value).into_owned())
+}
+
 /// A new browser: its own cookie jar, following redirects like a browser does.
 pub fn browser() -> Client {
     Client::builder()

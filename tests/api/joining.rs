@@ -28,28 +28,13 @@ fn resume(student: &Browser, code: &str, resume: &str) -> Page {
     )
 }
 
-/// A live session of two exercises, started by a new facilitator; its code.
-fn live_session(app: &Browser, username: &str) -> String {
-    let teacher = Browser {
-        address: app.address.clone(),
-        client: browser(),
-    };
-    crate::live::sign_up(&teacher, username);
-    let page = crate::live::create_session(
-        &teacher,
-        &[("pick", "random"), ("count", "2"), ("focus", "all")],
-    );
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    page.text(".join-code").replace('-', "")
-}
-
 #[test]
 fn a_prankster_typing_unknown_codes_slows_down_only_their_own_browser() {
     let app = spawn_app_with(&["--trust-forwarded"]);
     let teacher = app.browser_for(browser_at("10.0.0.1"));
     let class = teacher_with_class(&teacher, "rivera", "10B History");
     let code = join_code(&teacher.get(&class));
-    let live = live_session(&teacher, "okafor");
+    let live = crate::live::random_session(&teacher, "okafor");
 
     let prankster = app.browser_for(browser_at("10.0.0.66"));
     let mut missed = 0;
@@ -136,7 +121,7 @@ fn reading_a_live_address_never_counts_and_never_tells_a_real_code_from_an_unkno
     let app = spawn_app();
     let class = teacher_with_class(&app, "rivera", "10B History");
     let code = join_code(&app.get(&class));
-    let live = live_session(&app, "okafor");
+    let live = crate::live::random_session(&app, "okafor");
 
     let real = get_without_cookies(&app, &format!("/live/{live}"));
     assert_eq!(real.status, StatusCode::OK, "{}", real.body);
@@ -208,7 +193,7 @@ fn a_wrong_resume_code_and_an_unknown_class_code_get_the_same_answer_and_both_co
 fn a_live_session_s_stream_and_answers_do_not_tell_real_codes_from_unknown_ones() {
     let app = spawn_app_with(&["--trust-forwarded"]);
     let teacher = app.browser_for(browser_at("10.0.0.1"));
-    let live = live_session(&teacher, "okafor");
+    let live = crate::live::random_session(&teacher, "okafor");
     let prober = app.browser_for(browser_at("10.0.0.66"));
     let csrf = prober.get("/live").attribute("input[name=csrf]", "value");
     let answer = |code: &str| {
@@ -392,7 +377,7 @@ fn pages_with_private_data_are_never_cached() {
     let code = join_code(&app.get(&class));
     let sam = app.browser_for(browser());
     join(&sam, &code, "Sam");
-    let live = live_session(&app, "okafor");
+    let live = crate::live::random_session(&app, "okafor");
     crate::live::join(&sam, &live, "Sam");
     let cache = |who: &Browser, path: &str| {
         let response = who.client.get(who.url(path)).send().unwrap();
@@ -506,7 +491,7 @@ fn a_flood_of_forged_forms_cannot_fill_the_log() {
 #[test]
 fn one_participant_cannot_hold_open_more_than_a_few_event_streams() {
     let app = spawn_app();
-    let live = live_session(&app, "okafor");
+    let live = crate::live::random_session(&app, "okafor");
     let prankster = app.browser_for(browser());
     crate::live::join(&prankster, &live, "Prank");
     let events = format!("/live/{live}/events");

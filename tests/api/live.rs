@@ -23,21 +23,42 @@ pub struct Session {
     pub code: String,
 }
 
-pub fn sign_up(teacher: &Browser, username: &str) {
+/// The page after sending the sign-up form (the password is [`PASSWORD`]).
+pub fn post_sign_up(teacher: &Browser, display_name: &str, username: &str) -> Page {
     let csrf = teacher
         .get("/teachers/sign-up")
         .attribute("input[name=csrf]", "value");
-    let page = teacher.post(
+    teacher.post(
         "/teachers/sign-up",
         &[
             ("csrf", csrf.as_str()),
-            ("display_name", "A facilitator"),
+            ("display_name", display_name),
             ("username", username),
             ("password", PASSWORD),
             ("repeat_password", PASSWORD),
         ],
+    )
+}
+
+pub fn sign_up(teacher: &Browser, username: &str) {
+    let page = post_sign_up(teacher, "A facilitator", username);
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+}
+
+/// A live session of two random exercises, started by a new facilitator on a browser of
+/// their own; its code as used in links.
+pub fn random_session(app: &Browser, username: &str) -> String {
+    let teacher = Browser {
+        address: app.address.clone(),
+        client: browser(),
+    };
+    sign_up(&teacher, username);
+    let page = create_session(
+        &teacher,
+        &[("pick", "random"), ("count", "2"), ("focus", "all")],
     );
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.text(".join-code").replace('-', "")
 }
 
 /// The page after sending the new-session form with `fields` (csrf and pack added).

@@ -6,9 +6,7 @@
 use reqwest::StatusCode;
 
 use crate::classes::{join, join_code, teacher_with_class};
-use crate::helpers::{Browser, Page, TestApp, browser, spawn_app};
-
-const PASSWORD: &str = "tall ships at dawn";
+use crate::helpers::{Page, TestApp, browser, spawn_app, stored_format};
 
 /// “Maya” in other clothes: each looks like “Maya” on a phone or a projector.
 const LOOK_ALIKES: [(&str, &str); 3] = [
@@ -227,40 +225,10 @@ fn a_teacher_cannot_rename_a_student_to_a_look_alike_of_a_classmate() {
     assert_eq!(app.get(&class).texts(".students li"), vec!["ALEX", "Maya"]);
 }
 
-fn sign_up(browser: &Browser, display_name: &str) -> Page {
-    let csrf = browser
-        .get("/teachers/sign-up")
-        .attribute("input[name=csrf]", "value");
-    browser.post(
-        "/teachers/sign-up",
-        &[
-            ("csrf", csrf.as_str()),
-            ("display_name", display_name),
-            ("username", "rivera"),
-            ("password", PASSWORD),
-            ("repeat_password", PASSWORD),
-        ],
-    )
-}
-
-fn create_class(browser: &Browser, name: &str, description: &str) -> Page {
-    let csrf = browser
-        .get("/teachers")
-        .attribute("input[name=csrf]", "value");
-    browser.post(
-        "/teachers/classes",
-        &[
-            ("csrf", csrf.as_str()),
-            ("name", name),
-            ("description", description),
-        ],
-    )
-}
-
 #[test]
 fn class_names_descriptions_and_display_names_refuse_hidden_characters() {
     let app = spawn_app();
-    let page = sign_up(&app, "\u{feff}Ms Rivera");
+    let page = crate::live::post_sign_up(&app, "\u{feff}Ms Rivera", "rivera");
     assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
     assert!(
         form_error(&page).contains("hidden character"),
@@ -271,9 +239,12 @@ fn class_names_descriptions_and_display_names_refuse_hidden_characters() {
         page.attribute("#display_name", "value"),
         "\u{feff}Ms Rivera"
     );
-    assert_eq!(sign_up(&app, "Ms Rivera").status, StatusCode::OK);
+    assert_eq!(
+        crate::live::post_sign_up(&app, "Ms Rivera", "rivera").status,
+        StatusCode::OK
+    );
 
-    let page = create_class(&app, "ab\u{202e}gnp.exe", "");
+    let page = crate::classes::post_class(&app, "ab\u{202e}gnp.exe", "");
     assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
     assert!(
         form_error(&page).contains("hidden character"),
@@ -282,7 +253,7 @@ fn class_names_descriptions_and_display_names_refuse_hidden_characters() {
     );
     assert_eq!(page.attribute("#class_name", "value"), "ab\u{202e}gnp.exe");
 
-    let page = create_class(&app, "10B History", "Tuesdays,\u{200b} room 4");
+    let page = crate::classes::post_class(&app, "10B History", "Tuesdays,\u{200b} room 4");
     assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
     assert!(
         form_error(&page).contains("hidden character"),
@@ -355,14 +326,9 @@ fn a_data_directory_of_format_2_still_refuses_look_alikes_once_migrated() {
     }
     assert_eq!(app.get(&class).texts(".students li"), vec!["Maya"]);
     app.kill();
-    let db = sled::open(app.data_dir.path()).unwrap();
     assert_eq!(
-        db.open_tree("meta")
-            .unwrap()
-            .get("format_version")
-            .unwrap()
-            .as_deref(),
-        Some(&b"3"[..]),
+        stored_format(app.data_dir.path()).as_deref(),
+        Some("3"),
         "the directory is marked as migrated"
     );
 }

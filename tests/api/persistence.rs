@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use sourcewise::storage::FORMAT_VERSION;
 
 use crate::helpers::{
-    Browser, answer_form, browser, next_link, questions_dir, spawn_app, start_server,
+    Browser, answer_form, browser, next_link, questions_dir, spawn_app, start_server, stored_format,
 };
 
 #[test]
@@ -185,14 +185,9 @@ fn a_data_directory_of_the_format_before_the_fourth_skill_is_read_and_marked_cur
         "the round reads as before"
     );
     app.kill();
-    let db = sled::open(app.data_dir.path()).unwrap();
     assert_eq!(
-        db.open_tree("meta")
-            .unwrap()
-            .get("format_version")
-            .unwrap()
-            .as_deref(),
-        Some(FORMAT_VERSION.to_string().as_bytes()),
+        stored_format(app.data_dir.path()),
+        Some(FORMAT_VERSION.to_string()),
         "an older build would now refuse the directory instead of misreading it"
     );
 }
