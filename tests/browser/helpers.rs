@@ -27,13 +27,16 @@ use serde_json::{Value, json};
 
 pub const PACK: &str = "khojaly-1992";
 
-/// The two screens every page is checked on.
+/// The screens pages are checked on: every page on the phone and the laptop, the
+/// presenter's pages also on the projector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Viewport {
     /// A phone, 375×667 CSS pixels, emulated as a touch device.
     Phone,
     /// A school laptop, 1366×768.
     Laptop,
+    /// An older projector, 1024×768.
+    Projector,
 }
 
 impl Viewport {
@@ -41,6 +44,7 @@ impl Viewport {
         match self {
             Viewport::Phone => (375, 667),
             Viewport::Laptop => (1366, 768),
+            Viewport::Projector => (1024, 768),
         }
     }
 
@@ -48,6 +52,7 @@ impl Viewport {
         match self {
             Viewport::Phone => "phone",
             Viewport::Laptop => "laptop",
+            Viewport::Projector => "projector",
         }
     }
 }
