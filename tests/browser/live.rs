@@ -288,3 +288,18 @@ async fn every_live_page_works_on_the_other_screen_too() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_presenter_lobby_works_on_an_older_projector() {
+    session(Viewport::Projector, Scripting::Enabled, async |teacher| {
+        start_session(teacher, "-projector").await;
+        let (_, top, _, height) = teacher.find(".join-code").await.rectangle().await.unwrap();
+        assert!(
+            top + height <= 768.0,
+            "the join code is on the first screen: its bottom at {}",
+            top + height
+        );
+        teacher.check_page("live-presenter-lobby").await;
+    })
+    .await;
+}
