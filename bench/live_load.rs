@@ -13,8 +13,8 @@
 //!    Every participant notes when its stream delivers the `open` event of that
 //!    exercise, then does what the page's script does: fetches
 //!    `GET /live/CODE`, "reads" for a random 0–3 s and posts a random option of the
-//!    form. Once all have answered (or after 30 s) the facilitator closes, reveals and
-//!    explains, and moves on;
+//!    form. Once all have answered (or after 30 s) the facilitator closes, shows the
+//!    split, shows the answer and the explanation, and moves on;
 //! 4. ends the session and checks that the session's CSV export holds exactly the
 //!    answers that were acknowledged with a `303`.
 //!
@@ -666,7 +666,9 @@ async fn participant(room: Arc<Room>, nickname: String) {
                 answer(&room, &client, &nickname, signal.number).await;
                 let _ = room.progress.send(Progress::Answered(signal.number));
             }
-            "closed" | "revealed" | "explained" if seen.insert(signal.number) => {
+            "closed" | "split" | "revealed" | "explained" | "options" | "evidence"
+                if seen.insert(signal.number) =>
+            {
                 room.tally.error(
                     "event stream: an exercise's opening was never delivered",
                     format!(
@@ -841,6 +843,8 @@ struct Facilitator {
     id: String,
     csrf: String,
     version: u64,
+    /// The phase the presenter page showed last, as its moves carry it (`from`).
+    from: String,
     tally: Shared,
 }
 
@@ -910,9 +914,10 @@ impl Facilitator {
             id,
             csrf,
             version: 0,
+            from: String::new(),
             tally,
         };
-        facilitator.version = facilitator.presenter_version().await?;
+        (facilitator.version, facilitator.from) = facilitator.presenter_version().await?;
         Ok(facilitator)
     }
 
@@ -926,12 +931,15 @@ impl Facilitator {
             .map_err(|message| format!("GET /teachers/live/ID: {message}"))
     }
 
-    /// The session's version, as the presenter page's forms carry it.
-    async fn presenter_version(&self) -> Result<u64, String> {
+    /// The session's version and phase, as the presenter page's forms carry them.
+    async fn presenter_version(&self) -> Result<(u64, String), String> {
         let page = self.presenter_page().await?;
-        input_value(&page, "version")
+        let version = input_value(&page, "version")
             .and_then(|text| text.parse().ok())
-            .ok_or_else(|| "the presenter page has no version field".to_string())
+            .ok_or_else(|| "the presenter page has no version field".to_string())?;
+        let from = input_value(&page, "from")
+            .ok_or_else(|| "the presenter page has no from field".to_string())?;
+        Ok((version, from))
     }
 
     /// The session's code (without its dash), from the presenter page in the lobby.
@@ -957,6 +965,7 @@ impl Facilitator {
         let request = self.client.post(self.url("/moves")).form(&[
             ("csrf", self.csrf.as_str()),
             ("version", version.as_str()),
+            ("from", self.from.as_str()),
             ("action", action),
         ]);
         let sent = Instant::now();
@@ -976,7 +985,7 @@ impl Facilitator {
             // The page is now the review, without controls.
             self.presenter_page().await?;
         } else {
-            let now = self.presenter_version().await?;
+            let (now, from) = self.presenter_version().await?;
             if now != self.version + 1 {
                 return Err(format!(
                     "after move {action} the version went from {} to {now}, not up by one",
@@ -984,6 +993,7 @@ impl Facilitator {
                 ));
             }
             self.version = now;
+            self.from = from;
         }
         Ok(sent)
     }
@@ -1089,7 +1099,7 @@ async fn run(base: &str, options: &Options, tally: &Shared) -> Result<Report, St
         if answered < following {
             unanswered.insert(number, following - answered);
         }
-        for action in ["close", "reveal", "explain"] {
+        for action in ["close", "split", "reveal", "more"] {
             facilitator.make(action).await?;
         }
         number += 1;

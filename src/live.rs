@@ -4,9 +4,9 @@
 //! This module is the pure part: the phases of a session and the moves between them.
 //! Storage keeps the phase (see `storage::live`); the web side broadcasts each change.
 //!
-//! Each exercise goes through four stages: answers open, answers closed, the split
-//! revealed (with the answer the sources support), then the explanation and the
-//! evidence. A change of phase gives the session a new version number, which pages
+//! Each exercise goes through its stages: answers open, answers closed, how the room
+//! split (no answer marked), the answer the sources support, then the explanation in
+//! three steps (why, each option, the evidence from each document). A change of phase gives the session a new version number, which pages
 //! carry so that a stale button press or a stale screen can be recognised.
 
 /// Whether participants see scores, and whether the projector shows a leaderboard.
@@ -52,43 +52,71 @@ impl Scoring {
     }
 }
 
-/// Where an exercise stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an exercise stands. The stages come in this order, each move going one on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
     /// Participants may answer, and change their answer.
     Open,
     /// No more answers; nothing shown yet.
     Closed,
-    /// How the room split, with the answer the sources support.
+    /// How the room split, a bar per option, with no answer marked: the room discusses
+    /// before it is told.
+    Split,
+    /// The answer the sources support, marked on the bars.
     Revealed,
-    /// The explanation and the evidence from each source as well.
+    /// The explanation: why that answer.
     Explained,
+    /// Why each option is right or wrong as well.
+    Options,
+    /// The evidence from each document as well: everything is shown.
+    Evidence,
 }
 
 impl Stage {
+    pub const ALL: [Stage; 7] = [
+        Stage::Open,
+        Stage::Closed,
+        Stage::Split,
+        Stage::Revealed,
+        Stage::Explained,
+        Stage::Options,
+        Stage::Evidence,
+    ];
+
     pub fn slug(self) -> &'static str {
         match self {
             Stage::Open => "open",
             Stage::Closed => "closed",
+            Stage::Split => "split",
             Stage::Revealed => "revealed",
             Stage::Explained => "explained",
+            Stage::Options => "options",
+            Stage::Evidence => "evidence",
         }
     }
 
     pub fn from_slug(slug: &str) -> Option<Stage> {
-        [
-            Stage::Open,
-            Stage::Closed,
-            Stage::Revealed,
-            Stage::Explained,
-        ]
-        .into_iter()
-        .find(|stage| stage.slug() == slug)
+        Stage::ALL.into_iter().find(|stage| stage.slug() == slug)
     }
 
-    /// The split and the correct answer may be shown.
+    /// The split of the room may be shown.
+    pub fn shows_split(self) -> bool {
+        self >= Stage::Split
+    }
+
+    /// The answer the sources support may be shown.
     pub fn is_revealed(self) -> bool {
-        matches!(self, Stage::Revealed | Stage::Explained)
+        self >= Stage::Revealed
+    }
+
+    /// The stage the "more" move leads to, while something is left to show.
+    fn more(self) -> Option<Stage> {
+        match self {
+            Stage::Revealed => Some(Stage::Explained),
+            Stage::Explained => Some(Stage::Options),
+            Stage::Options => Some(Stage::Evidence),
+            _ => None,
+        }
     }
 }
 
@@ -120,6 +148,31 @@ impl Phase {
             _ => None,
         }
     }
+
+    /// The phase as a move's `from` field carries it: "lobby", "ended", or the
+    /// exercise's 1-based number and its stage ("3-closed").
+    pub fn token(self) -> String {
+        match self {
+            Phase::Lobby | Phase::Ended => self.slug().to_string(),
+            Phase::At { position, stage } => format!("{}-{}", position + 1, stage.slug()),
+        }
+    }
+
+    /// Reads [`Phase::token`]'s form back; `None` for anything else.
+    pub fn from_token(token: &str) -> Option<Phase> {
+        match token {
+            "lobby" => Some(Phase::Lobby),
+            "ended" => Some(Phase::Ended),
+            _ => {
+                let (number, stage) = token.split_once('-')?;
+                let number: usize = number.parse().ok()?;
+                Some(Phase::At {
+                    position: number.checked_sub(1)?,
+                    stage: Stage::from_slug(stage)?,
+                })
+            }
+        }
+    }
 }
 
 /// What the facilitator can ask for.
@@ -129,8 +182,12 @@ pub enum Action {
     Start,
     Close,
     Reopen,
+    /// Show how the room split, without marking the answer.
+    Split,
+    /// Mark the answer the sources support.
     Reveal,
-    Explain,
+    /// Show the next part of the explanation: why, each option, the evidence.
+    More,
     /// On to the next exercise (skipping it if answers are still open).
     Next,
     /// Back to the exercise before.
@@ -139,13 +196,28 @@ pub enum Action {
 }
 
 impl Action {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Action::Start => "start",
+            Action::Close => "close",
+            Action::Reopen => "reopen",
+            Action::Split => "split",
+            Action::Reveal => "reveal",
+            Action::More => "more",
+            Action::Next => "next",
+            Action::Back => "back",
+            Action::End => "end",
+        }
+    }
+
     pub fn from_slug(slug: &str) -> Option<Action> {
         Some(match slug {
             "start" => Action::Start,
             "close" => Action::Close,
             "reopen" => Action::Reopen,
+            "split" => Action::Split,
             "reveal" => Action::Reveal,
-            "explain" => Action::Explain,
+            "more" | "explain" => Action::More,
             "next" | "skip" => Action::Next,
             "back" => Action::Back,
             "end" => Action::End,
@@ -207,13 +279,17 @@ impl LiveState {
                     position,
                     stage: Stage::Open,
                 },
-                (Stage::Closed, Action::Reveal) => Phase::At {
+                (Stage::Closed, Action::Split) => Phase::At {
+                    position,
+                    stage: Stage::Split,
+                },
+                (Stage::Split, Action::Reveal) => Phase::At {
                     position,
                     stage: Stage::Revealed,
                 },
-                (Stage::Revealed, Action::Explain) => Phase::At {
+                (stage, Action::More) if stage.more().is_some() => Phase::At {
                     position,
-                    stage: Stage::Explained,
+                    stage: stage.more().unwrap_or(stage),
                 },
                 (_, Action::Next) if position + 1 < count => next.arrive(position + 1),
                 (_, Action::Next) => {
@@ -234,21 +310,43 @@ impl LiveState {
                 }
                 (Stage::Closed, _) => {
                     return Err(Refusal(
-                        "Answers are closed: reveal the split, reopen answers or move on.",
+                        "Answers are closed: show how the room split, reopen answers or move on.",
                     ));
                 }
-                (Stage::Revealed, _) => {
+                (Stage::Split, _) => {
                     return Err(Refusal(
-                        "The split is shown: show the explanation or move on.",
+                        "The split is shown: show the answer the sources support or move on.",
                     ));
                 }
-                (Stage::Explained, _) => {
+                (Stage::Revealed | Stage::Explained | Stage::Options, _) => {
+                    return Err(Refusal(
+                        "The answer is shown: show more of the explanation or move on.",
+                    ));
+                }
+                (Stage::Evidence, _) => {
                     return Err(Refusal("Everything is shown: move on or go back."));
                 }
             },
         };
         next.version += 1;
         Ok(next)
+    }
+
+    /// The move that takes the session one step on from where it stands: the one the
+    /// presenter's main button makes. `None` once the session has ended.
+    pub fn main_move(&self) -> Option<Action> {
+        match self.phase {
+            Phase::Lobby => Some(Action::Start),
+            Phase::Ended => None,
+            Phase::At { position, stage } => Some(match stage {
+                Stage::Open => Action::Close,
+                Stage::Closed => Action::Split,
+                Stage::Split => Action::Reveal,
+                Stage::Revealed | Stage::Explained | Stage::Options => Action::More,
+                Stage::Evidence if position + 1 == self.opened.len() => Action::End,
+                Stage::Evidence => Action::Next,
+            }),
+        }
     }
 
     /// Puts up the exercise at `position`: open to answers the first time, closed when
@@ -308,15 +406,49 @@ mod tests {
     }
 
     #[test]
-    fn an_exercise_goes_open_closed_revealed_explained_then_the_next_opens() {
+    fn an_exercise_goes_through_every_stage_then_the_next_opens() {
         let state = LiveState::new(3);
         let state = run(&state, &[Action::Start]);
         assert_eq!(state.phase, at(0, Stage::Open));
-        let state = run(&state, &[Action::Close, Action::Reveal, Action::Explain]);
-        assert_eq!(state.phase, at(0, Stage::Explained));
+        let state = run(&state, &[Action::Close, Action::Split]);
+        assert_eq!(state.phase, at(0, Stage::Split));
+        assert!(
+            state.phase != at(0, Stage::Revealed),
+            "the split comes first"
+        );
+        let state = run(&state, &[Action::Reveal, Action::More, Action::More]);
+        assert_eq!(state.phase, at(0, Stage::Options));
+        let state = run(&state, &[Action::More]);
+        assert_eq!(state.phase, at(0, Stage::Evidence));
+        assert!(state.apply(Action::More).is_err(), "nothing more to show");
         let state = run(&state, &[Action::Next]);
         assert_eq!(state.phase, at(1, Stage::Open));
-        assert_eq!(state.version, 6);
+        assert_eq!(state.version, 9);
+    }
+
+    #[test]
+    fn the_main_move_walks_a_session_from_the_lobby_to_its_end() {
+        let mut state = LiveState::new(2);
+        let mut moves = Vec::new();
+        while let Some(action) = state.main_move() {
+            moves.push(action);
+            state = run(&state, &[action]);
+        }
+        assert_eq!(state.phase, Phase::Ended);
+        assert_eq!(moves.len(), 1 + 7 + 7, "{moves:?}");
+    }
+
+    #[test]
+    fn a_phase_reads_back_from_its_token() {
+        for phase in [Phase::Lobby, Phase::Ended]
+            .into_iter()
+            .chain(Stage::ALL.map(|stage| at(4, stage)))
+        {
+            assert_eq!(Phase::from_token(&phase.token()), Some(phase));
+        }
+        for nonsense in ["", "0-open", "2-shown", "x-open", "open", "-1-open"] {
+            assert_eq!(Phase::from_token(nonsense), None, "{nonsense}");
+        }
     }
 
     #[test]
@@ -336,7 +468,13 @@ mod tests {
         let lobby = LiveState::new(2);
         assert!(lobby.apply(Action::Close).is_err());
         let open = run(&lobby, &[Action::Start]);
-        for action in [Action::Start, Action::Reveal, Action::Explain, Action::Back] {
+        for action in [
+            Action::Start,
+            Action::Split,
+            Action::Reveal,
+            Action::More,
+            Action::Back,
+        ] {
             assert!(open.apply(action).is_err(), "{action:?} while open");
         }
         let last = run(&open, &[Action::Next]);

@@ -211,7 +211,7 @@ fn deal(
     rng: &mut ChaCha8Rng,
 ) -> Vec<String> {
     piles.shuffle(rng);
-    let mut planned = Vec::with_capacity(length);
+    let mut planned = Vec::with_capacity(length.min(piles.iter().map(|pile| pile.len()).sum()));
     while planned.len() < length {
         let before = planned.len();
         for pile in piles.iter_mut() {

@@ -9,6 +9,8 @@
 //! - `live_nicknames`: session id (16) + a look-alike key of the nickname (as in
 //!   `class_nicknames`, see [`super::students`]) → participant id; compare-and-swap,
 //!   so two people cannot take one nickname, nor two that look alike, in a session.
+//!   A removed participant's record stays, marked `removed`, and so does their claim on
+//!   the nickname: no one rejoins under it, nor under a look-alike of it.
 //! - `live_answers`: session id (16) + position (u16, big-endian) + participant id (16)
 //!   → an answer record. A participant's later answer to the same exercise replaces
 //!   the earlier one (they may change it until answers close).
@@ -80,6 +82,23 @@ struct ParticipantRecord {
     v: u32,
     nickname: String,
     joined_at: u64,
+    /// Removed by the facilitator: out of the session, its counts and its leaderboard.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    removed: bool,
+}
+
+/// The most participants a session keeps as removed; past it, removing is refused.
+pub const MAX_REMOVALS: usize = 200;
+
+/// What came of removing a participant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removal {
+    /// Removed now: their answers are gone and their nickname stays taken.
+    Removed(Nickname),
+    /// No such participant, or removed already.
+    NotThere,
+    /// The session already has [`MAX_REMOVALS`] removed participants.
+    TooMany,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -236,6 +255,7 @@ impl Storage {
                 v: FORMAT_VERSION,
                 nickname: participant.nickname.as_str().to_string(),
                 joined_at: participant.joined_at,
+                removed: false,
             };
             self.live_participants
                 .insert(pair(participant.session, participant.id), encode(&record)?)
@@ -245,27 +265,102 @@ impl Storage {
         Ok(())
     }
 
+    /// A participant of the session, unless the facilitator removed them.
     pub fn participant(
         &self,
         session: Token,
         id: Token,
     ) -> Result<Option<Participant>, StorageError> {
+        Ok(self
+            .any_participant(session, id)?
+            .and_then(|(participant, removed)| (!removed).then_some(participant)))
+    }
+
+    /// A participant the facilitator removed from the session, if `id` is one.
+    pub fn removed_participant(
+        &self,
+        session: Token,
+        id: Token,
+    ) -> Result<Option<Participant>, StorageError> {
+        Ok(self
+            .any_participant(session, id)?
+            .and_then(|(participant, removed)| removed.then_some(participant)))
+    }
+
+    /// A participant, removed or not, with whether they were removed.
+    fn any_participant(
+        &self,
+        session: Token,
+        id: Token,
+    ) -> Result<Option<(Participant, bool)>, StorageError> {
         let Some(value) = self.live_participants.get(pair(session, id))? else {
             return Ok(None);
         };
         Ok(Some(participant_from(session, id, &value)?))
     }
 
-    /// Everyone who joined the session, in the order of their nicknames.
+    /// Everyone in the session (the removed left out), in the order of their nicknames.
     pub fn participants_of(&self, session: Token) -> Result<Vec<Participant>, StorageError> {
         let mut participants = Vec::new();
         for entry in self.live_participants.scan_prefix(session.as_bytes()) {
             let (key, value) = entry?;
             let id = token_at(&key[16..], "live_participants")?;
-            participants.push(participant_from(session, id, &value)?);
+            let (participant, removed) = participant_from(session, id, &value)?;
+            if !removed {
+                participants.push(participant);
+            }
         }
         participants.sort_by_key(|participant| participant.nickname.folded());
         Ok(participants)
+    }
+
+    /// The removed participant whose nickname is `nickname` or looks like it, if any.
+    pub fn removed_look_alike(
+        &self,
+        session: Token,
+        nickname: &Nickname,
+    ) -> Result<Option<Participant>, StorageError> {
+        for key in nickname_keys(session, nickname) {
+            if let Some(holder) = self.live_nicknames.get(key)?
+                && let Some(removed) =
+                    self.removed_participant(session, token_at(&holder, "live_nicknames")?)?
+            {
+                return Ok(Some(removed));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Removes a participant from the session: their record stays, marked, so that
+    /// their nickname (and its look-alikes) stays taken and their page can tell them;
+    /// their answers go. Not flushed; the caller holds the session's lock.
+    pub fn remove_participant(&self, session: Token, id: Token) -> Result<Removal, StorageError> {
+        let Some(value) = self.live_participants.get(pair(session, id))? else {
+            return Ok(Removal::NotThere);
+        };
+        let mut record: ParticipantRecord = decode(&value)?;
+        if record.removed {
+            return Ok(Removal::NotThere);
+        }
+        let mut removed = 0;
+        for entry in self.live_participants.scan_prefix(session.as_bytes()) {
+            let (_, value) = entry?;
+            removed += usize::from(decode::<ParticipantRecord>(&value)?.removed);
+        }
+        if removed >= MAX_REMOVALS {
+            return Ok(Removal::TooMany);
+        }
+        record.removed = true;
+        self.live_participants
+            .insert(pair(session, id), encode(&record)?)?;
+        for entry in self.live_answers.scan_prefix(session.as_bytes()) {
+            let (key, _) = entry?;
+            if key.get(18..) == Some(&id.as_bytes()[..]) {
+                self.live_answers.remove(key)?;
+            }
+        }
+        let (participant, _) = participant_from(session, id, &value)?;
+        Ok(Removal::Removed(participant.nickname))
     }
 
     /// Rebuilds `live_nicknames` from the participants of every session, for the
@@ -276,7 +371,7 @@ impl Storage {
             let (key, value) = entry?;
             let session = token_at(&key[..16], "live_participants")?;
             let id = token_at(&key[16..], "live_participants")?;
-            participants.push(participant_from(session, id, &value)?);
+            participants.push(participant_from(session, id, &value)?.0);
         }
         participants.sort_by_key(|participant| participant.joined_at);
         self.live_nicknames.clear()?;
@@ -292,10 +387,13 @@ impl Storage {
         Ok(())
     }
 
+    /// How many are in the session, the removed left out.
     pub fn participant_count(&self, session: Token) -> usize {
         self.live_participants
             .scan_prefix(session.as_bytes())
-            .keys()
+            .values()
+            .filter_map(Result::ok)
+            .filter(|value| decode::<ParticipantRecord>(value).is_ok_and(|record| !record.removed))
             .count()
     }
 
@@ -370,15 +468,21 @@ impl Storage {
     }
 }
 
-fn participant_from(session: Token, id: Token, value: &[u8]) -> Result<Participant, StorageError> {
+/// A participant from their record, with whether they were removed.
+fn participant_from(
+    session: Token,
+    id: Token,
+    value: &[u8],
+) -> Result<(Participant, bool), StorageError> {
     let record: ParticipantRecord = decode(value)?;
-    Ok(Participant {
+    let participant = Participant {
         id,
         session,
         nickname: Nickname::from_stored(&record.nickname)
             .ok_or_else(|| StorageError::Corrupt(format!("participant {id}: nickname")))?,
         joined_at: record.joined_at,
-    })
+    };
+    Ok((participant, record.removed))
 }
 
 fn answer_from(

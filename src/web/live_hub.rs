@@ -59,6 +59,13 @@ impl LiveChannel {
         self.touch();
     }
 
+    /// Wakes every stream without a change of phase: a participant was removed, and
+    /// each participant's stream checks whether it was them.
+    pub fn nudge(&self) {
+        self.phase.send_modify(|_| {});
+        self.touch();
+    }
+
     /// Tells the facilitator's streams that the counts changed.
     pub fn touch(&self) {
         self.activity

@@ -107,13 +107,15 @@ impl Session {
     /// Presses the presenter page's button for `action`, as it is drawn now.
     fn press(&self, action: &str) -> Page {
         let page = self.presenter_page();
-        let version = page.attribute("input[name=version]", "value");
-        let csrf = page.attribute("input[name=csrf]", "value");
+        let version = page.attribute("form[data-moves] input[name=version]", "value");
+        let from = page.attribute("form[data-moves] input[name=from]", "value");
+        let csrf = page.attribute("form[data-moves] input[name=csrf]", "value");
         self.teacher.post(
             &format!("{}/moves", self.presenter),
             &[
                 ("csrf", csrf.as_str()),
                 ("version", version.as_str()),
+                ("from", from.as_str()),
                 ("action", action),
             ],
         )
@@ -156,7 +158,7 @@ pub fn pick(page: &Page, right: bool) -> (String, String) {
     let choice = if right {
         correct
     } else {
-        page.attributes("input[name=choice]", "value")
+        page.attributes("button[name=choice]", "value")
             .into_iter()
             .find(|choice| *choice != correct)
             .expect("a wrong option")
@@ -222,7 +224,7 @@ fn a_session_runs_from_the_lobby_to_the_end_and_each_side_sees_where_it_stands()
     let question = sam.get(&session.page_url());
     assert_eq!(question.attribute("input[name=exercise]", "value"), FIRST);
     let options = presenter.texts(".live-options li");
-    assert_eq!(options, question.texts("label.option > span"));
+    assert_eq!(options, question.texts("button[name=choice]"));
     assert!(options[0].starts_with("A ") && options[1].starts_with("B "));
 
     let (_, right) = pick(&question, true);
@@ -230,14 +232,12 @@ fn a_session_runs_from_the_lobby_to_the_end_and_each_side_sees_where_it_stands()
     let page = send(&sam, &question, &right);
     assert_eq!(page.text("h1"), "Answer received");
     assert!(page.text("[role=status]").contains(&label(FIRST, &right)));
-    // Alex answers wrongly, then changes their mind with "Change my answer".
-    answer(&alex, &session, false);
-    let change = alex.get(&format!("{}?change=1", session.page_url()));
-    assert_eq!(change.text("legend"), "Change your answer");
-    assert_eq!(
-        change.attribute("input[name=choice][checked]", "value"),
-        wrong
-    );
+    // Alex answers wrongly, then changes their mind with a tap on another option: the
+    // page after an answer keeps the options, the one chosen marked.
+    let change = answer(&alex, &session, false);
+    assert_eq!(change.text("legend"), "Tap another answer to change yours");
+    assert_eq!(change.attribute("button.is-chosen", "value"), wrong);
+    assert!(change.text("button.is-chosen").ends_with("✓ your answer"));
     let page = send(&alex, &change, &right);
     assert!(page.text("[role=status]").contains(&label(FIRST, &right)));
     let presenter = session.presenter_page();
@@ -254,7 +254,36 @@ fn a_session_runs_from_the_lobby_to_the_end_and_each_side_sees_where_it_stands()
     let page = sam.get(&session.page_url());
     assert_eq!(page.text("h1"), "Answers are closed");
 
-    // The reveal: a bar per option, the supported one marked, and the share right.
+    // The split first: a bar per option, no answer marked, no share right, and the
+    // phones still say nothing of the answer.
+    let presenter = session.press_ok("split");
+    let bars = presenter.texts(".live-bars li");
+    assert_eq!(bars.len(), options.len(), "{bars:?}");
+    assert!(
+        bars.iter()
+            .any(|bar| bar.ends_with(&format!("{}: 2 (100%)", label(FIRST, &right)))),
+        "{bars:?}"
+    );
+    assert!(presenter.texts(".live-bars .is-correct").is_empty());
+    assert!(!presenter.body.contains("the answer the sources support"));
+    assert_eq!(
+        presenter.text(".live-status"),
+        "2 of 2 answered.",
+        "no share right yet"
+    );
+    assert_eq!(presenter.text(".main-move"), "Show the answer N →");
+    let page = sam.get(&session.page_url());
+    assert_eq!(page.text("h1"), "Answers are closed");
+    assert!(page.texts("#verdict").is_empty());
+    assert!(
+        !page.body.contains(&label(FIRST, &right)) || page.text(".lead").contains("Your answer")
+    );
+    assert!(
+        page.text(".lead")
+            .contains("The answer the sources support comes next")
+    );
+
+    // Then the answer: the supported bar marked, and the share right.
     let presenter = session.press_ok("reveal");
     let bars = presenter.texts(".live-bars li");
     let supported = format!(
@@ -272,7 +301,8 @@ fn a_session_runs_from_the_lobby_to_the_end_and_each_side_sees_where_it_stands()
     assert_eq!(page.text("#verdict"), "✓ Right");
     assert!(page.text("#feedback").contains("The explanation follows"));
 
-    let presenter = session.press_ok("explain");
+    // The explanation in three moves: why, each option, the evidence.
+    let presenter = session.press_ok("more");
     let explanation = library()
         .pack(PACK)
         .unwrap()
@@ -285,7 +315,21 @@ fn a_session_runs_from_the_lobby_to_the_end_and_each_side_sees_where_it_stands()
             .text(".explanation")
             .contains(&crate::helpers::fold(&explanation))
     );
+    assert!(presenter.texts(".outcome").is_empty(), "not yet");
+    assert!(
+        presenter.texts(".evidence blockquote").is_empty(),
+        "not yet"
+    );
+    assert_eq!(presenter.text(".main-move"), "Show each option N →");
+    let presenter = session.press_ok("more");
+    assert_eq!(presenter.texts(".outcome").len(), options.len());
+    assert!(
+        presenter.texts(".evidence blockquote").is_empty(),
+        "not yet"
+    );
+    let presenter = session.press_ok("more");
     assert!(!presenter.texts(".evidence blockquote").is_empty());
+    assert_eq!(presenter.text(".main-move"), "Next exercise N →");
     let page = alex.get(&session.page_url());
     assert!(
         page.text(".explanation")
@@ -298,14 +342,11 @@ fn a_session_runs_from_the_lobby_to_the_end_and_each_side_sees_where_it_stands()
     assert!(presenter.text(".round-place").contains("Exercise 2 of 2"));
     let page = answer(&sam, &session, false);
     assert_eq!(page.text("h1"), "Answer received");
-    session.press_ok("close");
-    session.press_ok("reveal");
-    let presenter = session.press_ok("explain");
-    assert!(
-        presenter
-            .texts("button")
-            .contains(&"End the session".to_string())
-    );
+    for action in ["close", "split", "reveal", "more", "more"] {
+        session.press_ok(action);
+    }
+    let presenter = session.press_ok("more");
+    assert_eq!(presenter.text(".main-move"), "Finish the session N →");
     let review = session.press_ok("end");
     assert!(
         review.text("h1").contains("how the room answered"),
@@ -442,6 +483,35 @@ fn the_new_session_form_explains_its_mistakes() {
                 .next()
                 .unwrap()
         )]
+    );
+}
+
+#[test]
+fn all_the_exercises_of_several_skills_make_one_session() {
+    let app = spawn_app();
+    let teacher = app.browser_for(browser());
+    sign_up(&teacher, "rivera");
+    let page = create_session(
+        &teacher,
+        &[("pick", "all"), ("skill", "source"), ("skill", "quote")],
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.text("h1"), "Join the live session");
+    let pack = library().pack(PACK).unwrap();
+    let expected = [
+        sourcewise::content::Skill::Source,
+        sourcewise::content::Skill::Quote,
+    ]
+    .into_iter()
+    .map(|skill| pack.exercises_of(skill).count())
+    .sum::<usize>();
+    let session_list = teacher.get("/teachers/live");
+    assert!(
+        session_list
+            .text(".cards li p")
+            .starts_with(&format!("Waiting in the lobby · {expected} exercises")),
+        "{}",
+        session_list.text(".cards li p")
     );
 }
 
@@ -662,9 +732,25 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
         "not one the presenter page has",
     );
     let csrf = presenter.attribute("input[name=csrf]", "value");
+    // A move without the step it was made on, or with one that is no step.
+    for from in [None, Some(""), Some("7-dancing"), Some("0-open")] {
+        let mut form = vec![
+            ("csrf", csrf.as_str()),
+            ("version", "2"),
+            ("action", "close"),
+        ];
+        form.extend(from.map(|from| ("from", from)));
+        expect(
+            session.teacher.post(&moves, &form),
+            StatusCode::BAD_REQUEST,
+            "did not say which step of the session it was made on",
+        );
+    }
+    // A move made on the lobby's page, the session having moved on since (a double
+    // press, a second device): it changes nothing and says so.
     let stale = session.teacher.post(
         &moves,
-        &[("csrf", &csrf), ("version", "1"), ("action", "close")],
+        &[("csrf", &csrf), ("from", "lobby"), ("action", "start")],
     );
     assert_eq!(stale.status, StatusCode::OK);
     assert!(
@@ -729,13 +815,13 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
         .attribute("input[name=csrf]", "value");
     // Lobby 1, open 2, closed 3, ended 4: a move on the ended session is refused, a
     // move from a stale page changes nothing either.
-    for (version, status, message) in [
-        ("4", StatusCode::BAD_REQUEST, "This session has ended."),
-        ("3", StatusCode::OK, ""),
+    for (from, status, message) in [
+        ("ended", StatusCode::BAD_REQUEST, "This session has ended."),
+        ("1-closed", StatusCode::OK, ""),
     ] {
         let page = session.teacher.post(
             &moves,
-            &[("csrf", &csrf), ("version", version), ("action", "next")],
+            &[("csrf", &csrf), ("from", from), ("action", "next")],
         );
         expect(page, status, message);
     }
@@ -879,6 +965,7 @@ fn a_restart_in_the_middle_of_a_session_loses_no_acknowledged_answer() {
         stream.next().unwrap(),
         r#"{"version":3,"phase":"closed","number":1}"#
     );
+    session.press_ok("split");
     let presenter = session.press_ok("reveal");
     assert!(
         presenter
@@ -908,7 +995,8 @@ fn the_facilitator_can_skip_an_exercise_and_go_back_to_an_earlier_one() {
     assert!(
         !presenter
             .texts("button")
-            .contains(&"Skip this exercise".to_string()),
+            .iter()
+            .any(|button| button.starts_with("Skip this exercise")),
         "there is nothing to skip to from the last exercise"
     );
     // Back to the first: its answers come back closed, ready to reveal or reopen.
@@ -921,9 +1009,9 @@ fn the_facilitator_can_skip_an_exercise_and_go_back_to_an_earlier_one() {
     assert_eq!(
         presenter.texts(".control-form button"),
         vec![
-            "Reveal how the room answered".to_string(),
-            "Reopen answers".into(),
-            "Next exercise".into(),
+            "Show the split N →".to_string(),
+            "Reopen answers O".into(),
+            "Next exercise X".into(),
         ]
     );
     assert_eq!(
@@ -941,4 +1029,173 @@ fn the_facilitator_can_skip_an_exercise_and_go_back_to_an_earlier_one() {
             .text(".live-status")
             .starts_with("Answers are closed")
     );
+}
+
+#[test]
+fn the_lobby_lists_who_joined_and_a_removed_nickname_is_gone_for_good() {
+    let app = spawn_app();
+    let session = start_session(&app, "rivera", "leaderboard");
+    let sam = app.browser_for(browser());
+    let rude = app.browser_for(browser());
+    join(&sam, &session.code, "Sam");
+    join(&rude, &session.code, "Rude Name");
+    let lobby = session.presenter_page();
+    assert_eq!(
+        lobby.texts(".roster-list li > bdi"),
+        vec!["Rude Name".to_string(), "Sam".into()]
+    );
+    assert_eq!(
+        lobby.texts(".roster-list button"),
+        vec!["Remove Rude Name".to_string(), "Remove Sam".into()]
+    );
+    let ids = lobby.attributes(".roster-list input[name=participant]", "value");
+    let csrf = lobby.attribute(".roster-list input[name=csrf]", "value");
+    let removals = format!("{}/removals", session.presenter);
+    let remove = |id: &str| {
+        session
+            .teacher
+            .post(&removals, &[("csrf", csrf.as_str()), ("participant", id)])
+    };
+
+    // Rude answers the first exercise, then is removed: their answer goes with them.
+    session.press_ok("start");
+    answer(&rude, &session, true);
+    answer(&sam, &session, true);
+    let page = remove(&ids[0]);
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.path(), session.presenter);
+    assert!(
+        page.text(".notice").contains("“Rude Name” was removed"),
+        "{}",
+        page.text(".notice")
+    );
+    assert_eq!(page.text("[data-count=joined]"), "1");
+    assert_eq!(
+        page.text(".live-status"),
+        "Answers are open: 1 of 1 have answered."
+    );
+
+    // Their phone says so, and takes no answer.
+    let told = rude.get(&session.page_url());
+    assert_eq!(told.text("h1"), "You were removed from this session");
+    assert!(told.text(".lead").contains("Rude Name"));
+    let token = told.attribute("input[name=csrf]", "value");
+    let refused = rude.post(
+        &format!("{}/answers", session.page_url()),
+        &[
+            ("csrf", token.as_str()),
+            ("number", "1"),
+            ("exercise", FIRST),
+            ("choice", "agreed"),
+        ],
+    );
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused
+            .text(".error-message")
+            .contains("The facilitator removed you from this session")
+    );
+
+    // No one joins under the name, nor under a look-alike of it.
+    for nickname in ["Rude Name", "RUDE NAME", "Rude Nаme"] {
+        let page = join(&app.browser_for(browser()), &session.code, nickname);
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{nickname}");
+        assert!(
+            page.text(".form-error")
+                .contains("The facilitator removed a participant with this nickname"),
+            "{nickname}: {}",
+            page.text(".form-error")
+        );
+    }
+    // The removed person may join again under another nickname.
+    let page = join(&rude, &session.code, "Kim");
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.attribute("input[name=exercise]", "value"), FIRST);
+
+    // Removing twice, or no one, says so.
+    for (id, message) in [
+        (ids[0].as_str(), "not in this session"),
+        ("", "did not say whom to remove"),
+        ("nonsense", "did not say whom to remove"),
+    ] {
+        let page = remove(id);
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{id}");
+        assert!(page.text(".error-message").contains(message), "{id}");
+    }
+    let forged = session
+        .teacher
+        .post(&removals, &[("participant", ids[1].as_str())]);
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // The removed name never reaches the leaderboard.
+    let review = session.press_ok("end");
+    let leaders = review.texts(".leaderboard li");
+    assert_eq!(leaders, vec!["1. Sam 1 right".to_string()]);
+    assert!(!review.body.contains("Rude Name"));
+    let csv = session
+        .teacher
+        .get(&format!("{}/results.csv", session.presenter))
+        .body;
+    assert!(!csv.contains("Rude Name"), "{csv}");
+}
+
+#[test]
+fn the_full_screen_view_and_the_phone_remote_make_the_same_moves() {
+    let app = spawn_app();
+    let session = start_session(&app, "rivera", "none");
+    let screen = session
+        .teacher
+        .get(&format!("{}/screen", session.presenter));
+    assert_eq!(screen.status, StatusCode::OK, "{}", screen.body);
+    assert!(screen.texts(".site-header").is_empty(), "no site header");
+    assert!(screen.texts(".site-footer").is_empty(), "no site footer");
+    assert_eq!(screen.text("h1"), "Join the live session");
+    assert_eq!(screen.text(".main-move"), "Open the first exercise N →");
+    let presenter = session.presenter_page();
+    assert!(!presenter.texts(".site-header").is_empty());
+
+    let remote = session
+        .teacher
+        .get(&format!("{}/remote", session.presenter));
+    assert_eq!(remote.status, StatusCode::OK, "{}", remote.body);
+    assert!(remote.texts(".qr").is_empty(), "no QR code on the phone");
+    assert_eq!(remote.text(".main-move"), "Open the first exercise N →");
+    // A move from the remote comes back to the remote.
+    let move_from = |page: &Page, action: &str| {
+        let field =
+            |name: &str| page.attribute(&format!("form[data-moves] input[name={name}]"), "value");
+        session.teacher.post(
+            &format!("{}/moves", session.presenter),
+            &[
+                ("csrf", field("csrf").as_str()),
+                ("version", field("version").as_str()),
+                ("from", field("from").as_str()),
+                ("view", field("view").as_str()),
+                ("action", action),
+            ],
+        )
+    };
+    let remote = move_from(&remote, "start");
+    assert_eq!(remote.path(), format!("{}/remote", session.presenter));
+    assert_eq!(remote.text("h1"), "Exercise 1 of 2");
+    assert!(remote.texts(".live-options li").is_empty(), "no options");
+    assert!(remote.texts("blockquote, .claim").is_empty(), "no prompt");
+    assert_eq!(remote.text(".main-move"), "Close answers N →");
+    // The screen follows, and a move from it comes back to it.
+    let screen = session
+        .teacher
+        .get(&format!("{}/screen", session.presenter));
+    assert!(screen.text(".round-place").contains("Exercise 1 of 2"));
+    let screen = move_from(&screen, "close");
+    assert_eq!(screen.path(), format!("{}/screen", session.presenter));
+    assert!(screen.texts(".site-header").is_empty());
+    assert!(
+        screen
+            .text(".live-status")
+            .starts_with("Answers are closed")
+    );
+    // The remote's page, now stale, changes nothing and says so.
+    let stale = move_from(&remote, "close");
+    assert_eq!(stale.path(), format!("{}/remote", session.presenter));
+    assert!(stale.text(".notice").contains("had already moved on"));
 }

@@ -492,9 +492,10 @@ fn a_live_session_of_quotes_shows_the_passages_to_compare_then_the_versions() {
     );
     let (_, right) = live::pick(&question, true);
     live::send(&sam, &question, &right);
-    session.press_ok("close");
-    session.press_ok("reveal");
-    let presenter = session.press_ok("explain");
+    for action in ["close", "split", "reveal", "more", "more"] {
+        session.press_ok(action);
+    }
+    let presenter = session.press_ok("more");
     assert_eq!(
         presenter.texts("article.version").len(),
         exercise.versions().len()

@@ -3,8 +3,10 @@
 //! off. One participant reloads in the middle of a question, and the server is killed
 //! and restarted in the middle of the session: no one loses their place or an answer.
 
-use crate::flows::{answer_with, fill};
-use crate::helpers::{Scripting, Session, Viewport, session};
+use fantoccini::key::Key;
+
+use crate::flows::{fill, library};
+use crate::helpers::{PACK, Scripting, Session, Viewport, session};
 
 const PASSWORD: &str = "tall ships at dawn";
 
@@ -34,6 +36,38 @@ async fn start_session(teacher: &Session, viewport_name: &str) -> String {
     teacher.click_text("Create the session").await;
     assert_eq!(teacher.text("h1").await, "Join the live session");
     teacher.text(".join-code").await
+}
+
+/// Taps the right (or a wrong) option of the question on `participant`'s phone, which
+/// sends it at once; returns the option's text as the button shows it ("A …").
+async fn tap_answer(participant: &Session, right: bool) -> String {
+    let exercise_id = participant
+        .find("input[name=exercise]")
+        .await
+        .attr("value")
+        .await
+        .expect("the exercise id")
+        .expect("the hidden exercise field has a value");
+    let correct = library()
+        .pack(PACK)
+        .expect("the bundled pack")
+        .exercise(&exercise_id)
+        .expect("a known exercise")
+        .correct_choice()
+        .answer()
+        .to_string();
+    let mut chosen = None;
+    for button in participant.find_all("button[name=choice]").await {
+        let value = button.attr("value").await.unwrap().unwrap_or_default();
+        if (value == correct) == right {
+            chosen = Some(value);
+        }
+    }
+    let value = chosen.expect("an option of that kind");
+    let css = format!("button[name=choice][value='{value}']");
+    let text = participant.text(&css).await;
+    participant.click_and_wait(&css).await;
+    text
 }
 
 /// Joins from the home page's link, typing the code and a nickname.
@@ -100,7 +134,7 @@ async fn a_facilitator_and_three_phones_run_a_five_exercise_session_through_a_re
         for number in 1..=5 {
             let place = format!("Exercise {number} of 5");
             teacher
-                .click_text(if number == 1 {
+                .click_text_starting(if number == 1 {
                     "Open the first exercise"
                 } else {
                     "Next exercise"
@@ -122,7 +156,7 @@ async fn a_facilitator_and_three_phones_run_a_five_exercise_session_through_a_re
             }
             for (index, (participant, _)) in people.iter().enumerate() {
                 let right = (index + number) % 3 != 0;
-                chosen[index].push(answer_with(participant, right, "Send my answer").await);
+                chosen[index].push(tap_answer(participant, right).await);
                 assert_eq!(participant.text("h1").await, "Answer received");
                 let said = participant.text("[role=status]").await;
                 assert!(
@@ -138,9 +172,17 @@ async fn a_facilitator_and_three_phones_run_a_five_exercise_session_through_a_re
             }
             if number == 1 {
                 ana.check_page("live-received").await;
-                ana.click_text("Change my answer").await;
+                // A tap on another option changes the answer; a tap back restores it.
+                let right = number % 3 != 0;
+                let other = tap_answer(&ana, !right).await;
+                assert!(ana.text("button.is-chosen").await.starts_with(&other));
                 ana.check_page("live-change").await;
-                ana.client.back().await.expect("go back");
+                tap_answer(&ana, right).await;
+                assert!(
+                    ana.text("button.is-chosen")
+                        .await
+                        .starts_with(&chosen[0][0])
+                );
                 cy.check_page("live-received-without-javascript").await;
             }
             if number == 2 {
@@ -155,7 +197,7 @@ async fn a_facilitator_and_three_phones_run_a_five_exercise_session_through_a_re
                 // Every answer is acknowledged; the server now dies and comes back.
                 teacher.restart_server();
             }
-            teacher.click_text("Close answers").await;
+            teacher.click_text_starting("Close answers").await;
             assert_eq!(
                 teacher.text(".live-status").await,
                 "Answers are closed: 3 of 3 answered."
@@ -167,7 +209,12 @@ async fn a_facilitator_and_three_phones_run_a_five_exercise_session_through_a_re
                 teacher.check_page("live-presenter-closed").await;
                 ana.check_page("live-closed").await;
             }
-            teacher.click_text("Reveal how the room answered").await;
+            teacher.click_text_starting("Show the split").await;
+            assert!(teacher.find_all(".live-bars .is-correct").await.is_empty());
+            if number == 1 {
+                teacher.check_page("live-presenter-split").await;
+            }
+            teacher.click_text_starting("Show the answer").await;
             let bars = teacher.texts(".live-bars li").await;
             let counted: usize = bars
                 .iter()
@@ -190,19 +237,19 @@ async fn a_facilitator_and_three_phones_run_a_five_exercise_session_through_a_re
                 teacher.check_page("live-presenter-revealed").await;
                 ana.check_page("live-revealed").await;
             }
-            teacher
-                .click_text("Show the explanation and the evidence")
-                .await;
+            teacher.click_text_starting("Show why").await;
             for (participant, _) in people {
                 follows(participant, ".explanation", "").await;
             }
+            teacher.click_text_starting("Show each option").await;
+            teacher.click_text_starting("Show the evidence").await;
             if number == 1 {
                 teacher.check_page("live-presenter-explained").await;
                 ana.check_page("live-explained").await;
                 cy.check_page("live-explained-without-javascript").await;
             }
         }
-        teacher.click_text("End the session").await;
+        teacher.click_text_starting("Finish the session").await;
         assert!(teacher.text("h1").await.contains("how the room answered"));
         assert_eq!(
             teacher
@@ -250,20 +297,24 @@ async fn every_live_page_works_on_the_other_screen_too() {
         dana.check_page("live-join").await;
         join(&dana, &code, "Dana").await;
         dana.check_page("live-lobby").await;
-        teacher.click_text("Open the first exercise").await;
+        teacher.click_text_starting("Open the first exercise").await;
         teacher.check_page("live-presenter-open").await;
         follows(&dana, ".round-place", "Exercise 1 of 5").await;
         dana.check_page("live-question").await;
-        answer_with(&dana, false, "Send my answer").await;
+        tap_answer(&dana, false).await;
         dana.check_page("live-received").await;
-        dana.click_text("Change my answer").await;
-        assert_eq!(dana.text("legend").await, "Change your answer");
+        assert_eq!(
+            dana.text("legend").await,
+            "Tap another answer to change yours"
+        );
+        let right = tap_answer(&dana, true).await;
+        assert!(dana.text("button.is-chosen").await.starts_with(&right));
         dana.check_page("live-change").await;
-        answer_with(&dana, true, "Send my new answer").await;
-        teacher.click_text("Close answers").await;
+        teacher.click_text_starting("Close answers").await;
         follows(&dana, "h1", "Answers are closed").await;
         dana.check_page("live-closed").await;
-        teacher.click_text("Reveal how the room answered").await;
+        teacher.click_text_starting("Show the split").await;
+        teacher.click_text_starting("Show the answer").await;
         assert!(
             teacher
                 .text(".live-status")
@@ -273,13 +324,11 @@ async fn every_live_page_works_on_the_other_screen_too() {
         teacher.check_page("live-presenter-revealed").await;
         follows(&dana, "#verdict", "Right").await;
         dana.check_page("live-revealed").await;
-        teacher
-            .click_text("Show the explanation and the evidence")
-            .await;
+        teacher.click_text_starting("Show why").await;
         teacher.check_page("live-presenter-explained").await;
         follows(&dana, ".explanation", "").await;
         dana.check_page("live-explained").await;
-        teacher.click("summary").await;
+        teacher.click(".end-session summary").await;
         teacher.click_text("End the session").await;
         teacher.check_page("live-review").await;
         follows(&dana, "h1", "The session has ended").await;
@@ -302,4 +351,400 @@ async fn the_presenter_lobby_works_on_an_older_projector() {
         teacher.check_page("live-presenter-lobby").await;
     })
     .await;
+}
+
+/// The bottom of the step's main control, and the window's height, in CSS pixels.
+async fn main_control_bottom(teacher: &Session) -> (String, f64, f64) {
+    let measured = teacher
+        .execute(
+            "const button = document.querySelector('.main-move');
+             const box = button.getBoundingClientRect();
+             return [button.textContent.trim().replace(/\\s+/g, ' '), box.top, box.bottom, window.innerHeight];",
+        )
+        .await;
+    let top = measured[1].as_f64().unwrap();
+    assert!(
+        top >= 0.0,
+        "the main control starts inside the window: {top}"
+    );
+    (
+        measured[0].as_str().unwrap().to_string(),
+        measured[2].as_f64().unwrap(),
+        measured[3].as_f64().unwrap(),
+    )
+}
+
+/// Starts a session of two exercises at random from the form.
+async fn start_two_exercises(teacher: &Session) {
+    teacher.visit("/teachers/sign-up").await;
+    fill(teacher, "display_name", "Ms Rivera").await;
+    fill(teacher, "username", "rivera").await;
+    fill(teacher, "password", PASSWORD).await;
+    fill(teacher, "repeat_password", PASSWORD).await;
+    teacher.click_text("Create the account").await;
+    teacher
+        .visit(&format!("/teachers/live/new?pack={PACK}"))
+        .await;
+    fill(teacher, "count", "2").await;
+    teacher.click_text("Create the session").await;
+    assert_eq!(teacher.text("h1").await, "Join the live session");
+}
+
+/// Walks a two-exercise session from the lobby to the review with the keyboard alone,
+/// checking at every step that the main control is inside the window without
+/// scrolling; returns each step's control and its bottom.
+async fn every_step_by_keyboard(teacher: &Session) -> Vec<(String, f64)> {
+    let keys = [Key::Right, Key::PageDown];
+    let mut steps = Vec::new();
+    for step in 0.. {
+        if teacher.find_all(".main-move").await.is_empty() {
+            break;
+        }
+        assert!(step < 20, "the session ends within 15 moves");
+        let (label, bottom, height) = main_control_bottom(teacher).await;
+        assert!(
+            bottom <= height,
+            "“{label}” is on screen without scrolling on a {:?}: its bottom at {bottom} of {height}",
+            teacher.viewport
+        );
+        let scrolled = teacher.execute("return window.scrollY;").await;
+        assert_eq!(scrolled, 0, "the page was not scrolled");
+        steps.push((label, bottom));
+        // N, → and PageDown all make the main move.
+        teacher
+            .leading_to_a_new_page(async || match step % 3 {
+                0 => teacher.type_text("n").await,
+                other => teacher.press(keys[other - 1]).await,
+            })
+            .await;
+        // The page opens at what a step of the explanation just showed: back to the
+        // top for the next measure, as a facilitator's page would be.
+        teacher.execute("window.scrollTo(0, 0);").await;
+    }
+    assert!(teacher.text("h1").await.contains("how the room answered"));
+    steps
+}
+
+#[tokio::test]
+async fn every_presenter_step_keeps_its_main_control_on_screen_and_answers_the_keyboard() {
+    for viewport in [Viewport::Laptop, Viewport::Projector] {
+        session(viewport, Scripting::Enabled, async |teacher| {
+            start_two_exercises(teacher).await;
+            let steps = every_step_by_keyboard(teacher).await;
+            let labels: Vec<&str> = steps
+                .iter()
+                .map(|(label, _)| label.rsplit_once(" N").unwrap().0)
+                .collect();
+            assert_eq!(
+                labels,
+                [
+                    "Open the first exercise",
+                    "Close answers",
+                    "Show the split",
+                    "Show the answer",
+                    "Show why",
+                    "Show each option",
+                    "Show the evidence",
+                    "Next exercise",
+                    "Close answers",
+                    "Show the split",
+                    "Show the answer",
+                    "Show why",
+                    "Show each option",
+                    "Show the evidence",
+                    "Finish the session",
+                ]
+            );
+            for (label, bottom) in &steps {
+                eprintln!("{viewport:?}: “{label}” bottom at {bottom:.0} px");
+            }
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn the_back_skip_and_reopen_keys_make_their_moves_and_a_second_press_changes_nothing() {
+    session(Viewport::Projector, Scripting::Enabled, async |teacher| {
+        start_two_exercises(teacher).await;
+        let place = async || teacher.text(".round-place").await;
+        teacher
+            .leading_to_a_new_page(async || teacher.type_text("n").await)
+            .await;
+        assert!(place().await.contains("Exercise 1 of 2"));
+        assert!(
+            teacher
+                .text(".control-bar")
+                .await
+                .contains("Skip this exercise X")
+        );
+        teacher
+            .leading_to_a_new_page(async || teacher.type_text("x").await)
+            .await;
+        assert!(place().await.contains("Exercise 2 of 2"));
+        teacher
+            .leading_to_a_new_page(async || teacher.press(Key::Left).await)
+            .await;
+        assert!(place().await.contains("Exercise 1 of 2"));
+        assert!(
+            teacher
+                .text(".live-status")
+                .await
+                .starts_with("Answers are closed")
+        );
+        teacher
+            .leading_to_a_new_page(async || teacher.type_text("o").await)
+            .await;
+        assert!(
+            teacher
+                .text(".live-status")
+                .await
+                .starts_with("Answers are open")
+        );
+        // Two presses at once make one move: the second is not sent.
+        teacher
+            .leading_to_a_new_page(async || teacher.type_text("nn").await)
+            .await;
+        assert!(
+            teacher
+                .text(".live-status")
+                .await
+                .starts_with("Answers are closed")
+        );
+        assert!(
+            teacher
+                .text(".main-move")
+                .await
+                .starts_with("Show the split")
+        );
+        teacher.check_page("live-presenter-projector-closed").await;
+    })
+    .await;
+}
+
+/// The computed font size of the first element matching `css`, in CSS pixels.
+async fn font_size(teacher: &Session, css: &str) -> f64 {
+    teacher
+        .client
+        .execute(
+            "return parseFloat(getComputedStyle(document.querySelector(arguments[0])).fontSize);",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap_or_else(|error| panic!("measure {css}: {error}"))
+        .as_f64()
+        .unwrap_or_else(|| panic!("the page has {css}"))
+}
+
+#[tokio::test]
+async fn the_back_row_can_read_the_projector() {
+    session(Viewport::Laptop, Scripting::Enabled, async |teacher| {
+        start_two_exercises(teacher).await;
+        let mut sizes = Vec::new();
+        let address = font_size(teacher, ".join-address").await;
+        sizes.push(("join address (lobby)", address));
+        teacher.click_text_starting("Open the first exercise").await;
+        for (css, name) in [
+            (".live-options li", "option"),
+            (".live-count", "answered count"),
+            (".join-corner", "join address (corner)"),
+        ] {
+            sizes.push((name, font_size(teacher, css).await));
+        }
+        teacher.click_text_starting("Close answers").await;
+        teacher.click_text_starting("Show the split").await;
+        sizes.push(("bar label", font_size(teacher, ".bar-label").await));
+        teacher.check_page("live-presenter-split-laptop").await;
+        teacher.click_text_starting("Show the answer").await;
+        teacher.click_text_starting("Show why").await;
+        teacher.check_page("live-presenter-why-laptop").await;
+        for (name, size) in &sizes {
+            let least = if *name == "answered count" {
+                48.0
+            } else {
+                32.0
+            };
+            assert!(*size >= least, "the {name} is {size} px, at least {least}");
+            eprintln!("{name}: {size} px");
+        }
+        // The explanation's lines hold at most about 70 characters.
+        let characters = teacher
+            .execute(
+                "const explanation = document.querySelector('.explanation');
+                 const probe = document.createElement('span');
+                 probe.textContent = '0'.repeat(50);
+                 probe.style.whiteSpace = 'nowrap';
+                 explanation.appendChild(probe);
+                 const ch = probe.getBoundingClientRect().width / 50;
+                 probe.remove();
+                 return explanation.getBoundingClientRect().width / ch;",
+            )
+            .await
+            .as_f64()
+            .unwrap();
+        assert!(
+            characters <= 70.0,
+            "the explanation's lines hold {characters:.0} characters"
+        );
+        eprintln!("explanation: {characters:.0} characters a line");
+        // Each step of the explanation comes with its own move.
+        assert!(teacher.find_all(".outcome").await.is_empty());
+        teacher.click_text_starting("Show each option").await;
+        assert!(!teacher.find_all(".outcome").await.is_empty());
+        assert!(teacher.find_all(".evidence").await.is_empty());
+        teacher.click_text_starting("Show the evidence").await;
+        assert!(!teacher.find_all(".evidence").await.is_empty());
+        teacher.check_page("live-presenter-evidence-laptop").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_lobby_shows_nicknames_as_they_join_and_a_removed_one_is_told() {
+    session(Viewport::Laptop, Scripting::Enabled, async |teacher| {
+        let code = start_session(teacher, "").await;
+        let ana = teacher.another_browser(Viewport::Phone).await;
+        let rude = teacher.another_browser(Viewport::Phone).await;
+        join(&ana, &code, "Ana").await;
+        join(&rude, &code, "Rude Name").await;
+        // The projector lists them as they come, without a reload.
+        teacher
+            .wait_for_text(".roster-list", "Rude Name", FOLLOWS)
+            .await;
+        assert!(teacher.text(".roster-list").await.contains("Ana"));
+        teacher.check_page("live-presenter-lobby-roster").await;
+        let remove = teacher
+            .find_all(".roster-list li")
+            .await
+            .into_iter()
+            .next()
+            .expect("a nickname");
+        assert!(remove.text().await.unwrap().contains("Rude Name"));
+        teacher
+            .leading_to_a_new_page(async || {
+                teacher.click(".roster-list li:first-child button").await
+            })
+            .await;
+        assert!(teacher.text(".notice").await.contains("Rude Name"));
+        assert!(!teacher.text(".roster-list").await.contains("Rude Name"));
+        // Their phone says so by itself.
+        rude.wait_for_text("h1", "You were removed", FOLLOWS).await;
+        rude.check_page("live-removed").await;
+        for participant in [ana, rude] {
+            participant.finish().await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_full_screen_view_and_the_phone_remote_keep_their_controls_on_screen() {
+    session(Viewport::Projector, Scripting::Enabled, async |teacher| {
+        start_two_exercises(teacher).await;
+        let presenter = teacher.path().await;
+        teacher.visit(&format!("{presenter}/screen")).await;
+        assert!(
+            teacher
+                .find_all(".site-header, .site-footer")
+                .await
+                .is_empty()
+        );
+        let (label, bottom, height) = main_control_bottom(teacher).await;
+        assert!(bottom <= height, "“{label}” at {bottom} of {height}");
+        teacher.check_page("live-screen-lobby").await;
+        teacher
+            .leading_to_a_new_page(async || teacher.type_text("n").await)
+            .await;
+        assert_eq!(teacher.path().await, format!("{presenter}/screen"));
+        let (label, bottom, height) = main_control_bottom(teacher).await;
+        assert!(label.starts_with("Close answers"), "{label}");
+        assert!(bottom <= height, "“{label}” at {bottom} of {height}");
+        teacher.check_page("live-screen-open").await;
+    })
+    .await;
+    session(Viewport::Phone, Scripting::Enabled, async |teacher| {
+        start_two_exercises(teacher).await;
+        let presenter = teacher.path().await;
+        teacher.visit(&format!("{presenter}/remote")).await;
+        teacher.check_page("live-remote-lobby").await;
+        for expected in ["Open the first exercise", "Close answers", "Show the split"] {
+            let (label, bottom, height) = main_control_bottom(teacher).await;
+            assert!(label.starts_with(expected), "{label}");
+            assert!(bottom <= height, "“{label}” at {bottom} of {height}");
+            teacher.click_text_starting(expected).await;
+            assert_eq!(teacher.path().await, format!("{presenter}/remote"));
+        }
+        assert!(
+            teacher
+                .find_all("blockquote, .live-options")
+                .await
+                .is_empty()
+        );
+        teacher.check_page("live-remote-split").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_phone_sends_its_answer_on_a_tap_within_the_first_screen() {
+    session(Viewport::Laptop, Scripting::Enabled, async |teacher| {
+        let code = start_session(teacher, "").await;
+        let ana = teacher.another_browser(Viewport::Phone).await;
+        join(&ana, &code, "Ana").await;
+        assert!(
+            ana.find_all(".site-header").await.is_empty(),
+            "no site header"
+        );
+        teacher.click_text_starting("Open the first exercise").await;
+        follows(&ana, ".round-place", "Exercise 1 of 5").await;
+        let lowest = ana
+            .execute(
+                "return Math.max(...[...document.querySelectorAll('button[name=choice]')]
+                   .map(button => button.getBoundingClientRect().bottom));",
+            )
+            .await
+            .as_f64()
+            .unwrap();
+        eprintln!("the last option's bottom on the phone: {lowest:.0} px");
+        assert!(lowest <= 667.0, "every option within 667 px: {lowest}");
+        let chosen = tap_answer(&ana, true).await;
+        assert_eq!(ana.text("h1").await, "Answer received");
+        assert!(ana.text("button.is-chosen").await.starts_with(&chosen));
+        ana.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_class_projector_shows_the_qr_code_beside_the_code_on_one_screen() {
+    for viewport in [Viewport::Laptop, Viewport::Projector] {
+        session(viewport, Scripting::Enabled, async |teacher| {
+            teacher.visit("/teachers/sign-up").await;
+            fill(teacher, "display_name", "Ms Rivera").await;
+            fill(teacher, "username", "rivera").await;
+            fill(teacher, "password", PASSWORD).await;
+            fill(teacher, "repeat_password", PASSWORD).await;
+            teacher.click_text("Create the account").await;
+            fill(teacher, "class_name", "10B History").await;
+            teacher.click_text("Create the class").await;
+            let class_page = teacher.path().await;
+            teacher.visit(&format!("{class_page}/projector")).await;
+            let measured = teacher
+                .execute(
+                    "const qr = document.querySelector('svg.qr').getBoundingClientRect();
+                     const code = document.querySelector('.join-code').getBoundingClientRect();
+                     return [qr.bottom, qr.left, code.right, code.top, qr.top];",
+                )
+                .await;
+            let number = |index: usize| measured[index].as_f64().unwrap();
+            eprintln!("{viewport:?}: the QR code's bottom at {:.0} px", number(0));
+            assert!(number(0) <= 768.0, "the QR code's bottom at {}", number(0));
+            assert!(
+                number(1) >= number(2),
+                "the QR code is beside the code, not under it"
+            );
+            teacher.check_page("teacher-projector-one-screen").await;
+        })
+        .await;
+    }
 }

@@ -24,7 +24,7 @@ use crate::classes::JoinCode;
 use crate::content::{Exercise, Pack, Skill};
 use crate::live::{Action, LiveState, Phase, Scoring, Stage, ranks};
 use crate::practice::{MAX_ROUND_LENGTH, Token, plan_round};
-use crate::storage::live::{LiveAnswer, LiveSession};
+use crate::storage::live::{LiveAnswer, LiveSession, MAX_REMOVALS, Removal};
 use crate::web::error::AppError;
 use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
 use crate::web::view::{Gloss, SkillBox, VersionView, focus_of_form, skill_boxes, version_views};
@@ -200,7 +200,16 @@ pub async fn create_session(
         })
     };
     let exercise_ids = match field("pick") {
-        Some("all") => plan_round(pack, focus()?, usize::MAX, seed),
+        Some("all") => {
+            // Every exercise of the skills ticked: as many as there are, since a round
+            // of several skills is dealt into a list made to that length.
+            let focus = focus()?;
+            let count = focus
+                .skills()
+                .map(|skill| pack.exercises_of(skill).count())
+                .sum();
+            plan_round(pack, focus, count, seed)
+        }
         Some("random") => {
             let text = field("count").unwrap_or_default();
             let count = text
@@ -287,6 +296,7 @@ fn split<'a>(
     position: usize,
     exercise: &'a Exercise,
     answers: &[&LiveAnswer],
+    mark_answer: bool,
 ) -> (Vec<Bar<'a>>, Option<usize>) {
     let total = answers.len();
     let percent = |count: usize| (count * 100 + total / 2).checked_div(total).unwrap_or(0);
@@ -305,7 +315,7 @@ fn split<'a>(
                     label,
                     count,
                     percent: percent(count),
-                    is_correct: answer == exercise.correct_choice().answer(),
+                    is_correct: mark_answer && answer == exercise.correct_choice().answer(),
                 }
             },
         )
@@ -316,71 +326,158 @@ fn split<'a>(
         answered: total,
         correct: right,
     });
+    let share = share.filter(|_| mark_answer);
     (bars, share.and_then(|score| score.accuracy_percent()))
 }
 
-/// A button on the control panel.
-struct Control {
+/// A button of the control bar: a move, its label, and the keys that make it.
+pub(super) struct Control {
     action: &'static str,
     label: String,
+    /// The keys shown on the button, separated by spaces.
+    key: &'static str,
+    /// The keys the page's script answers with this move (`KeyboardEvent.key` values).
+    keys: &'static str,
     primary: bool,
 }
 
+/// The keys of the main move, of going back, of skipping and of reopening answers.
+const MAIN_KEYS: (&str, &str) = ("N →", "n N ArrowRight PageDown");
+const BACK_KEYS: (&str, &str) = ("B ←", "b B ArrowLeft");
+const SKIP_KEYS: (&str, &str) = ("X", "x X");
+const REOPEN_KEYS: (&str, &str) = ("O", "o O");
+
+/// The label of each main move.
+fn main_label(action: Action, stage: Option<Stage>) -> &'static str {
+    match (action, stage) {
+        (Action::Start, _) => "Open the first exercise",
+        (Action::Close, _) => "Close answers",
+        (Action::Split, _) => "Show the split",
+        (Action::Reveal, _) => "Show the answer",
+        (Action::More, Some(Stage::Revealed)) => "Show why",
+        (Action::More, Some(Stage::Explained)) => "Show each option",
+        (Action::More, _) => "Show the evidence",
+        (Action::Next, _) => "Next exercise",
+        (Action::End, _) => "Finish the session",
+        (Action::Reopen, _) => "Reopen answers",
+        (Action::Back, _) => "Back",
+    }
+}
+
+/// The buttons for where the session stands: the main move first, then those that
+/// exist here (reopen, skip or next, back).
 fn controls(session: &LiveSession) -> Vec<Control> {
-    let control = |action, label: &str, primary| Control {
-        action,
-        label: label.to_string(),
-        primary,
+    let control =
+        |action, label: String, (key, keys): (&'static str, &'static str), primary| Control {
+            action,
+            label,
+            key,
+            keys,
+            primary,
+        };
+    let Some(main) = session.state.main_move() else {
+        return Vec::new();
     };
-    let total = session.exercise_ids.len();
+    let stage = match session.state.phase {
+        Phase::At { stage, .. } => Some(stage),
+        _ => None,
+    };
+    let mut buttons = vec![control(
+        main.slug(),
+        main_label(main, stage).to_string(),
+        MAIN_KEYS,
+        true,
+    )];
     let Phase::At { position, stage } = session.state.phase else {
-        return vec![control("start", "Open the first exercise", true)];
+        return buttons;
     };
-    let last = position + 1 == total;
-    let mut buttons = match stage {
-        Stage::Open => vec![
-            control("close", "Close answers", true),
-            control("skip", "Skip this exercise", false),
-        ],
-        Stage::Closed => vec![
-            control("reveal", "Reveal how the room answered", true),
-            control("reopen", "Reopen answers", false),
-        ],
-        Stage::Revealed => vec![control(
-            "explain",
-            "Show the explanation and the evidence",
-            true,
-        )],
-        Stage::Explained if last => vec![control("end", "End the session", true)],
-        Stage::Explained => vec![control("next", "Next exercise", true)],
-    };
-    if last {
-        buttons.retain(|button| button.action != "skip");
-    } else if matches!(stage, Stage::Closed | Stage::Revealed) {
-        buttons.push(control("next", "Next exercise", false));
+    let last = position + 1 == session.exercise_ids.len();
+    if stage == Stage::Closed {
+        buttons.push(control(
+            "reopen",
+            "Reopen answers".into(),
+            REOPEN_KEYS,
+            false,
+        ));
+    }
+    if !last && main != Action::Next {
+        let label = if stage == Stage::Open {
+            "Skip this exercise"
+        } else {
+            "Next exercise"
+        };
+        buttons.push(control("next", label.into(), SKIP_KEYS, false));
     }
     if position > 0 {
-        buttons.push(Control {
-            action: "back",
-            label: format!("Back to exercise {position}"),
-            primary: false,
-        });
+        buttons.push(control(
+            "back",
+            format!("Back to exercise {position}"),
+            BACK_KEYS,
+            false,
+        ));
     }
     buttons
+}
+
+/// Someone in the lobby, with the id the Remove button sends.
+struct RosterLine {
+    id: String,
+    nickname: String,
+}
+
+/// Which page shows the session: the presenter page (projector and controls), the
+/// full-screen view (no site header or footer), or the phone's controls.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    Presenter,
+    Screen,
+    Remote,
+}
+
+impl View {
+    fn slug(self) -> &'static str {
+        match self {
+            View::Presenter => "presenter",
+            View::Screen => "screen",
+            View::Remote => "remote",
+        }
+    }
+
+    fn from_slug(slug: &str) -> View {
+        match slug {
+            "screen" => View::Screen,
+            "remote" => View::Remote,
+            _ => View::Presenter,
+        }
+    }
+
+    /// The address of this view of `session`.
+    fn url(self, session: &LiveSession) -> String {
+        match self {
+            View::Presenter => session_url(session),
+            View::Screen => format!("{}/screen", session_url(session)),
+            View::Remote => format!("{}/remote", session_url(session)),
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "teachers/live.html")]
 struct PresenterPage<'a> {
     session: &'a LiveSession,
+    /// "presenter", "screen" or "remote".
+    view: &'static str,
     url: String,
     events_url: String,
     join_url: String,
     join_warning: Option<String>,
     qr_svg: String,
     csrf: String,
-    notice: Option<&'static str>,
+    /// The phase this page shows, as moves carry it (`from`).
+    from: String,
+    notice: Option<String>,
     joined: usize,
+    roster: Vec<RosterLine>,
     answered: usize,
     stage: &'static str,
     place: Option<LivePlace>,
@@ -388,6 +485,10 @@ struct PresenterPage<'a> {
     passage_from: Option<&'a str>,
     choices: Vec<Lettered<'a>>,
     bars: Vec<Bar<'a>>,
+    /// The answer the sources support is marked on the bars.
+    answer_shown: bool,
+    /// How much of the explanation is shown: 0 none, 1 why, 2 each option, 3 the evidence.
+    explained: u8,
     share_correct: Option<usize>,
     outcomes: Vec<ChoiceOutcome<'a>>,
     passage: Option<QuoteView<'a>>,
@@ -396,7 +497,7 @@ struct PresenterPage<'a> {
     /// Links into the glossary would take the projector away: none here.
     gloss: Gloss<'static>,
     /// Whether the prompt shows a quote exercise's passages to compare (until the
-    /// versions are shown marked, with the explanation).
+    /// versions are shown marked, with the evidence).
     compare: bool,
     controls: Vec<Control>,
     /// "End the session" is offered apart unless it is the next step anyway.
@@ -434,6 +535,7 @@ struct ReviewPage<'a> {
 #[derive(Deserialize)]
 pub struct PresenterQuery {
     moved: Option<String>,
+    removed: Option<String>,
 }
 
 /// `GET /teachers/live/{session}`: the presenter page with its controls, or the review
@@ -444,28 +546,81 @@ pub async fn show_session(
     path: web::Path<String>,
     query: web::Query<PresenterQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let session = own_session(&state, &signed_in, &path)?;
+    show_view(&state, &request, &path, &query, View::Presenter)
+}
+
+/// `GET /teachers/live/{session}/screen`: the presenter page for a projector alone,
+/// without the site's header and footer.
+pub async fn show_screen(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PresenterQuery>,
+) -> Result<HttpResponse, AppError> {
+    show_view(&state, &request, &path, &query, View::Screen)
+}
+
+/// `GET /teachers/live/{session}/remote`: the controls alone, for the facilitator's
+/// phone, with the exercise's number and where it stands but not the question.
+pub async fn show_remote(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PresenterQuery>,
+) -> Result<HttpResponse, AppError> {
+    show_view(&state, &request, &path, &query, View::Remote)
+}
+
+fn show_view(
+    state: &AppState,
+    request: &HttpRequest,
+    path: &str,
+    query: &PresenterQuery,
+    view: View,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(state, request)?;
+    let session = own_session(state, &signed_in, path)?;
     let joined = state.storage.participant_count(session.id);
     if session.state.phase == Phase::Ended {
-        return show_review(&state, &session, joined);
+        return show_review(state, &session, joined);
     }
     let crate::web::JoinLink {
         url: join_url,
         warning: join_warning,
-    } = crate::web::join_link(&state, &request, &format!("live/{}", session.code.as_str()));
+    } = crate::web::join_link(state, request, &format!("live/{}", session.code.as_str()));
+    let notice = if query.moved.is_some() {
+        Some("The session had already moved on (from another screen, or a second press), so that move changed nothing. This is where it stands.".to_string())
+    } else {
+        query.removed.as_deref().map(|nickname| {
+            format!("“{nickname}” was removed: their phone says so, and no one can join under that nickname or one that looks like it.")
+        })
+    };
+    let roster = if session.state.phase == Phase::Lobby {
+        state
+            .storage
+            .participants_of(session.id)?
+            .into_iter()
+            .map(|participant| RosterLine {
+                id: participant.id.to_string(),
+                nickname: participant.nickname.as_str().to_string(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut page = PresenterPage {
         session: &session,
+        view: view.slug(),
         url: session_url(&session),
         events_url: format!("{}/events", session_url(&session)),
         qr_svg: super::classes::qr_svg(&join_url),
         join_url,
         join_warning,
         csrf: signed_in.session.csrf.to_string(),
-        notice: query.moved.as_ref().map(|_| {
-            "The session had already moved on (from another screen, or a second click), so that button changed nothing. This is where it stands."
-        }),
+        from: session.state.phase.token(),
+        notice,
         joined,
+        roster,
         answered: 0,
         stage: "lobby",
         place: None,
@@ -473,6 +628,8 @@ pub async fn show_session(
         passage_from: None,
         choices: Vec::new(),
         bars: Vec::new(),
+        answer_shown: false,
+        explained: 0,
         share_correct: None,
         outcomes: Vec::new(),
         passage: None,
@@ -485,7 +642,7 @@ pub async fn show_session(
     };
     page.offer_end = !page.controls.iter().any(|control| control.action == "end");
     if let Phase::At { position, stage } = session.state.phase {
-        let (pack, exercise) = exercise_of(&state, &session, position)?;
+        let (pack, exercise) = exercise_of(state, &session, position)?;
         let answers = state.storage.live_answers_at(session.id, position)?;
         page.answered = answers.len();
         page.stage = stage.slug();
@@ -497,12 +654,22 @@ pub async fn show_session(
         page.exercise = Some(exercise);
         page.passage_from = passage_from(pack, exercise);
         page.choices = lettered(&session, position, exercise, None);
-        if stage.is_revealed() {
+        if stage.shows_split() {
             let answers: Vec<&LiveAnswer> = answers.iter().collect();
-            (page.bars, page.share_correct) = split(&session, position, exercise, &answers);
+            page.answer_shown = stage.is_revealed();
+            (page.bars, page.share_correct) =
+                split(&session, position, exercise, &answers, page.answer_shown);
         }
-        if stage == Stage::Explained {
+        page.explained = match stage {
+            Stage::Explained => 1,
+            Stage::Options => 2,
+            Stage::Evidence => 3,
+            _ => 0,
+        };
+        if page.explained >= 2 {
             page.outcomes = outcomes(&session, position, exercise, None);
+        }
+        if page.explained >= 3 {
             (page.passage, page.evidence) = quote_views(pack, exercise, "");
             page.versions = version_views(pack, exercise, "");
             page.compare = false;
@@ -533,7 +700,7 @@ fn show_review(
                 .iter()
                 .filter(|answer| answer.position == position)
                 .collect();
-            let (bars, share_correct) = split(session, position, exercise, &here);
+            let (bars, share_correct) = split(session, position, exercise, &here, true);
             Some(ReviewItem {
                 number: position + 1,
                 skill_title: exercise.skill().title(),
@@ -601,9 +768,15 @@ pub struct MoveForm {
     csrf: Option<String>,
     action: Option<String>,
     version: Option<String>,
+    /// The phase the page showed when the move was made ([`Phase::token`]).
+    from: Option<String>,
+    /// The view to come back to: "presenter" (the default), "screen" or "remote".
+    view: Option<String>,
 }
 
 /// `POST /teachers/live/{session}/moves`: opens, closes, reveals, moves on or ends.
+/// A move made on a page that no longer shows where the session stands (a second
+/// press, another device) changes nothing and says so.
 pub async fn make_move(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -613,7 +786,7 @@ pub async fn make_move(
     let signed_in = require_teacher(&state, &request)?;
     let session = own_session(&state, &signed_in, &path)?;
     check_session_form(&signed_in, form.csrf.as_deref())?;
-    let here = session_url(&session);
+    let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
     let action = form
         .action
         .as_deref()
@@ -621,6 +794,16 @@ pub async fn make_move(
         .ok_or_else(|| {
             AppError::bad_request_with_back(
                 "That button is not one the presenter page has. Go back and use one of its buttons.",
+                here.clone(),
+            )
+        })?;
+    let from = form
+        .from
+        .as_deref()
+        .and_then(Phase::from_token)
+        .ok_or_else(|| {
+            AppError::bad_request_with_back(
+                "That move did not say which step of the session it was made on, so it changed nothing. Go back to the presenter page and use its buttons.",
                 here.clone(),
             )
         })?;
@@ -635,7 +818,9 @@ pub async fn make_move(
             .storage
             .live_session(session.id)?
             .ok_or_else(|| AppError::NotFound(NO_SUCH_SESSION.into()))?;
-        if version != Some(current.state.version) {
+        let stale = from != current.state.phase
+            || version.is_some_and(|version| version != current.state.version);
+        if stale {
             None
         } else {
             current.state = current
@@ -655,6 +840,83 @@ pub async fn make_move(
     state.storage.flush().await?;
     channel.announce(&current.state);
     Ok(see_other(here))
+}
+
+#[derive(Deserialize)]
+pub struct RemovalForm {
+    csrf: Option<String>,
+    participant: Option<String>,
+    view: Option<String>,
+}
+
+/// `POST /teachers/live/{session}/removals`: removes a participant. Their page tells
+/// them; their nickname, and its look-alikes, stay taken; their answers go.
+pub async fn remove_participant(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<RemovalForm>,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = require_teacher(&state, &request)?;
+    let session = own_session(&state, &signed_in, &path)?;
+    check_session_form(&signed_in, form.csrf.as_deref())?;
+    let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
+    let refuse = |message: &str| AppError::bad_request_with_back(message, here.clone());
+    let participant = form
+        .participant
+        .as_deref()
+        .and_then(|id| Token::parse(id.trim()))
+        .ok_or_else(|| {
+            refuse("That Remove button did not say whom to remove. Use the buttons beside the nicknames.")
+        })?;
+    if session.state.phase == Phase::Ended {
+        return Err(refuse(
+            "This session has ended: its participants can no longer be removed.",
+        ));
+    }
+    let channel = state.live.channel(session.id, &session.state);
+    let removal = {
+        let _still = channel.lock();
+        state.storage.remove_participant(session.id, participant)?
+    };
+    let nickname = match removal {
+        Removal::Removed(nickname) => nickname,
+        Removal::NotThere => {
+            return Err(refuse(
+                "That participant is not in this session: they may have been removed already.",
+            ));
+        }
+        Removal::TooMany => {
+            return Err(refuse(&format!(
+                "This session has had {MAX_REMOVALS} participants removed, the most it keeps. Start a new session if the room needs a fresh start."
+            )));
+        }
+    };
+    state.storage.flush().await?;
+    channel.nudge();
+    let mut query = url_query(&[("removed", nickname.as_str())]);
+    query.insert(0, '?');
+    Ok(see_other(format!("{here}{query}")))
+}
+
+/// A query string (without its `?`) with each value percent-encoded.
+fn url_query(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            let encoded: String = value
+                .bytes()
+                .map(|byte| match byte {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                        (byte as char).to_string()
+                    }
+                    _ => format!("%{byte:02X}"),
+                })
+                .collect();
+            format!("{name}={encoded}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// How long the facilitator's stream waits after an update before the next: a room

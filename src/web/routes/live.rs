@@ -66,6 +66,10 @@ fn joined_session(
     Ok(participant_of(state, request, &session)?.map(|participant| (session, participant)))
 }
 
+/// What a removed participant is told when they try to answer.
+const REMOVED: &str =
+    "The facilitator removed you from this session, so your answer was not recorded.";
+
 fn page_url(session: &LiveSession) -> String {
     format!("/live/{}", session.code.as_str())
 }
@@ -192,7 +196,7 @@ struct SummaryLine {
 }
 
 /// What a participant sees. `view` says which part of the page applies: "lobby",
-/// "question", "received", "closed", "revealed" or "ended".
+/// "question", "received", "closed", "split", "revealed", "ended" or "removed".
 #[derive(Template)]
 #[template(path = "live/participant.html")]
 struct ParticipantPage<'a> {
@@ -244,6 +248,9 @@ pub async fn show_live(
     // A browser that has not joined gets the form to join, with the code filled in,
     // whether a session has the code or not: reading an address tells nothing.
     let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+        if let Some(removed) = removed_here(&state, &request, &code)? {
+            return removed_page(&state, &request, &removed);
+        }
         return join_form(
             &state,
             &request,
@@ -336,17 +343,23 @@ pub async fn show_live(
             });
             page.choices = lettered(&session, position, exercise, chosen);
             page.view = match stage {
+                // The options stay on the page once answered: a tap on another
+                // changes the answer until answers close.
                 Stage::Open if answer.is_none() || wants_change => {
                     page.auto_refresh = false;
                     page.replacing = answer.is_some();
                     "question"
                 }
-                Stage::Open => "received",
+                Stage::Open => {
+                    page.replacing = true;
+                    "received"
+                }
                 Stage::Closed => "closed",
-                Stage::Revealed | Stage::Explained => {
+                Stage::Split => "split",
+                Stage::Revealed | Stage::Explained | Stage::Options | Stage::Evidence => {
                     page.was_correct = answer.as_ref().is_some_and(|answer| answer.correct);
                     page.correct_label = exercise.correct_choice().label();
-                    if stage == Stage::Explained {
+                    if stage >= Stage::Explained {
                         page.explained = true;
                         page.outcomes = outcomes(&session, position, exercise, chosen);
                         let (passage, evidence) = quote_views(pack, exercise, "");
@@ -368,6 +381,59 @@ pub async fn show_live(
         response.cookie(cookie);
     }
     Ok(response.body(page.render()?))
+}
+
+/// The participant this browser was in the session of `code`, if the facilitator
+/// removed them.
+fn removed_here(
+    state: &AppState,
+    request: &HttpRequest,
+    code: &JoinCode,
+) -> Result<Option<(LiveSession, Participant)>, AppError> {
+    let Some(session) = state.storage.live_by_code(code)? else {
+        return Ok(None);
+    };
+    let removed = match request
+        .cookie(PARTICIPANT_COOKIE)
+        .and_then(|cookie| Token::parse(cookie.value()))
+    {
+        Some(id) => state.storage.removed_participant(session.id, id)?,
+        None => None,
+    };
+    Ok(removed.map(|participant| (session, participant)))
+}
+
+#[derive(Template)]
+#[template(path = "live/removed.html")]
+struct RemovedPage<'a> {
+    nickname: &'a str,
+    code: String,
+    csrf: String,
+}
+
+/// What a participant the facilitator removed sees: that they were removed, and the
+/// form to join again under another nickname.
+fn removed_page(
+    state: &AppState,
+    request: &HttpRequest,
+    (session, participant): &(LiveSession, Participant),
+) -> Result<HttpResponse, AppError> {
+    let (csrf, cookie) = anonymous_form_token(state, request);
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    if let Some(cookie) = cookie {
+        response.cookie(cookie);
+    }
+    Ok(response.body(
+        RemovedPage {
+            nickname: participant.nickname.as_str(),
+            code: session.code.to_string(),
+            csrf,
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Template)]
@@ -488,6 +554,17 @@ pub async fn join_live(
     };
     match state.storage.add_participant(&participant).await {
         Ok(()) => {}
+        Err(JoinError::NicknameTaken(_))
+            if state
+                .storage
+                .removed_look_alike(session.id, &participant.nickname)?
+                .is_some() =>
+        {
+            return again(
+                StatusCode::BAD_REQUEST,
+                "The facilitator removed a participant with this nickname, or one that looks like it, so no one can join under it. Choose another nickname.".into(),
+            );
+        }
         Err(JoinError::NicknameTaken(existing)) => {
             return again(
                 StatusCode::BAD_REQUEST,
@@ -533,6 +610,14 @@ pub async fn submit_answer(
     // A participant answers whatever anyone else has typed; a browser that has not
     // joined (or names an unknown code) makes a miss, past its allowance a wait.
     let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+        if let Some(code) = JoinCode::parse(&path)
+            && removed_here(&state, &request, &code)?.is_some()
+        {
+            return Err(AppError::bad_request_with_back(
+                REMOVED,
+                format!("/live/{}", code.as_str()),
+            ));
+        }
         let client = Client::of(&state, &request);
         state
             .guesses
@@ -628,26 +713,44 @@ pub async fn participant_events(
         .channel(session.id, &session.state)
         .phase
         .subscribe();
-    let stream =
-        // The stream keeps its place until it ends.
-        futures_util::stream::unfold((receiver, true, place), |(mut receiver, first, place)| async move {
-            let chunk = if first {
-                format!(
-                    "retry: 1000\n{}",
-                    state_event(*receiver.borrow_and_update(), "")
-                )
-            } else {
-                match actix_web::rt::time::timeout(KEEP_ALIVE, receiver.changed()).await {
-                    Ok(Ok(())) => state_event(*receiver.borrow_and_update(), ""),
-                    Ok(Err(_)) => return None,
-                    Err(_) => ": still here\n\n".to_string(),
-                }
-            };
-            Some((
-                Ok::<_, actix_web::Error>(web::Bytes::from(chunk)),
-                (receiver, false, place),
-            ))
-        });
+    let ids = (session.id, participant.id);
+    // The stream keeps its place until it ends. Once the participant is removed it
+    // says so, and ends.
+    let stream = futures_util::stream::unfold(
+        (receiver, true, Some(place)),
+        move |(mut receiver, first, place)| {
+            let state = state.clone();
+            async move {
+                let place = place?;
+                let chunk = if first {
+                    format!(
+                        "retry: 1000\n{}",
+                        state_event(*receiver.borrow_and_update(), "")
+                    )
+                } else {
+                    match actix_web::rt::time::timeout(KEEP_ALIVE, receiver.changed()).await {
+                        Ok(Ok(())) => {
+                            let signal = *receiver.borrow_and_update();
+                            if matches!(state.storage.participant(ids.0, ids.1), Ok(None)) {
+                                let event = state_event(signal, ",\"removed\":true");
+                                return Some((
+                                    Ok::<_, actix_web::Error>(web::Bytes::from(event)),
+                                    (receiver, false, None),
+                                ));
+                            }
+                            state_event(signal, "")
+                        }
+                        Ok(Err(_)) => return None,
+                        Err(_) => ": still here\n\n".to_string(),
+                    }
+                };
+                Some((
+                    Ok::<_, actix_web::Error>(web::Bytes::from(chunk)),
+                    (receiver, false, Some(place)),
+                ))
+            }
+        },
+    );
     Ok(event_stream(stream))
 }
 

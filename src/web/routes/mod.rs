@@ -160,6 +160,18 @@ pub fn register(config: &mut web::ServiceConfig) {
             web::post().to(facilitate::make_move),
         )
         .route(
+            "/teachers/live/{session}/screen",
+            web::get().to(facilitate::show_screen),
+        )
+        .route(
+            "/teachers/live/{session}/remote",
+            web::get().to(facilitate::show_remote),
+        )
+        .route(
+            "/teachers/live/{session}/removals",
+            web::post().to(facilitate::remove_participant),
+        )
+        .route(
             "/teachers/live/{session}/events",
             web::get().to(facilitate::facilitator_events),
         )
