@@ -55,6 +55,7 @@ async fn on_a_phone_the_header_is_one_short_line_and_its_links_open_under_menu()
     session(Viewport::Phone, Scripting::Enabled, async |browser| {
         browser.visit("/").await;
         let height = header_height(browser).await;
+        eprintln!("Phone: the header is {height} px high");
         assert!(height <= 56.0, "the header is {height} px high");
         assert!(shown(browser, ".site-menu > summary").await);
         assert!(
@@ -222,8 +223,9 @@ async fn check_my_answer_is_in_reach(browser: &Session) {
     let chosen = answer(browser, true).await;
     assert!(!chosen.is_empty());
     let next = bottom_of(browser, "#feedback a.button").await;
+    let scrolled = browser.execute("return window.scrollY;").await;
     eprintln!(
-        "{:?}: the first “Next question” ends at {next} px",
+        "{:?}: the first “Next question” ends at {next} px (the page scrolled to the feedback by {scrolled} px)",
         browser.viewport
     );
     assert!(next <= screen_height(browser));
