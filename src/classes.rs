@@ -11,19 +11,34 @@ use crate::names;
 /// The letters and digits a join code is made of: no 0/O, 1/I/L, and upper case only,
 /// so that a code read aloud or copied from a projector onto a phone comes out right.
 pub const JOIN_CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-/// A new join code's length: 31^8 (about 8.5 × 10^11) codes, so that guessing at the
+/// A new class code's length: 31^8 (about 8.5 × 10^11) codes, so that guessing at the
 /// rate the server allows one address (README, "Security") takes centuries.
 pub const JOIN_CODE_LENGTH: usize = 8;
 /// The length of the codes made before 2026-12 (31^6 codes), still read.
 pub const OLD_JOIN_CODE_LENGTH: usize = 6;
+/// A new live-session code's length: 10 digits (10^10 codes), read aloud in three
+/// groups, "482 913 2077". A class code always has a letter, so the two kinds never
+/// sound alike.
+pub const LIVE_CODE_LENGTH: usize = 10;
 
-/// A class's or live session's join code: eight characters from
-/// [`JOIN_CODE_ALPHABET`], shown as `ABCD-2345` (codes made before were six, shown as
-/// `ABC-234`, and still work). Typing is forgiving: case, spaces and dashes are
-/// ignored, and the look-alikes a student might type (0 for O, 1 or I or L) are refused
-/// rather than guessed.
+/// A class's or live session's join code. A class's code is eight characters from
+/// [`JOIN_CODE_ALPHABET`], at least one of them a letter, shown as `ABCD-2345`; a live
+/// session's is ten digits, shown as `482 913 2077`. Codes made before 2026-12 (six
+/// characters shown as `ABC-234`, or eight for either kind, perhaps all digits) still
+/// work. Typing is forgiving: case, spaces and dashes are ignored, and the look-alikes
+/// a student might type in a class code (0 for O, 1 or I or L) are refused rather than
+/// guessed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct JoinCode(String);
+
+/// Which kind of thing a code names, as far as its form tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeKind {
+    /// Ten digits: a live session's.
+    Live,
+    /// Letters and digits: a class's, or a live session's made before 2026-12.
+    ClassOrOlder,
+}
 
 /// `length` characters drawn from [`JOIN_CODE_ALPHABET`].
 fn random_code(rng: &mut impl Rng, length: usize) -> String {
@@ -34,25 +49,60 @@ fn random_code(rng: &mut impl Rng, length: usize) -> String {
 
 /// A typed code of one of `lengths`: case, spaces and dashes ignored.
 fn parse_code(text: &str, lengths: &[usize]) -> Option<String> {
-    if text.len() > 64 {
-        return None;
-    }
-    let code: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let code = squeeze(text)?;
     (lengths.contains(&code.len()) && code.bytes().all(|b| JOIN_CODE_ALPHABET.contains(&b)))
         .then_some(code)
 }
 
+/// `text` without spaces and dashes, in upper case; `None` if it is far too long to be
+/// a code.
+fn squeeze(text: &str) -> Option<String> {
+    if text.len() > 64 {
+        return None;
+    }
+    Some(
+        text.chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .map(|c| c.to_ascii_uppercase())
+            .collect(),
+    )
+}
+
 impl JoinCode {
+    /// A new class code: eight characters, at least one a letter.
     pub fn random(rng: &mut impl Rng) -> JoinCode {
-        JoinCode(random_code(rng, JOIN_CODE_LENGTH))
+        loop {
+            let code = random_code(rng, JOIN_CODE_LENGTH);
+            if code.bytes().any(|b| b.is_ascii_alphabetic()) {
+                return JoinCode(code);
+            }
+        }
+    }
+
+    /// A new live-session code: ten digits.
+    pub fn random_live(rng: &mut impl Rng) -> JoinCode {
+        JoinCode(
+            (0..LIVE_CODE_LENGTH)
+                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+                .collect(),
+        )
     }
 
     pub fn parse(text: &str) -> Option<JoinCode> {
+        let squeezed = squeeze(text)?;
+        if squeezed.len() == LIVE_CODE_LENGTH && squeezed.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(JoinCode(squeezed));
+        }
         parse_code(text, &[JOIN_CODE_LENGTH, OLD_JOIN_CODE_LENGTH]).map(JoinCode)
+    }
+
+    /// What the code's form says it names.
+    pub fn kind(&self) -> CodeKind {
+        if self.0.len() == LIVE_CODE_LENGTH {
+            CodeKind::Live
+        } else {
+            CodeKind::ClassOrOlder
+        }
     }
 
     /// The code without the dash, as stored and as used in links.
@@ -62,8 +112,14 @@ impl JoinCode {
 }
 
 impl fmt::Display for JoinCode {
-    /// `ABCD-2345` (or `ABC-234`): two halves are easier to read aloud and to copy.
+    /// `ABCD-2345` (or `ABC-234`): two halves are easier to read aloud and to copy. A
+    /// live session's ten digits in three groups, as a phone number: `482 913 2077`.
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind() == CodeKind::Live {
+            let (first, rest) = self.0.split_at(3);
+            let (second, third) = rest.split_at(3);
+            return write!(formatter, "{first} {second} {third}");
+        }
         let (first, second) = self.0.split_at(self.0.len() / 2);
         write!(formatter, "{first}-{second}")
     }
@@ -304,6 +360,40 @@ mod tests {
         let code = JoinCode::parse("abcd 2345").unwrap();
         assert_eq!(code.to_string(), "ABCD-2345");
         assert_eq!(JoinCode::parse("ABCD-23456"), None);
+    }
+
+    #[test]
+    fn class_codes_have_a_letter_and_live_codes_ten_digits_so_they_never_sound_alike() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(15);
+        for _ in 0..2_000 {
+            let class = JoinCode::random(&mut rng);
+            assert!(
+                class.as_str().bytes().any(|b| b.is_ascii_alphabetic()),
+                "{class}"
+            );
+            assert_eq!(class.kind(), CodeKind::ClassOrOlder);
+            let live = JoinCode::random_live(&mut rng);
+            assert_eq!(live.as_str().len(), 10);
+            assert!(live.as_str().bytes().all(|b| b.is_ascii_digit()), "{live}");
+            assert_eq!(live.kind(), CodeKind::Live);
+            assert_eq!(JoinCode::parse(&live.to_string()), Some(live.clone()));
+        }
+        let live = JoinCode::parse("4829132077").unwrap();
+        assert_eq!(live.to_string(), "482 913 2077");
+        assert_eq!(JoinCode::parse(" 482 913 2077 "), Some(live.clone()));
+        assert_eq!(JoinCode::parse("482-913-2077"), Some(live));
+        assert_eq!(
+            JoinCode::parse("0000000001").unwrap().kind(),
+            CodeKind::Live,
+            "0 and 1 are digits of a live code"
+        );
+        assert_eq!(JoinCode::parse("482 913 207"), None, "nine digits");
+        assert_eq!(JoinCode::parse("482 913 20777"), None, "eleven digits");
+        assert_eq!(
+            JoinCode::parse("23456789").map(|code| code.kind()),
+            Some(CodeKind::ClassOrOlder),
+            "an older code of eight digits still reads"
+        );
     }
 
     #[test]

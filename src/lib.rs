@@ -10,6 +10,8 @@
 //!   Argon2id hashing, and slowing down repeated failed sign-ins.
 //! - [`assignments`]: due dates, when feedback shows, a student's status.
 //! - [`classes`]: classes as plain values: names and join codes.
+//! - [`due`]: when work is due, in words ("due tomorrow"), and the order of a student's
+//!   to-do list.
 //! - [`content`]: content packs. `content::load` reads and checks the files (including
 //!   the plain-words limits of `content::prose` and the check against leaked passages);
 //!   `content::text` finds a quoted passage in its document ignoring whitespace;
@@ -49,6 +51,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod classes;
 pub mod content;
+pub mod due;
 pub mod live;
 pub mod names;
 pub mod practice;

@@ -94,6 +94,25 @@ impl Skill {
         }
     }
 
+    /// The habit the skill trains, in one line: what the feedback leaves the learner
+    /// with, before the full explanation.
+    pub fn habit(self) -> &'static str {
+        match self {
+            Skill::Source => {
+                "Before you trust a passage, find out where it comes from: its words, its numbers and how it cites give it away."
+            }
+            Skill::Perspective => {
+                "Ask whose voice a passage carries, not only which document prints it."
+            }
+            Skill::Contested => {
+                "Before you repeat a claim, check whether the other sources back it, dispute it, or say nothing."
+            }
+            Skill::Quote => {
+                "Find the original before you repeat a quote, and compare every version you can find."
+            }
+        }
+    }
+
     fn default_question(self) -> &'static str {
         match self {
             Skill::Source => "Which document is this passage from?",

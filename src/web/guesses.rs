@@ -22,7 +22,7 @@ use crate::web::{AppState, client_address};
 pub const PER_BROWSER: u32 = 10;
 /// Misses one network address may make in a window, whatever the browsers. It bounds a
 /// guesser who takes a new browser for every try (1,000 per 15 minutes is 96,000 a day,
-/// far too few for 31^8 codes), and it is high enough that no one behind an address a
+/// far too few for 31^8 class codes or 10^10 live-session codes), and it is high enough that no one behind an address a
 /// whole school shares (a NAT) reaches it by typing: only a script does.
 pub const PER_ADDRESS: u32 = 1_000;
 
@@ -190,5 +190,20 @@ mod tests {
         let seconds = codes / open_classes / tries_per_second;
         let years = seconds / (365.25 * 86_400.0);
         assert!(years > 20.0, "{years}");
+    }
+
+    /// The README's figure for live sessions: ten digits, so that a live-session code
+    /// never sounds like a class's. With 100 sessions open at once, finding any of them
+    /// still takes years at the rate one address is allowed; a session lasts hours.
+    #[test]
+    fn guessing_a_live_session_code_at_the_allowed_rate_takes_years() {
+        let codes = 10f64.powi(crate::classes::LIVE_CODE_LENGTH as i32);
+        let open_sessions = 100.0;
+        let tries_per_second = f64::from(PER_ADDRESS) / WINDOW_SECONDS as f64;
+        let seconds = codes / open_sessions / tries_per_second;
+        let years = seconds / (365.25 * 86_400.0);
+        assert!(years > 2.5, "{years}");
+        let chance_in_an_hour = 3_600.0 * tries_per_second * open_sessions / codes;
+        assert!(chance_in_an_hour < 1e-4, "{chance_in_an_hour}");
     }
 }

@@ -517,3 +517,91 @@ fn one_participant_cannot_hold_open_more_than_a_few_event_streams() {
     assert_eq!(open(&ana).status(), StatusCode::OK);
     drop(held);
 }
+
+/// Sends `code` through the home page's one code box.
+fn enter_code(student: &Browser, code: &str) -> Page {
+    let csrf = student.get("/").attribute("input[name=csrf]", "value");
+    student.post("/code", &[("csrf", csrf.as_str()), ("code", code)])
+}
+
+#[test]
+fn the_code_box_sends_a_class_code_to_the_class_s_join_form() {
+    let app = spawn_app();
+    let class = teacher_with_class(&app, "rivera", "10B History");
+    let code = join_code(&app.get(&class));
+    assert!(
+        code.chars().any(|c| c.is_ascii_alphabetic()),
+        "a class code has a letter: {code}"
+    );
+    let sam = app.browser_for(browser());
+    let page = enter_code(&sam, &code.to_lowercase());
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.path(), format!("/join/{}", code.replace('-', "")));
+    assert_eq!(page.text("h1"), "Join a class");
+    assert_eq!(page.attribute("input[name=code]", "value"), code);
+    let page = join(&sam, &code, "Sam");
+    assert!(page.text("main").contains("You are Sam"));
+}
+
+#[test]
+fn the_code_box_sends_a_live_session_code_to_the_session_s_join_form() {
+    let app = spawn_app();
+    let live = crate::live::random_session(&app, "okafor");
+    assert_eq!(live.len(), 10, "a live-session code is ten digits: {live}");
+    assert!(live.bytes().all(|b| b.is_ascii_digit()), "{live}");
+    let grouped = format!("{} {} {}", &live[..3], &live[3..6], &live[6..]);
+    for (typed, nickname) in [(live.clone(), "Ana"), (grouped.clone(), "Ben")] {
+        let ana = app.browser_for(browser());
+        let page = enter_code(&ana, &typed);
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(page.path(), format!("/live/{live}"));
+        assert_eq!(
+            page.attribute("input[name=code]", "value"),
+            grouped,
+            "the live join form has the code, grouped as on the projector"
+        );
+        let page = crate::live::join(&ana, &typed, nickname);
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(page.path(), format!("/live/{live}"));
+    }
+}
+
+#[test]
+fn the_code_box_keeps_a_bad_code_says_what_a_code_looks_like_and_counts_misses() {
+    let app = spawn_app();
+    let prankster = app.browser_for(browser());
+    let page = enter_code(&prankster, "hello!");
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let error = page.text(".form-error");
+    assert!(error.contains("That is not a code"), "{error}");
+    assert!(error.contains("482 913 2077"), "{error}");
+    assert_eq!(page.attribute("input[name=code]", "value"), "hello!");
+
+    let mut missed = 0;
+    let mut slowed = 0;
+    for n in 0..12 {
+        let typed = format!("555 000 {:04}", n);
+        let page = enter_code(&prankster, &typed);
+        assert_eq!(
+            page.attribute("input[name=code]", "value"),
+            typed,
+            "the code typed stays in the box"
+        );
+        match page.status {
+            StatusCode::BAD_REQUEST => {
+                let error = page.text(".form-error");
+                assert!(
+                    error.contains("No class or live session has the code"),
+                    "{error}"
+                );
+                missed += 1;
+            }
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(page.text(".form-error").contains("in this browser"));
+                slowed += 1;
+            }
+            other => panic!("{other}: {}", page.body),
+        }
+    }
+    assert_eq!((missed, slowed), (10, 2), "ten typos, then a pause");
+}

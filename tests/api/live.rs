@@ -58,7 +58,7 @@ pub fn random_session(app: &Browser, username: &str) -> String {
         &[("pick", "random"), ("count", "2"), ("focus", "all")],
     );
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    page.text(".join-code").replace('-', "")
+    page.text(".join-code").replace(['-', ' '], "")
 }
 
 /// The page after sending the new-session form with `fields` (csrf and pack added).
@@ -88,8 +88,8 @@ fn start_session(app: &TestApp, username: &str, scoring: &str) -> Session {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.path().starts_with("/teachers/live/"));
     assert_eq!(page.text("h1"), "Join the live session");
-    let code = page.text(".join-code").replace('-', "");
-    assert_eq!(code.len(), 8);
+    let code = page.text(".join-code").replace(' ', "");
+    assert_eq!(code.len(), 10, "a live-session code has ten digits");
     Session {
         presenter: page.path(),
         code,

@@ -17,4 +17,5 @@ mod practice;
 mod quote;
 mod results;
 mod sign_in;
+mod student;
 mod teachers;

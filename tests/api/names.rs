@@ -148,7 +148,7 @@ fn live_session(app: &TestApp) -> String {
         ],
     );
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    page.text(".join-code").replace('-', "")
+    page.text(".join-code").replace(['-', ' '], "")
 }
 
 #[test]

@@ -30,7 +30,7 @@ fn the_home_page_lists_the_pack_and_the_pack_page_shows_the_content_note_and_ski
             pack_page.text(".content-note > p"),
             pack_page.text(".content-note details p")
         )),
-        fold(pack.content_note())
+        fold(&format!("About the content: {}", pack.content_note()))
     );
     for title in [
         "Which source?",
@@ -476,5 +476,37 @@ fn the_pack_page_puts_the_start_first_and_keeps_the_content_warning_in_view() {
         )),
         fold(about)
     );
-    assert!(position("class=\"about-pack\"") < start);
+    assert!(
+        start < position("class=\"lead\""),
+        "the description follows the start"
+    );
+}
+
+#[test]
+fn the_content_note_is_folded_away_once_the_learner_has_started_a_round() {
+    let app = spawn_app();
+    let note = fold(library().pack(PACK).unwrap().content_note());
+    let before = app.get(&format!("/packs/{PACK}"));
+    assert!(
+        before
+            .text(".content-note > p")
+            .starts_with("About the content:")
+    );
+    assert!(!before.body.contains("<details class=\"content-note"));
+    app.start_round("all", "2");
+    let after = app.get(&format!("/packs/{PACK}"));
+    assert_eq!(
+        after.text("details.content-note.is-read > summary"),
+        "About the content",
+        "a learner who has started sees the note as a fold"
+    );
+    assert_eq!(
+        after.text("details.content-note.is-read p"),
+        note,
+        "the whole note is still there to open"
+    );
+    assert!(
+        !after.body.contains("Read more about the content"),
+        "the note is not repeated in full"
+    );
 }

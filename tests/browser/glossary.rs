@@ -19,6 +19,8 @@ async fn open_a_term_from_the_feedback(browser: &Session, name: &str) {
         browser.click_text_starting("Next question").await;
     }
     let term = linked.first().expect("some feedback links a glossary term");
+    // The full explanation and the options are folded: open the one with the word.
+    browser.bring_into_reach(term).await;
     let word = term.text().await.unwrap();
     let href = term.attr("href").await.unwrap().unwrap();
     let anchor = href

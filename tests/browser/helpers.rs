@@ -366,8 +366,9 @@ impl Session {
 
     /// Clicks the first element matching `css`, as a mouse or finger would.
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
+        let element = self.find(css).await;
+        self.bring_into_reach(&element).await;
+        element
             .click()
             .await
             .unwrap_or_else(|error| panic!("click `{css}`: {error}"));
@@ -376,6 +377,7 @@ impl Session {
     /// Clicks the first element matching `css` and waits for the page it leads to.
     pub async fn click_and_wait(&self, css: &str) {
         let element = self.find(css).await;
+        self.bring_into_reach(&element).await;
         self.leading_to_a_new_page(async || {
             element
                 .click()
@@ -401,8 +403,9 @@ impl Session {
     async fn click_text_where(&self, text: &str, wanted: impl Fn(&str) -> bool) {
         let mut seen = Vec::new();
         for element in self.find_all("a, button").await {
-            let shown = fold(&element.text().await.unwrap_or_default());
+            let shown = self.text_even_if_folded_away(&element).await;
             if wanted(&shown) {
+                self.bring_into_reach(&element).await;
                 self.leading_to_a_new_page(async || {
                     element
                         .click()
@@ -916,5 +919,55 @@ impl Drop for Driver {
             .status();
         let _ = self.process.kill();
         let _ = self.process.wait();
+    }
+}
+
+/// Reaching elements a phone's layout tucks away: links folded into a closed <details>
+/// (the header's "Menu"), controls under a bar fixed to the bottom of the screen.
+impl Session {
+    /// The text of a link or button as the user would read it once they open the
+    /// closed <details> it is in (if any); whitespace folded.
+    async fn text_even_if_folded_away(&self, element: &Element) -> String {
+        let text = self
+            .client
+            .execute(
+                "const e = arguments[0];
+                 return e.closest('details:not([open])') ? e.textContent : null;",
+                vec![serde_json::to_value(element).expect("an element reference")],
+            )
+            .await
+            .ok()
+            .and_then(|text| text.as_str().map(fold));
+        match text {
+            Some(text) => text,
+            None => fold(&element.text().await.unwrap_or_default()),
+        }
+    }
+
+    /// Before a click: opens each closed <details> around `element` by tapping its
+    /// summary, as a user would; then, if the element lies outside the window or
+    /// something else covers its middle (a bar fixed to the screen), scrolls it to the
+    /// middle of the window.
+    pub async fn bring_into_reach(&self, element: &Element) {
+        self.client
+            .execute(
+                "const e = arguments[0];
+                 for (let d = e.parentElement && e.parentElement.closest('details:not([open])'); d;
+                      d = d.parentElement && d.parentElement.closest('details:not([open])')) {
+                   const summary = d.querySelector(':scope > summary');
+                   // The element may be the summary itself: the click opens it.
+                   if (summary && !summary.contains(e)) summary.click();
+                 }
+                 const r = e.getBoundingClientRect();
+                 const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                 const inside = y >= 0 && y < window.innerHeight && x >= 0 && x < window.innerWidth;
+                 const top = inside ? document.elementFromPoint(x, y) : null;
+                 if (!top || !(e === top || e.contains(top))) {
+                   e.scrollIntoView({ block: 'center', inline: 'nearest' });
+                 }",
+                vec![serde_json::to_value(element).expect("an element reference")],
+            )
+            .await
+            .expect("bring the element into reach");
     }
 }

@@ -9,6 +9,7 @@ mod glossary;
 mod helpers;
 mod keyboard;
 mod live;
+mod phone;
 mod practice;
 mod reader;
 mod sign_in;

@@ -51,6 +51,8 @@ async fn play_a_round(browser: &Session, skill: &str, skill_title: &str) {
             "after submitting, the focus moves to the feedback, not {}",
             browser.focused().await
         );
+        assert_short_feedback_first(browser).await;
+        open_every_section(browser).await;
         let correct_option = browser.text(".outcome.is-correct").await;
         assert!(
             correct_option.contains("✓ Correct answer"),
@@ -134,6 +136,43 @@ async fn play_a_round(browser: &Session, skill: &str, skill_title: &str) {
     browser.check_page("progress").await;
 }
 
+/// The feedback opens short: the verdict, the habit and the first "Next question" (or
+/// "See your results") within the first screen, the full explanation folded away.
+async fn assert_short_feedback_first(browser: &Session) {
+    let measured = browser
+        .execute(
+            "const next = document.querySelector('#feedback a.button');
+             const explanation = document.querySelector('#feedback .explanation');
+             return [next.getBoundingClientRect().bottom, explanation.checkVisibility()];",
+        )
+        .await;
+    let (next_bottom, explanation_shown) = (
+        measured[0].as_f64().unwrap(),
+        measured[1].as_bool().unwrap(),
+    );
+    let height = f64::from(browser.viewport.size().1);
+    assert!(
+        next_bottom <= height,
+        "the first “Next question” is on the first screen of a {:?}: its bottom at {next_bottom} px of {height}",
+        browser.viewport
+    );
+    assert!(!explanation_shown, "the full explanation starts folded");
+    assert!(
+        browser
+            .text("#feedback .habit")
+            .await
+            .starts_with("The habit:"),
+        "the habit of the skill is part of the short feedback"
+    );
+}
+
+/// Opens each folded section of the page, as a learner tapping its title would.
+async fn open_every_section(browser: &Session) {
+    for summary in browser.find_all("main details:not([open]) > summary").await {
+        summary.click().await.expect("open a section");
+    }
+}
+
 /// A quote's feedback sets every other version against it, with the words that differ
 /// underlined or struck through (and said in words to a screen reader), what each
 /// difference does, and the habit to keep.
@@ -180,7 +219,7 @@ async fn assert_versions_marked_word_by_word(browser: &Session) {
         browser
             .text(".habit")
             .await
-            .contains("find the original before you repeat a quote")
+            .contains("Find the original before you repeat a quote")
     );
 }
 

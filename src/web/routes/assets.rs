@@ -20,3 +20,13 @@ pub async fn show_live_script() -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(LIVE_SCRIPT)
 }
+
+const STUDENT_SCRIPT: &str = include_str!("../../../templates/student.js");
+
+/// The script that says due times on "My classes" in the browser's own time zone.
+pub async fn show_student_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(STUDENT_SCRIPT)
+}

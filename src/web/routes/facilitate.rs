@@ -269,13 +269,13 @@ pub async fn create_session(
         exercise_ids,
         seed,
         scoring,
-        code: JoinCode::random(&mut rng),
+        code: JoinCode::random_live(&mut rng),
         created_at: now(),
         ended_at: None,
     };
     let session = state
         .storage
-        .create_live(session, || JoinCode::random(&mut rand::rng()))
+        .create_live(session, || JoinCode::random_live(&mut rand::rng()))
         .await?;
     Ok(see_other(session_url(&session)))
 }

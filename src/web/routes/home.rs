@@ -1,21 +1,102 @@
-//! `GET /`: the packs on offer.
+//! `GET /`: "Enter your code" and the packs on offer; `POST /code`: the one code box,
+//! which works out whether a code is a class's or a live session's and sends the
+//! student to the form that joins it.
+//!
+//! A code that matches nothing counts against the browser and the address that typed
+//! it ([`crate::web::guesses`]), as on the join forms themselves.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use serde::Deserialize;
 
-use super::html;
+use super::{html_with, see_other};
+use crate::classes::{CodeKind, JoinCode};
 use crate::content::Pack;
-use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::guesses::Client;
+use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::{AppState, now};
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage<'a> {
     packs: Vec<&'a Pack>,
+    csrf: String,
+    /// The code as typed, kept in the box when it matched nothing.
+    code: String,
+    error: Option<String>,
 }
 
-pub async fn show_home(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    html(&HomePage {
-        packs: state.library.packs().collect(),
-    })
+pub async fn show_home(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    home_page(&state, &request, StatusCode::OK, String::new(), None)
+}
+
+fn home_page(
+    state: &AppState,
+    request: &HttpRequest,
+    status: StatusCode,
+    code: String,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (csrf, cookie) = anonymous_form_token(state, request);
+    html_with(
+        status,
+        &HomePage {
+            packs: state.library.packs().collect(),
+            csrf,
+            code,
+            error,
+        },
+        cookie,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    csrf: Option<String>,
+    code: Option<String>,
+}
+
+/// What a code of the wrong form gets.
+const NOT_A_CODE: &str = "That is not a code. A class code has 8 letters and digits, like ABCD-2345; a live-session code has 10 digits, like 482 913 2077. Copy it from the board or the projector.";
+
+/// `POST /code`: to the form that joins the class or the live session with this code,
+/// the code filled in.
+pub async fn enter_code(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
+    let typed = form.into_inner().code.unwrap_or_default();
+    let again = |status: StatusCode, error: String| {
+        home_page(&state, &request, status, typed.clone(), Some(error))
+    };
+    let client = Client::of(&state, &request);
+    if let Err(wait) = state.guesses.check(&client, now()) {
+        return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
+    }
+    let Some(code) = JoinCode::parse(&typed) else {
+        return again(StatusCode::BAD_REQUEST, NOT_A_CODE.into());
+    };
+    let live = format!("/live/{}", code.as_str());
+    if code.kind() == CodeKind::Live {
+        if state.storage.live_by_code(&code)?.is_some() {
+            return Ok(see_other(live));
+        }
+    } else if state.storage.class_by_code(&code)?.is_some() {
+        return Ok(see_other(format!("/join/{}", code.as_str())));
+    } else if state.storage.live_by_code(&code)?.is_some() {
+        // A live session made before codes were ten digits.
+        return Ok(see_other(live));
+    }
+    state.guesses.miss(&client, now());
+    again(
+        StatusCode::BAD_REQUEST,
+        format!("No class or live session has the code {code}. Check it with your teacher."),
+    )
 }

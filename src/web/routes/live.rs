@@ -515,7 +515,7 @@ pub async fn join_live(
     let Some(code) = JoinCode::parse(&code_text) else {
         return again(
             StatusCode::BAD_REQUEST,
-            "That is not a session code. A code has 8 letters and digits, like ABCD-2345: copy it from the projector.".into(),
+            "That is not a session code. A live-session code has 10 digits, like 482 913 2077: copy it from the projector.".into(),
         );
     };
     let session = state.storage.live_by_code(&code)?;

@@ -22,6 +22,7 @@ use super::{AppState, NOT_FOUND};
 pub fn register(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(home::show_home))
+        .route("/code", web::post().to(home::enter_code))
         .route("/healthz", web::get().to(health::show_health))
         .route("/static/style.css", web::get().to(assets::show_stylesheet))
         .route("/packs/{pack}", web::get().to(packs::show_pack))
@@ -148,6 +149,10 @@ pub fn register(config: &mut web::ServiceConfig) {
             web::get().to(live::participant_events),
         )
         .route("/static/live.js", web::get().to(assets::show_live_script))
+        .route(
+            "/static/student.js",
+            web::get().to(assets::show_student_script),
+        )
         .route("/teachers/live", web::get().to(facilitate::show_sessions))
         .route("/teachers/live", web::post().to(facilitate::create_session))
         .route("/teachers/live/new", web::get().to(facilitate::show_new))

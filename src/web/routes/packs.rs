@@ -34,6 +34,23 @@ struct PackPage<'a> {
     /// Likewise the description: its first sentence, and the rest on demand.
     about_first: &'a str,
     about_rest: &'a str,
+    /// Whether this browser has started a round of this pack, and so has read the note:
+    /// it is then folded away rather than repeated.
+    note_read: bool,
+}
+
+/// The cookie a browser gets when it starts a round of a pack, scoped to the pack's
+/// pages: the learner has seen its content note, which the pack page then folds away.
+pub(super) const NOTE_READ_COOKIE: &str = "sourcewise_note_read";
+
+/// The cookie saying that this browser has read the content note of `pack`.
+pub(super) fn note_read_cookie(pack: &Pack) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(NOTE_READ_COOKIE, "1")
+        .path(format!("/packs/{}", pack.id()))
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish()
 }
 
 /// The first sentence of `text` and the rest (which may be empty).
@@ -75,6 +92,7 @@ pub async fn show_pack(
             note_rest,
             about_first,
             about_rest,
+            note_read: request.cookie(NOTE_READ_COOKIE).is_some(),
         },
         cookie,
     )

@@ -78,6 +78,7 @@ pub async fn create_round(
     if known_learner.is_none() {
         response.cookie(learner_cookie(learner_id));
     }
+    response.cookie(super::packs::note_read_cookie(pack));
     Ok(response.finish())
 }
 
@@ -115,6 +116,16 @@ struct RoundPlace {
     number: usize,
     total: usize,
     skill_title: &'static str,
+    /// The assignment the round is for, named as on "My classes"; `None` for a
+    /// learner's own practice.
+    assignment: Option<String>,
+}
+
+/// A round's assignment, named as "My classes" names it (the pack and the skills).
+fn assignment_name(round: &Round, pack: &Pack) -> Option<String> {
+    round
+        .assignment
+        .map(|_| format!("{}: {}", pack.title(), round.focus.title()))
 }
 
 /// An option as shown after answering.
@@ -201,6 +212,7 @@ pub async fn show_question(
         number,
         total: round.len(),
         skill_title: exercise.skill().title(),
+        assignment: assignment_name(&round, pack),
     };
     let passage_from = passage_from(pack, exercise);
     let order = option_order(exercise, round.seed, position);
@@ -290,6 +302,7 @@ pub async fn show_question(
 #[template(path = "saved_summary.html")]
 struct SavedSummaryPage<'a> {
     pack: &'a Pack,
+    assignment: Option<String>,
     answered: usize,
     total: usize,
     due: String,
@@ -423,6 +436,8 @@ struct Missed {
 #[template(path = "summary.html")]
 struct SummaryPage<'a> {
     pack: &'a Pack,
+    /// For an assignment's round: handed in once every question is answered.
+    assignment: Option<String>,
     focus_title: String,
     answered: usize,
     total: usize,
@@ -443,6 +458,7 @@ pub async fn show_summary(
     if let Some(due) = feedback_hidden_until(&state, &round)? {
         return html(&SavedSummaryPage {
             pack,
+            assignment: assignment_name(&round, pack),
             answered: round.answered(),
             total: round.len(),
             due: due.to_string(),
@@ -472,6 +488,7 @@ pub async fn show_summary(
         actix_web::http::StatusCode::OK,
         &SummaryPage {
             pack,
+            assignment: assignment_name(&round, pack),
             focus_title: round.focus.title(),
             answered: round.answered(),
             total: round.len(),

@@ -184,23 +184,35 @@ struct Membership {
     class_name: String,
     nickname: String,
     resume: String,
-    assignments: Vec<StudentAssignment>,
 }
 
 /// An assignment as the student sees it: what, where they stand, and the way on.
 struct StudentAssignment {
+    class_name: String,
     title: String,
     details: String,
     status: &'static str,
+    /// When it is due: in words in UTC, and for the `datetime` the browser's script
+    /// says again in the browser's own time zone.
+    due: Option<Due>,
     /// A round to continue or look back on; `None` until started.
     round_url: Option<String>,
     start_url: String,
     action: &'static str,
+    done: bool,
+    /// Its place in the to-do list ([`crate::due::to_do_key`]).
+    order: (bool, u64, u64),
+}
+
+struct Due {
+    words: String,
+    machine: String,
 }
 
 fn student_assignments(
     state: &AppState,
     student: &Student,
+    class_name: &str,
 ) -> Result<Vec<StudentAssignment>, AppError> {
     let mut lines = Vec::new();
     for assignment in state.storage.assignments_of(student.class)? {
@@ -220,13 +232,21 @@ fn student_assignments(
             (Some(_), Status::Done) => "See your results",
             (Some(_), _) => "Continue",
         };
+        let done = status == Status::Done;
         lines.push(StudentAssignment {
+            class_name: class_name.to_string(),
             title: format!("{pack_title}: {}", assignment.focus.title()),
             details: describe_assignment(&assignment),
             status: status.label(),
+            due: assignment.deadline.map(|deadline| Due {
+                words: crate::due::due_in_words(deadline, now()),
+                machine: crate::due::machine_time(deadline),
+            }),
             round_url: round.map(|round| format!("/rounds/{}", round.id)),
             start_url: format!("/student/assignments/{}", assignment.id),
             action,
+            done,
+            order: crate::due::to_do_key(done, assignment.deadline, assignment.created_at),
         });
     }
     Ok(lines)
@@ -291,32 +311,44 @@ pub async fn start_assignment(
 #[template(path = "students/student.html")]
 struct StudentPage {
     memberships: Vec<Membership>,
+    /// Every class's assignments not done, the soonest due first.
+    to_do: Vec<StudentAssignment>,
+    /// And those done.
+    done: Vec<StudentAssignment>,
     joined: bool,
     csrf: String,
 }
 
-/// `GET /student`: the classes this browser's student is in, with the resume code.
+/// `GET /student`: what this browser's student has to do, in every class, the soonest
+/// due first; then what is done; then the classes, with the resume code.
 pub async fn show_student(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let mut memberships = Vec::new();
+    let mut assignments = Vec::new();
     for student in Learners::of(&state, &request)?.students {
         if let Some(class) = state.storage.class(student.class)? {
+            assignments.extend(student_assignments(&state, &student, class.name.as_str())?);
             memberships.push(Membership {
                 class_name: class.name.as_str().to_string(),
                 nickname: student.nickname.as_str().to_string(),
                 resume: student.resume.to_string(),
-                assignments: student_assignments(&state, &student)?,
             });
         }
     }
     memberships.sort_by(|a, b| a.class_name.cmp(&b.class_name));
+    assignments.sort_by(|a, b| a.order.cmp(&b.order).then(a.class_name.cmp(&b.class_name)));
+    let (done, to_do) = assignments
+        .into_iter()
+        .partition(|assignment| assignment.done);
     let (csrf, cookie) = anonymous_form_token(&state, &request);
     render(
         StatusCode::OK,
         &StudentPage {
             memberships,
+            to_do,
+            done,
             joined: request.query_string() == "joined",
             csrf,
         },

@@ -1,0 +1,117 @@
+//! When a piece of work is due, in words a student reads at a glance ("due tomorrow"),
+//! and the order of a to-do list: what is not done first, what is due soonest first.
+//!
+//! Pure: the time comes in as an argument. The server says it in UTC; the browser's
+//! script (`templates/student.js`) says it again in the browser's own time zone.
+
+use crate::assignments::civil_from_days;
+
+const DAY: u64 = 86_400;
+const WEEKDAYS: [&str; 7] = [
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+];
+
+/// `deadline` (seconds since the epoch) as "due tomorrow (Thursday 2026-12-03, 23:59
+/// UTC)", counted in UTC days from `now`; "was due …" once it has passed.
+pub fn due_in_words(deadline: u64, now: u64) -> String {
+    let day = deadline / DAY;
+    let (year, month, date) = civil_from_days(day as i64);
+    let weekday = WEEKDAYS[(day % 7) as usize];
+    let minutes = (deadline % DAY) / 60;
+    let when = format!(
+        "{weekday} {year:04}-{month:02}-{date:02}, {:02}:{:02} UTC",
+        minutes / 60,
+        minutes % 60
+    );
+    if deadline < now {
+        return format!("was due {when}");
+    }
+    let words = match day - now / DAY {
+        0 => "due today".to_string(),
+        1 => "due tomorrow".to_string(),
+        2..=6 => format!("due on {weekday}"),
+        days => format!("due in {days} days"),
+    };
+    format!("{words} ({when})")
+}
+
+/// `deadline` as the `datetime` of a `<time>` element: `2026-12-03T23:59:59Z`.
+pub fn machine_time(deadline: u64) -> String {
+    let (year, month, date) = civil_from_days((deadline / DAY) as i64);
+    let seconds = deadline % DAY;
+    format!(
+        "{year:04}-{month:02}-{date:02}T{:02}:{:02}:{:02}Z",
+        seconds / 3_600,
+        (seconds / 60) % 60,
+        seconds % 60
+    )
+}
+
+/// Where a piece of work goes in a to-do list: work not done before work done, then
+/// the soonest due first (work with no due date after all that has one), then the
+/// oldest first.
+pub fn to_do_key(done: bool, deadline: Option<u64>, created_at: u64) -> (bool, u64, u64) {
+    (done, deadline.unwrap_or(u64::MAX), created_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 2026-12-02 00:00:00 UTC, a Wednesday (date -u -d 2026-12-02 +%s).
+    const WEDNESDAY: u64 = 1_796_169_600;
+    const END_OF_DAY: u64 = DAY - 1;
+
+    #[test]
+    fn a_due_date_is_said_as_today_tomorrow_a_weekday_or_in_days() {
+        let now = WEDNESDAY + 10 * 3_600;
+        let check = |days: u64, expected: &str| {
+            assert_eq!(
+                due_in_words(WEDNESDAY + days * DAY + END_OF_DAY, now),
+                expected
+            );
+        };
+        check(0, "due today (Wednesday 2026-12-02, 23:59 UTC)");
+        check(1, "due tomorrow (Thursday 2026-12-03, 23:59 UTC)");
+        check(2, "due on Friday (Friday 2026-12-04, 23:59 UTC)");
+        check(6, "due on Tuesday (Tuesday 2026-12-08, 23:59 UTC)");
+        check(9, "due in 9 days (Friday 2026-12-11, 23:59 UTC)");
+        assert_eq!(
+            due_in_words(WEDNESDAY - 1, now),
+            "was due Tuesday 2026-12-01, 23:59 UTC"
+        );
+        assert_eq!(
+            machine_time(WEDNESDAY + DAY + END_OF_DAY),
+            "2026-12-03T23:59:59Z"
+        );
+    }
+
+    #[test]
+    fn a_to_do_list_puts_work_not_done_first_and_the_soonest_due_first() {
+        let mut work = [
+            ("done, due first", to_do_key(true, Some(1), 0)),
+            ("no due date", to_do_key(false, None, 0)),
+            ("due later", to_do_key(false, Some(50), 0)),
+            ("due soon", to_do_key(false, Some(20), 5)),
+            ("due soon, set earlier", to_do_key(false, Some(20), 1)),
+        ];
+        work.sort_by_key(|(_, key)| *key);
+        let order: Vec<&str> = work.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            order,
+            [
+                "due soon, set earlier",
+                "due soon",
+                "due later",
+                "no due date",
+                "done, due first"
+            ]
+        );
+    }
+}
