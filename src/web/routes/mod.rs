@@ -148,6 +148,10 @@ pub fn register(config: &mut web::ServiceConfig) {
             web::get().to(live::participant_events),
         )
         .route("/static/live.js", web::get().to(assets::show_live_script))
+        .route(
+            "/static/teacher.js",
+            web::get().to(assets::show_teacher_script),
+        )
         .route("/teachers/live", web::get().to(facilitate::show_sessions))
         .route("/teachers/live", web::post().to(facilitate::create_session))
         .route("/teachers/live/new", web::get().to(facilitate::show_new))
