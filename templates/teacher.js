@@ -39,10 +39,12 @@
     // Minutes east of UTC on the due date itself (summer time may differ from today).
     offset.value = String(-(when || new Date()).getTimezoneOffset());
     name.value = zone;
+    // As the pages write it: "Due Tuesday 1 December 2026, 17:00".
+    var part = function (options) { return when.toLocaleDateString("en-GB", options); };
     day.textContent = when
-      ? "Due " + when.toLocaleDateString("en-GB", {
-          weekday: "long", day: "numeric", month: "long", year: "numeric"
-        }) + (time.value ? ", " + time.value : ", end of the day")
+      ? "Due " + part({ weekday: "long" }) + " " + when.getDate() + " " +
+        part({ month: "long" }) + " " + when.getFullYear() +
+        (time.value ? ", " + time.value : ", end of the day")
       : "";
   }
 

@@ -157,12 +157,10 @@ async fn the_class_pages(browser: &Session) {
         )
         .await;
     let weekday = expected[0].as_str().unwrap().to_string();
+    let named = browser.text("#assign-due-day").await;
     assert!(
-        browser
-            .text("#assign-due-day")
-            .await
-            .starts_with(&format!("Due {weekday} ")),
-        "the weekday is named"
+        named.starts_with(&format!("Due {weekday} ")) && named.ends_with(", 17:00"),
+        "the weekday is named: {named}"
     );
     assert_eq!(
         browser
