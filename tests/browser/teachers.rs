@@ -311,3 +311,39 @@ async fn a_teacher_signs_up_changes_the_password_and_signs_in_on_a_laptop() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn without_javascript_the_assign_form_opens_and_takes_the_due_time_as_utc() {
+    session(Viewport::Laptop, Scripting::Disabled, async |browser| {
+        browser.visit("/teachers/sign-up").await;
+        fill(browser, "display_name", "Ms Rivera").await;
+        fill(browser, "username", "rivera").await;
+        fill(browser, "password", PASSWORD).await;
+        fill(browser, "repeat_password", PASSWORD).await;
+        browser.click_text("Create the account").await;
+        fill(browser, "class_name", "10B History").await;
+        browser.click_text("Create the class").await;
+        open_assign_form(browser).await;
+        assert_eq!(
+            browser.text("#assign-zone-note").await,
+            "Without JavaScript the time is taken as UTC."
+        );
+        browser.check_page("teacher-assign-form").await;
+        // The date and time are set as their pickers would (typing them depends on the
+        // browser's locale); the page's own script does not run.
+        browser
+            .execute(
+                "document.getElementById('assign-due').value = '2030-12-03';
+                 document.getElementById('assign-due-time').value = '17:00';",
+            )
+            .await;
+        browser.click_text("Assign the lesson").await;
+        let card = browser.text(".assignments .card").await;
+        assert!(
+            card.contains("due Tuesday 3 December 2030, 17:00 (UTC)"),
+            "{card}"
+        );
+        browser.check_page("teacher-class-assignment").await;
+    })
+    .await;
+}
