@@ -26,7 +26,7 @@ use futures_util::future::join_all;
 use rand::Rng;
 use serde_json::json;
 use sourcewise::accounts::{DisplayName, Username, hash_password};
-use sourcewise::assignments::FeedbackTiming;
+use sourcewise::assignments::{DueZone, FeedbackTiming, Questions};
 use sourcewise::classes::{ClassName, JoinCode, Nickname, ResumeCode};
 use sourcewise::content::Pack;
 use sourcewise::content::load::load_library;
@@ -206,6 +206,10 @@ async fn class_with_assignment(
         deadline: None,
         feedback: FeedbackTiming::Immediate,
         created_at: NOW,
+        title: None,
+        // Each student their own questions, as the figures in bench/README.md were made.
+        questions: Questions::EachTheirOwn,
+        due_zone: DueZone::utc(),
     };
     storage.create_assignment(&assignment).await.unwrap();
     let students: Vec<usize> = (0..size).collect();

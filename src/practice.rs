@@ -320,6 +320,31 @@ impl Round {
         }
     }
 
+    /// A round of exercises chosen beforehand (an assignment that gives everyone the
+    /// same questions), in the order given. `seed` still orders each exercise's options.
+    pub fn with_exercises(
+        id: Token,
+        learner: Token,
+        pack: &Pack,
+        focus: Focus,
+        exercise_ids: Vec<String>,
+        seed: u64,
+        created_at: u64,
+    ) -> Round {
+        let answers = vec![None; exercise_ids.len()];
+        Round {
+            id,
+            learner,
+            pack_id: pack.id().to_string(),
+            focus,
+            seed,
+            exercise_ids: exercise_ids.into(),
+            created_at,
+            answers,
+            assignment: None,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.exercise_ids.len()
     }

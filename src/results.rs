@@ -77,6 +77,26 @@ fn discrimination(responses: &[ItemResponse]) -> Option<f64> {
     Some(share(&sorted[..group]) - share(&sorted[sorted.len() - group..]))
 }
 
+/// The order of an assignment's questions on its results page, each given as (answers,
+/// wrong answers, number in the assignment): the largest share wrong first, then the
+/// most wrong answers, then the assignment's order; questions nobody answered last.
+pub fn most_missed_first(
+    (left_answered, left_wrong, left_number): (usize, usize, usize),
+    (right_answered, right_wrong, right_number): (usize, usize, usize),
+) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let by_share = match (left_answered, right_answered) {
+        (0, 0) => Ordering::Equal,
+        (0, _) => Ordering::Greater,
+        (_, 0) => Ordering::Less,
+        // right_wrong / right_answered against left_wrong / left_answered, exactly.
+        _ => (right_wrong * left_answered)
+            .cmp(&(left_wrong * right_answered))
+            .then(right_wrong.cmp(&left_wrong)),
+    };
+    by_share.then(left_number.cmp(&right_number))
+}
+
 /// A cell for a spreadsheet: text that a spreadsheet would run as a formula (starting
 /// with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading apostrophe.
 pub fn safe_cell(text: &str) -> String {
@@ -127,6 +147,23 @@ mod tests {
             .map(|index| response("x", true, index as f64))
             .collect();
         assert_eq!(item_statistics(&all_right).discrimination, Some(0.0));
+    }
+
+    #[test]
+    fn the_most_missed_questions_come_first() {
+        // (answers, wrong, number)
+        let mut items = [
+            (4, 1, 1),
+            (0, 0, 2),
+            (4, 3, 3),
+            (2, 2, 4),
+            (4, 2, 5),
+            (2, 1, 6),
+        ];
+        items.sort_by(|left, right| most_missed_first(*left, *right));
+        let numbers: Vec<usize> = items.iter().map(|item| item.2).collect();
+        // 100% wrong, 75%, then 50% (two wrong before one), 25%, never answered.
+        assert_eq!(numbers, vec![4, 3, 5, 6, 1, 2]);
     }
 
     #[test]

@@ -10,7 +10,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
-use crate::assignments::FeedbackTiming;
+use crate::assignments::{DueZone, FeedbackTiming, QuestionOrder, Questions};
+use crate::content::Pack;
 use crate::practice::{Focus, Round, Token};
 
 #[derive(Debug, Clone)]
@@ -25,6 +26,56 @@ pub struct Assignment {
     pub deadline: Option<u64>,
     pub feedback: FeedbackTiming,
     pub created_at: u64,
+    /// The title the teacher gave it, if any (see [`Assignment::title`]).
+    pub title: Option<String>,
+    /// Which questions the students get.
+    pub questions: Questions,
+    /// The teacher's time zone when they set the due date (UTC for older ones).
+    pub due_zone: DueZone,
+}
+
+impl Assignment {
+    /// What every page calls the assignment: the teacher's title, or its skills
+    /// ("Which source? and Agreed or contested?").
+    pub fn title(&self) -> String {
+        self.title.clone().unwrap_or_else(|| self.focus.title())
+    }
+
+    /// A new round for a student starting the assignment: the assignment's own
+    /// questions when everyone gets the same (shuffled by `seed` if so chosen), else
+    /// questions of its skills drawn with `seed`.
+    pub fn new_round(
+        &self,
+        id: Token,
+        learner: Token,
+        pack: &Pack,
+        seed: u64,
+        created_at: u64,
+    ) -> Round {
+        let mut round = match self.questions.for_student(seed) {
+            Some(exercise_ids) => Round::with_exercises(
+                id,
+                learner,
+                pack,
+                self.focus,
+                exercise_ids,
+                seed,
+                created_at,
+            ),
+            None => Round::new(
+                id,
+                learner,
+                pack,
+                self.focus,
+                // "All": as many as the pack has; a round stops when its kind runs out.
+                self.length.unwrap_or(pack.exercises().len()),
+                seed,
+                created_at,
+            ),
+        };
+        round.assignment = Some(self.id);
+        round
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -37,6 +88,23 @@ struct AssignmentRecord {
     deadline: Option<u64>,
     feedback: String,
     created_at: u64,
+    // Added by issue #15; records from before read as untitled, each student their
+    // own questions, due in UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    /// The questions everyone gets; absent when each student gets their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    questions: Option<Vec<String>>,
+    /// `same` or `shuffled`, with `questions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    order: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    picked: bool,
+    /// Minutes east of UTC.
+    #[serde(default)]
+    due_offset: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    due_zone: Option<String>,
 }
 
 impl Storage {
@@ -50,6 +118,15 @@ impl Storage {
             deadline: assignment.deadline,
             feedback: assignment.feedback.slug().to_string(),
             created_at: assignment.created_at,
+            title: assignment.title.clone(),
+            questions: assignment.questions.same_list().map(<[String]>::to_vec),
+            order: match &assignment.questions {
+                Questions::Same { order, .. } => Some(order.slug().to_string()),
+                Questions::EachTheirOwn => None,
+            },
+            picked: matches!(assignment.questions, Questions::Same { picked: true, .. }),
+            due_offset: assignment.due_zone.offset_minutes(),
+            due_zone: assignment.due_zone.name().map(str::to_string),
         };
         let value = encode(&record)?;
         self.assignments.insert(assignment.id.as_bytes(), value)?;
@@ -75,6 +152,21 @@ impl Storage {
             feedback: FeedbackTiming::from_slug(&record.feedback)
                 .ok_or_else(|| corrupt("feedback"))?,
             created_at: record.created_at,
+            title: record.title,
+            questions: match record.questions {
+                Some(exercise_ids) => Questions::Same {
+                    exercise_ids,
+                    order: record
+                        .order
+                        .as_deref()
+                        .map(QuestionOrder::from_slug)
+                        .unwrap_or(Some(QuestionOrder::Fixed))
+                        .ok_or_else(|| corrupt("order"))?,
+                    picked: record.picked,
+                },
+                None => Questions::EachTheirOwn,
+            },
+            due_zone: DueZone::from_stored(record.due_offset, record.due_zone),
         }))
     }
 
@@ -174,5 +266,33 @@ impl Storage {
         }
         self.create_round(round).await?;
         Ok(round.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_assignment_stored_before_issue_15_reads_as_each_student_their_own() {
+        let old = br#"{"v":3,"class":"00000000000000000000000000000001","pack":"khojaly-1992","focus":"source","length":10,"deadline":null,"feedback":"immediate","created_at":5}"#;
+        let record: AssignmentRecord = decode(old).unwrap();
+        assert_eq!(record.questions, None);
+        assert_eq!(record.title, None);
+        assert_eq!(record.due_offset, 0);
+        let new = AssignmentRecord {
+            questions: Some(vec!["a".into()]),
+            order: Some("shuffled".into()),
+            picked: true,
+            due_offset: 60,
+            due_zone: Some("Europe/Berlin".into()),
+            title: Some("Week 3".into()),
+            ..record
+        };
+        let read: AssignmentRecord = decode(&encode(&new).unwrap()).unwrap();
+        assert_eq!(read.questions, Some(vec!["a".to_string()]));
+        assert_eq!(read.order.as_deref(), Some("shuffled"));
+        assert!(read.picked);
+        assert_eq!(read.due_offset, 60);
     }
 }

@@ -191,6 +191,8 @@ fn an_assignment_past_its_due_date_is_overdue_and_shows_its_answers() {
         &app,
         &class,
         &[
+            // Each student their own questions: all of the kind, drawn at the start.
+            ("questions", "own"),
             ("focus", "contested"),
             ("length", ""),
             ("due", &yesterday),
@@ -200,7 +202,7 @@ fn an_assignment_past_its_due_date_is_overdue_and_shows_its_answers() {
     assert!(
         app.get(&class)
             .text(".assignments .card")
-            .contains("every question of that kind")
+            .contains("each student their own random questions · every question of that kind")
     );
     let sam = app.browser_for(browser());
     join(&sam, &code, "Sam");
@@ -268,9 +270,9 @@ fn assignment_mistakes_and_strangers_are_refused() {
         let page = assign(&app, &class, &fields);
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{message}");
         assert!(
-            page.text(".error-message").contains(message),
+            page.text(".form-error").contains(message),
             "{}",
-            page.text(".error-message")
+            page.text(".form-error")
         );
     }
     assert!(
@@ -374,4 +376,287 @@ fn an_assignment_of_two_skills_deals_them_in_turns() {
     );
     assert_ne!(skills[0], skills[1], "the skills take turns: {skills:?}");
     assert_ne!(skills[1], skills[2], "the skills take turns: {skills:?}");
+}
+
+/// The exercise ids of the student's round for the class's only assignment, in order:
+/// `count` questions, read from each question page.
+fn exercise_ids_of(student: &Browser, count: usize) -> Vec<String> {
+    let first = open_assignment(student);
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let round = first
+        .path()
+        .rsplit_once("/questions/")
+        .unwrap()
+        .0
+        .to_string();
+    (1..=count)
+        .map(|number| {
+            student
+                .get(&format!("{round}/questions/{number}"))
+                .attribute("input[name=exercise]", "value")
+        })
+        .collect()
+}
+
+/// `count` students join the class and open its assignment; their exercise ids.
+fn students_exercise_ids(
+    app: &crate::helpers::TestApp,
+    code: &str,
+    students: usize,
+    count: usize,
+) -> Vec<Vec<String>> {
+    (0..students)
+        .map(|index| {
+            let student = app.browser_for(browser());
+            join(&student, code, &format!("Student {index}"));
+            exercise_ids_of(&student, count)
+        })
+        .collect()
+}
+
+#[test]
+fn students_of_a_same_questions_assignment_get_the_same_questions_in_the_same_order() {
+    let app = spawn_app();
+    let (class, code) = teacher_with_class(&app, "rivera");
+    let page = assign(
+        &app,
+        &class,
+        &[
+            ("questions", "same"),
+            ("order", "same"),
+            ("skill", "source"),
+            ("skill", "contested"),
+            ("length", "6"),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.text(".assignments .card")
+            .contains("the same questions for everyone, in the same order · 6 questions"),
+        "{}",
+        page.text(".assignments .card")
+    );
+    let ids = students_exercise_ids(&app, &code, 2, 6);
+    assert_eq!(ids[0].len(), 6);
+    assert_eq!(ids[0], ids[1], "the same exercises, in the same order");
+}
+
+#[test]
+fn shuffled_same_questions_give_everyone_the_same_set_in_orders_of_their_own() {
+    let app = spawn_app();
+    let (class, code) = teacher_with_class(&app, "rivera");
+    let page = assign(
+        &app,
+        &class,
+        &[
+            ("questions", "same"),
+            ("order", "shuffled"),
+            ("skill", "contested"),
+            ("length", "10"),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let mut ids = students_exercise_ids(&app, &code, 2, 10);
+    // Two orders of ten alike by chance: one in 3,628,800.
+    assert_ne!(ids[0], ids[1], "each student in an order of their own");
+    for list in &mut ids {
+        list.sort();
+    }
+    assert_eq!(ids[0], ids[1], "the same set of exercises");
+}
+
+#[test]
+fn hand_picked_questions_are_exactly_the_ones_picked() {
+    let app = spawn_app();
+    let (class, code) = teacher_with_class(&app, "rivera");
+    let pack = crate::helpers::library()
+        .pack(crate::helpers::PACK)
+        .unwrap();
+    // The form lists every question with its prompt and skill.
+    let form = app.get(&class);
+    assert_eq!(
+        form.attributes("input[name=pick]", "value").len(),
+        pack.exercises().len()
+    );
+    assert!(form.text(".pick-list").contains("Is the quote faithful?"));
+    let exercises = pack.exercises();
+    let picked = [exercises[40].id(), exercises[3].id(), exercises[20].id()];
+    let page = assign(
+        &app,
+        &class,
+        &[
+            ("questions", "picked"),
+            ("order", "same"),
+            ("title", "Week 3: three to discuss"),
+            ("pick", picked[0]),
+            ("pick", picked[1]),
+            ("pick", picked[2]),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        page.text(".assignments .card h3"),
+        "Week 3: three to discuss"
+    );
+    let ids = students_exercise_ids(&app, &code, 2, 3);
+    let in_the_lessons_order = vec![
+        picked[1].to_string(),
+        picked[2].to_string(),
+        picked[0].to_string(),
+    ];
+    assert_eq!(ids[0], in_the_lessons_order);
+    assert_eq!(ids[1], in_the_lessons_order);
+    let student = app.browser_for(browser());
+    join(&student, &code, "Late");
+    let round = open_assignment(&student);
+    assert!(
+        round.text(".round-place").starts_with("Question 1 of 3 "),
+        "three questions, no more: {}",
+        round.text(".round-place")
+    );
+}
+
+#[test]
+fn a_bad_pick_is_explained_and_the_form_comes_back_as_typed() {
+    let app = spawn_app();
+    let (class, _) = teacher_with_class(&app, "rivera");
+    let pack = crate::helpers::library()
+        .pack(crate::helpers::PACK)
+        .unwrap();
+    let first = pack.exercises()[0].id();
+    let fifty_one: Vec<&str> = pack.exercises().iter().take(51).map(|e| e.id()).collect();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![first, "no-such-question"],
+            "“no-such-question” is not a question of this lesson",
+        ),
+        (
+            fifty_one,
+            "51 questions were picked, and an assignment can have at most 50",
+        ),
+        (vec![], "No question was picked"),
+    ];
+    for (picks, message) in cases {
+        let mut fields = vec![
+            ("questions", "picked"),
+            ("order", "shuffled"),
+            ("title", "Week 3"),
+            ("due", "2030-05-06"),
+            ("due_time", "17:30"),
+            ("feedback", "after-due"),
+        ];
+        fields.extend(picks.iter().map(|id| ("pick", *id)));
+        let page = assign(&app, &class, &fields);
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{message}");
+        assert!(
+            page.text(".form-error").contains(message),
+            "{message}: {}",
+            page.text(".form-error")
+        );
+        // The form is open, with everything as it was sent.
+        assert_eq!(page.attributes("details#assign[open]", "id").len(), 1);
+        assert_eq!(page.attribute("#assign-title", "value"), "Week 3");
+        assert_eq!(page.attribute("#assign-due", "value"), "2030-05-06");
+        assert_eq!(page.attribute("#assign-due-time", "value"), "17:30");
+        assert_eq!(
+            page.attribute("input[name=questions][checked]", "value"),
+            "picked"
+        );
+        assert_eq!(
+            page.attribute("input[name=order][checked]", "value"),
+            "shuffled"
+        );
+        assert_eq!(
+            page.attribute("input[name=feedback][checked]", "value"),
+            "after-due"
+        );
+        let mut kept: Vec<String> = picks
+            .iter()
+            .filter(|id| pack.exercise(id).is_some())
+            .map(|id| id.to_string())
+            .collect();
+        kept.sort();
+        let mut ticked = page.attributes("input[name=pick][checked]", "value");
+        ticked.sort();
+        assert_eq!(ticked, kept);
+    }
+    assert!(
+        app.get(&class)
+            .text("main")
+            .contains("No lessons assigned yet."),
+        "nothing was assigned"
+    );
+}
+
+#[test]
+fn a_due_time_is_the_teachers_own_and_is_shown_with_its_weekday() {
+    let app = spawn_app();
+    let (class, _) = teacher_with_class(&app, "rivera");
+    // The form's script sends the browser's zone; here, Berlin in winter.
+    let page = assign(
+        &app,
+        &class,
+        &[
+            ("skill", "source"),
+            ("length", "2"),
+            ("due", "2030-12-03"),
+            ("due_time", "17:00"),
+            ("tz_offset", "60"),
+            ("tz_name", "Europe/Berlin"),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let card = page.text(".assignments .card");
+    assert!(
+        card.contains("due Tuesday 3 December 2030, 17:00 (Europe/Berlin)"),
+        "{card}"
+    );
+    assert!(
+        card.contains("Which source?"),
+        "named after its skill: {card}"
+    );
+    // Without the script, the time is UTC, and the form says so.
+    let form = app.get(&class);
+    assert!(
+        form.text("#assign-zone-note").contains("taken as UTC"),
+        "{}",
+        form.text("#assign-zone-note")
+    );
+    let page = assign(
+        &app,
+        &class,
+        &[
+            ("skill", "source"),
+            ("due", "2030-12-03"),
+            ("due_time", "17:00"),
+            ("tz_offset", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert!(
+        page.text(".assignments")
+            .contains("due Tuesday 3 December 2030, 17:00 (UTC)")
+    );
+    for (fields, message) in [
+        (
+            vec![("due", "2030-12-03"), ("due_time", "25:00")],
+            "is not a time",
+        ),
+        (vec![("due", ""), ("due_time", "17:00")], "needs a due date"),
+        (
+            vec![("due", "2030-12-03"), ("tz_offset", "5000")],
+            "time zone sent with the form",
+        ),
+        (vec![("title", "a\u{202e}b")], "hidden or control character"),
+    ] {
+        let mut form = vec![("skill", "source"), ("feedback", "immediate")];
+        form.extend(fields);
+        let page = assign(&app, &class, &form);
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{message}");
+        assert!(page.text(".form-error").contains(message), "{message}");
+    }
 }

@@ -422,7 +422,7 @@ fn an_assignment_of_any_skills_is_done_and_its_results_discussion_and_csv_show_q
         .into_iter()
         .find(|link| link.ends_with(&format!("/exercises/{}", quote_ids[0])))
         .expect("the quote exercise opens on its own page");
-    let discussed = app.get(&discussion);
+    let discussed = app.get(&format!("{discussion}?answer=yes"));
     assert_eq!(discussed.status, StatusCode::OK);
     let exercise = pack().exercise(&quote_ids[0]).unwrap();
     assert_eq!(

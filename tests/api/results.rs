@@ -225,10 +225,32 @@ fn each_question_opens_on_its_own_to_discuss_in_class() {
     assert!(!links.is_empty());
     let mut chosen_in_all = 0;
     for link in &links {
+        // At first: the question and how the class answered, not where the passage is
+        // from nor the answer.
         let page = app.get(link);
         assert_eq!(page.status, StatusCode::OK, "{link}");
         assert_eq!(page.text("h1"), "Which document is this passage from?");
+        assert!(!page.text("main").contains("From: "), "{link}");
+        assert!(page.texts(".outcome.is-correct").is_empty());
+        assert!(!page.text("main").contains("Correct answer"));
+        assert!(page.texts(".explanation").is_empty());
+        assert_eq!(
+            page.texts(".reveal-links a"),
+            ["Show where the passage is from", "Show the answer"]
+        );
+        // Each link shows its part, and keeps the other.
+        let from = page.attribute(".reveal-links a", "href");
+        let page = app.get(&format!("{link}{from}"));
         assert!(page.text(".passage figcaption").starts_with("From: "));
+        assert!(page.texts(".outcome.is-correct").is_empty());
+        assert_eq!(page.texts(".reveal-links a"), ["Show the answer"]);
+        let answer = page.attribute(".reveal-links a", "href");
+        assert_eq!(answer, "?from=yes&answer=yes#options");
+        let page = app.get(&format!("{link}?from=yes&answer=yes"));
+        assert!(page.text(".passage figcaption").starts_with("From: "));
+        assert!(page.texts(".reveal-links a").is_empty());
+        let page = app.get(&format!("{link}?answer=yes"));
+        assert!(!page.text("main").contains("From: "));
         assert_eq!(page.texts(".outcome.is-correct").len(), 1);
         assert!(
             page.text(".outcome.is-correct")
@@ -304,4 +326,55 @@ fn a_discrimination_index_appears_once_ten_students_have_answered() {
             "{item}"
         );
     }
+}
+
+#[test]
+fn the_most_missed_question_comes_first_and_the_grid_shows_who_got_what() {
+    let app = spawn_app();
+    let (class, results) = class_with_assignment(&app);
+    let code = join_code(&app.get(&class));
+    // Question 2 is missed by two of three, question 1 by one; Lee does nothing.
+    do_assignment(&app.browser_for(browser()), &code, "Sam", [true, false]);
+    do_assignment(&app.browser_for(browser()), &code, "Alex", [false, false]);
+    do_assignment(&app.browser_for(browser()), &code, "Kim", [true, true]);
+    join(&app.browser_for(browser()), &code, "Lee");
+    let page = app.get(&results);
+    assert_eq!(
+        page.texts(".item h3")
+            .iter()
+            .map(|heading| heading.split(':').next().unwrap().to_string())
+            .collect::<Vec<_>>(),
+        ["Question 2", "Question 1"],
+        "most missed first"
+    );
+    assert!(page.texts(".item")[0].contains("3 answers, 33% right"));
+    // The grid: columns in the same order, each mark in words too.
+    assert_eq!(
+        page.texts(".results-grid thead th"),
+        ["Student", "Q2Question 2", "Q1Question 1"]
+    );
+    assert_eq!(
+        page.texts(".results-grid tbody tr"),
+        [
+            "Alex ✗wrong ✗wrong",
+            "Kim ✓right ✓right",
+            "Lee –not done –not done",
+            "Sam ✗wrong ✓right"
+        ]
+    );
+    // Each name opens the student's page.
+    let sam = page.attributes(".results-grid tbody th a", "href")[3].clone();
+    assert_eq!(app.get(&sam).text("h1"), "Sam");
+    assert_eq!(
+        page.attributes("table.scores tbody th a", "href")[3],
+        sam,
+        "the status table links too"
+    );
+    // Each statistic is explained in a sentence.
+    let terms = page.text(".item-terms");
+    assert!(
+        terms.contains("Did the students who did best overall get this one right more often?"),
+        "{terms}"
+    );
+    assert!(terms.contains("What share of the students who answered"));
 }

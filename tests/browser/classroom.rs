@@ -79,11 +79,18 @@ async fn a_teacher_and_two_students_and_the_results_show_exactly_their_answers()
                 "Sam Done 1 of 2".to_string()
             ]
         );
+        // Question 2, missed by both, comes first in the grid and the list.
+        assert_eq!(
+            teacher.execute(crate::teachers::GRID_MARKS).await,
+            serde_json::json!(["Alex ✗ ✗", "Sam ✗ ✓"])
+        );
+        assert!(teacher.text(".item h3").await.starts_with("Question 2:"));
         teacher.check_page("classroom-results").await;
         let results_page = teacher.path().await;
         teacher
             .click_text_starting("Show question 1 to discuss in class")
             .await;
+        teacher.click_text("Show the answer").await;
         assert!(
             teacher
                 .text(".outcome.is-correct")

@@ -64,9 +64,28 @@ pub async fn start_round(browser: &Session, focus: &str, length: usize) {
     browser.click_text("Start practising").await;
 }
 
+/// On the class page, opens the assign form folded behind "Assign a lesson" (unless it
+/// is open already) by tapping its summary.
+pub async fn open_assign_form(browser: &Session) {
+    let open = browser
+        .execute("return document.getElementById('assign').open;")
+        .await;
+    if open != json!(true) {
+        browser.click("#assign > summary").await;
+    }
+    assert_eq!(
+        browser
+            .execute("return document.getElementById('assign').open;")
+            .await,
+        json!(true),
+        "the assign form opens"
+    );
+}
+
 /// On the assignment form, where every skill starts ticked, leaves only `skill` ticked
-/// by tapping the other boxes' labels.
+/// by tapping the other boxes' labels (opening the form first).
 pub async fn tick_only_skill(browser: &Session, skill: &str) {
+    open_assign_form(browser).await;
     for other in ["source", "perspective", "contested", "quote"] {
         if other != skill {
             browser

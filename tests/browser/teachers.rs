@@ -1,10 +1,17 @@
 //! A teacher's account and class pages, and a student joining, typed into as people
 //! would, on a phone and a laptop.
 
-use crate::flows::{fill, tick_only_skill};
+use serde_json::json;
+
+use crate::flows::{fill, open_assign_form, tick_only_skill};
 use crate::helpers::{Scripting, Session, Viewport, session};
 
 const PASSWORD: &str = "tall ships at dawn";
+
+/// The rows of the results grid as a sighted reader sees them: the name, then each mark.
+pub const GRID_MARKS: &str = "return [...document.querySelectorAll('.results-grid tbody tr')]
+    .map(row => [...row.querySelectorAll('th, td [aria-hidden]')]
+      .map(cell => cell.textContent.trim()).join(' '));";
 
 async fn the_account_pages(browser: &Session) {
     browser.visit("/").await;
@@ -94,26 +101,92 @@ async fn the_class_pages(browser: &Session) {
     let code = browser.text(".join-code").await;
     browser.check_page("teacher-class").await;
 
-    // Assign a lesson whose answers wait for tomorrow's due date. (The date is set as
-    // the date picker would: its typing format depends on the browser's locale.)
+    // The assign form starts folded behind "Assign a lesson".
+    assert_eq!(
+        browser
+            .execute("return document.getElementById('assign').open;")
+            .await,
+        json!(false)
+    );
+    open_assign_form(browser).await;
+    browser.check_page("teacher-assign-form").await;
+    // Hand-picking with nothing picked: the form comes back open, saying so.
+    browser
+        .click("label.option:has(input[name=questions][value=picked])")
+        .await;
+    fill(browser, "assign-title", "Week 3").await;
+    browser.click_text("Assign the lesson").await;
+    assert!(
+        browser
+            .text(".form-error")
+            .await
+            .contains("No question was picked")
+    );
+    assert_eq!(
+        browser
+            .execute("return [document.getElementById('assign').open, document.getElementById('assign-title').value];")
+            .await,
+        json!([true, "Week 3"]),
+        "the form is open, as typed"
+    );
+    browser.check_page("teacher-assign-mistake").await;
+    fill(browser, "assign-title", "").await;
+    browser
+        .click("label.option:has(input[name=questions][value=same])")
+        .await;
+
+    // Assign a lesson whose answers wait for tomorrow at 17:00 in the browser's time
+    // zone. (The date is set as the date picker would: its typing format depends on
+    // the browser's locale.) The form's script names the weekday and sends the zone.
     tick_only_skill(browser, "source").await;
     fill(browser, "assign-length", "1").await;
-    browser
+    let expected = browser
         .execute(
             "const d = new Date(Date.now() + 86400000);
-             document.getElementById('assign-due').value = d.toISOString().slice(0, 10);",
+             const pad = n => String(n).padStart(2, '0');
+             const due = document.getElementById('assign-due');
+             due.value = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+             due.dispatchEvent(new Event('input'));
+             const time = document.getElementById('assign-due-time');
+             time.value = '17:00';
+             time.dispatchEvent(new Event('input'));
+             const at = new Date(d.getFullYear(), d.getMonth(), d.getDate(), 17, 0);
+             return [d.toLocaleDateString('en-GB', { weekday: 'long' }),
+                     String(-at.getTimezoneOffset()),
+                     Intl.DateTimeFormat().resolvedOptions().timeZone];",
         )
         .await;
+    let weekday = expected[0].as_str().unwrap().to_string();
+    let named = browser.text("#assign-due-day").await;
+    assert!(
+        named.starts_with(&format!("Due {weekday} ")) && named.ends_with(", 17:00"),
+        "the weekday is named: {named}"
+    );
+    assert_eq!(
+        browser
+            .execute(
+                "return [document.querySelector('input[name=tz_offset]').value,
+                         document.querySelector('input[name=tz_name]').value];"
+            )
+            .await,
+        json!([expected[1], expected[2]]),
+        "the script fills the time zone"
+    );
+    assert!(
+        browser
+            .text("#assign-zone-note")
+            .await
+            .starts_with("Times are in your time zone")
+    );
     browser
         .click("label.option:has(input[name=feedback][value=after-due])")
         .await;
     browser.click_text("Assign the lesson").await;
-    assert!(
-        browser
-            .text(".assignments .card")
-            .await
-            .contains("answers shown after the due date")
-    );
+    let card = browser.text(".assignments .card").await;
+    assert!(card.contains("answers shown after the due date"), "{card}");
+    assert!(card.contains(&format!("due {weekday} ")), "{card}");
+    assert!(card.contains(", 17:00 ("), "{card}");
+    assert_eq!(browser.text(".assignments .card h3").await, "Which source?");
     browser.check_page("teacher-class-assignment").await;
 
     browser.click_text("Show the code on the projector").await;
@@ -185,11 +258,33 @@ async fn the_class_pages(browser: &Session) {
         browser.texts("table.scores tbody tr").await,
         vec!["Sam Done 0 of 1"]
     );
+    assert_eq!(
+        browser.execute(GRID_MARKS).await,
+        json!(["Sam ✗"]),
+        "the grid: Sam got question 1 wrong"
+    );
     browser.check_page("teacher-assignment-results").await;
     browser
         .click_text_starting("Show question 1 to discuss in class")
         .await;
+    assert!(browser.find_all(".outcome.is-correct").await.is_empty());
     browser.check_page("teacher-discuss").await;
+    browser.click_text("Show the answer").await;
+    assert!(
+        browser
+            .text(".outcome.is-correct")
+            .await
+            .contains("✓ Correct answer")
+    );
+    browser.click_text("Show where the passage is from").await;
+    assert!(
+        browser
+            .text(".passage figcaption")
+            .await
+            .starts_with("From: ")
+    );
+    assert!(browser.find_all(".reveal-links a").await.is_empty());
+    browser.check_page("teacher-discuss-revealed").await;
     browser.visit(&class_page).await;
     browser.click_text("Delete the class…").await;
     browser.check_page("teacher-delete-class").await;
@@ -213,6 +308,42 @@ async fn a_teacher_signs_up_changes_the_password_and_signs_in_on_a_laptop() {
     session(Viewport::Laptop, Scripting::Enabled, async |browser| {
         the_account_pages(browser).await;
         the_class_pages(browser).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn without_javascript_the_assign_form_opens_and_takes_the_due_time_as_utc() {
+    session(Viewport::Laptop, Scripting::Disabled, async |browser| {
+        browser.visit("/teachers/sign-up").await;
+        fill(browser, "display_name", "Ms Rivera").await;
+        fill(browser, "username", "rivera").await;
+        fill(browser, "password", PASSWORD).await;
+        fill(browser, "repeat_password", PASSWORD).await;
+        browser.click_text("Create the account").await;
+        fill(browser, "class_name", "10B History").await;
+        browser.click_text("Create the class").await;
+        open_assign_form(browser).await;
+        assert_eq!(
+            browser.text("#assign-zone-note").await,
+            "Without JavaScript the time is taken as UTC."
+        );
+        browser.check_page("teacher-assign-form").await;
+        // The date and time are set as their pickers would (typing them depends on the
+        // browser's locale); the page's own script does not run.
+        browser
+            .execute(
+                "document.getElementById('assign-due').value = '2030-12-03';
+                 document.getElementById('assign-due-time').value = '17:00';",
+            )
+            .await;
+        browser.click_text("Assign the lesson").await;
+        let card = browser.text(".assignments .card").await;
+        assert!(
+            card.contains("due Tuesday 3 December 2030, 17:00 (UTC)"),
+            "{card}"
+        );
+        browser.check_page("teacher-class-assignment").await;
     })
     .await;
 }

@@ -30,3 +30,13 @@ pub async fn show_student_script() -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(STUDENT_SCRIPT)
 }
+
+const TEACHER_SCRIPT: &str = include_str!("../../../templates/teacher.js");
+
+/// The script of the teacher's assign form: the teacher's time zone for a due time.
+pub async fn show_teacher_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(TEACHER_SCRIPT)
+}

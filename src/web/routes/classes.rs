@@ -11,16 +11,19 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::see_other;
-use crate::assignments::{DueDate, FeedbackTiming};
+use crate::assignments::{
+    DueDate, DueZone, FeedbackTiming, MAX_PICKED, QuestionOrder, Questions, check_picked,
+    deadline_at, describe_deadline, parse_time, parse_title,
+};
 use crate::classes::{ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, parse_description};
-use crate::practice::MAX_ROUND_LENGTH;
-use crate::practice::Token;
+use crate::content::{Pack, Skill};
+use crate::practice::{Focus, MAX_ROUND_LENGTH, Token, plan_round};
 use crate::storage::assignments::Assignment;
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
 use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
-use crate::web::view::{SkillBox, focus_of_form, skill_boxes};
+use crate::web::view::focus_of_form;
 use crate::web::{AppState, JoinLink, now};
 
 const NO_SUCH_CLASS: &str =
@@ -120,9 +123,236 @@ struct ClassPage<'a> {
     students: Vec<Student>,
     overview: Vec<OverviewRow>,
     assignments: Vec<AssignmentLine>,
-    packs: Vec<(String, String)>,
-    /// The skills an assignment can practise, as checkboxes.
-    skills: Vec<SkillBox>,
+    /// The assign form, as typed (or as it starts).
+    form: AssignForm,
+    packs: Vec<PackChoice>,
+    /// The skills an assignment can practise, as checkboxes with their counts.
+    skills: Vec<SkillChoice>,
+    /// The questions a teacher can pick by hand, by lesson and skill.
+    pick_groups: Vec<PickGroup>,
+    max_picked: usize,
+    /// What is wrong with the assign form, when it comes back.
+    error: Option<String>,
+}
+
+/// A lesson in the assign form's list.
+pub struct PackChoice {
+    id: String,
+    title: String,
+    selected: bool,
+}
+
+/// A skill's checkbox in the assign form, with how many questions each lesson has.
+pub struct SkillChoice {
+    slug: &'static str,
+    title: &'static str,
+    counts: String,
+    ticked: bool,
+}
+
+/// A lesson's questions of one skill, to pick by hand.
+pub struct PickGroup {
+    title: String,
+    questions: Vec<PickChoice>,
+}
+
+/// A question to pick by hand: its prompt and skill.
+pub struct PickChoice {
+    id: String,
+    prompt: String,
+    skill: &'static str,
+    ticked: bool,
+}
+
+/// What the assign form holds: as it starts, or as the teacher sent it, so that a form
+/// that comes back with a mistake keeps everything typed.
+pub struct AssignForm {
+    pack: String,
+    skills: Vec<String>,
+    length: String,
+    /// `same`, `picked` or `own`.
+    questions: String,
+    shuffled: bool,
+    picked: Vec<String>,
+    title: String,
+    due: String,
+    due_time: String,
+    feedback: String,
+}
+
+impl AssignForm {
+    /// The form as it starts: every skill, 10 questions, the same for everyone.
+    fn blank() -> AssignForm {
+        AssignForm {
+            pack: String::new(),
+            skills: Skill::ALL
+                .iter()
+                .map(|skill| skill.slug().to_string())
+                .collect(),
+            length: "10".into(),
+            questions: "same".into(),
+            shuffled: false,
+            picked: Vec::new(),
+            title: String::new(),
+            due: String::new(),
+            due_time: String::new(),
+            feedback: FeedbackTiming::Immediate.slug().into(),
+        }
+    }
+
+    fn sent(fields: &[(String, String)]) -> AssignForm {
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default()
+        };
+        let all = |name: &str| {
+            fields
+                .iter()
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+                .collect::<Vec<_>>()
+        };
+        let mut skills = all("skill");
+        if skills.is_empty()
+            && let Ok(focus) = focus_of_form(fields)
+        {
+            skills = focus
+                .skills()
+                .map(|skill| skill.slug().to_string())
+                .collect();
+        }
+        AssignForm {
+            pack: field("pack"),
+            skills,
+            length: field("length"),
+            questions: match field("questions").as_str() {
+                "" => "same".into(),
+                other => other.into(),
+            },
+            shuffled: field("order") == QuestionOrder::Shuffled.slug(),
+            picked: all("pick"),
+            title: field("title"),
+            due: field("due"),
+            due_time: field("due_time"),
+            feedback: field("feedback"),
+        }
+    }
+
+    fn skill_ticked(&self, slug: &str) -> bool {
+        self.skills.iter().any(|ticked| ticked == slug)
+    }
+
+    fn is_picked(&self, id: &str) -> bool {
+        self.picked.iter().any(|picked| picked == id)
+    }
+}
+
+/// The assign form's lists: the lessons, the skills with their counts, and every
+/// question to pick from.
+fn assign_choices(
+    state: &AppState,
+    form: &AssignForm,
+) -> (Vec<PackChoice>, Vec<SkillChoice>, Vec<PickGroup>) {
+    let packs: Vec<&Pack> = state.library.packs().collect();
+    let several = packs.len() > 1;
+    let pack_choices = packs
+        .iter()
+        .map(|pack| PackChoice {
+            id: pack.id().to_string(),
+            title: pack.title().to_string(),
+            selected: pack.id() == form.pack,
+        })
+        .collect();
+    let skills = Skill::ALL
+        .iter()
+        .map(|&skill| {
+            let counts: Vec<String> = packs
+                .iter()
+                .map(|pack| {
+                    let count = pack.exercises_of(skill).count();
+                    let noun = if count == 1 { "question" } else { "questions" };
+                    if several {
+                        format!("{count} {noun} in {}", pack.title())
+                    } else {
+                        format!("{count} {noun}")
+                    }
+                })
+                .collect();
+            SkillChoice {
+                slug: skill.slug(),
+                title: skill.title(),
+                counts: counts.join(", "),
+                ticked: form.skill_ticked(skill.slug()),
+            }
+        })
+        .collect();
+    let mut groups = Vec::new();
+    for pack in &packs {
+        for skill in Skill::ALL {
+            let questions: Vec<PickChoice> = pack
+                .exercises_of(skill)
+                .map(|exercise| PickChoice {
+                    id: exercise.id().to_string(),
+                    prompt: super::rounds::excerpt(exercise),
+                    skill: skill.title(),
+                    ticked: form.is_picked(exercise.id()),
+                })
+                .collect();
+            if questions.is_empty() {
+                continue;
+            }
+            groups.push(PickGroup {
+                title: if several {
+                    format!("{}: {} ({})", pack.title(), skill.title(), questions.len())
+                } else {
+                    format!("{} ({})", skill.title(), questions.len())
+                },
+                questions,
+            });
+        }
+    }
+    (pack_choices, skills, groups)
+}
+
+/// The class page, with the assign form as `form` holds it and `error` if it came back.
+async fn class_page(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+    signed_in: &SignedIn,
+    class: Class,
+    form: AssignForm,
+    error: Option<String>,
+) -> Result<String, AppError> {
+    let csrf = signed_in.session.csrf.to_string();
+    let JoinLink {
+        url: join_url,
+        warning: join_warning,
+    } = join_link(state, request, &class.code);
+    // Every student's progress: a report over the whole class, made off the worker.
+    super::off_worker(state, move |state| {
+        let students = state.storage.students_of(class.id)?;
+        let (packs, skills, pick_groups) = assign_choices(state, &form);
+        Ok(ClassPage {
+            class: &class,
+            csrf,
+            join_url,
+            join_warning,
+            assignments: assignment_lines(state, &class, &students)?,
+            overview: overview(state, &class, &students)?,
+            students,
+            form,
+            packs,
+            skills,
+            pick_groups,
+            max_picked: MAX_PICKED,
+            error,
+        }
+        .render()?)
+    })
+    .await
 }
 
 /// A student's line in the class overview: assignments finished, and per skill the
@@ -181,31 +411,14 @@ pub async fn show_class(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
-    let csrf = signed_in.session.csrf.to_string();
-    let JoinLink {
-        url: join_url,
-        warning: join_warning,
-    } = join_link(&state, &request, &class.code);
-    // Every student's progress: a report over the whole class, made off the worker.
-    let page = super::off_worker(&state, move |state| {
-        let students = state.storage.students_of(class.id)?;
-        Ok(ClassPage {
-            class: &class,
-            csrf,
-            join_url,
-            join_warning,
-            assignments: assignment_lines(state, &class, &students)?,
-            overview: overview(state, &class, &students)?,
-            students,
-            packs: state
-                .library
-                .packs()
-                .map(|pack| (pack.id().to_string(), pack.title().to_string()))
-                .collect(),
-            skills: skill_boxes(None),
-        }
-        .render()?)
-    })
+    let page = class_page(
+        &state,
+        &request,
+        &signed_in,
+        class,
+        AssignForm::blank(),
+        None,
+    )
     .await?;
     Ok(super::html_page(page))
 }
@@ -592,11 +805,6 @@ fn assignment_lines(
 ) -> Result<Vec<AssignmentLine>, AppError> {
     let mut lines = Vec::new();
     for assignment in state.storage.assignments_of(class.id)? {
-        let pack_title = state
-            .library
-            .pack(&assignment.pack_id)
-            .map(|pack| pack.title().to_string())
-            .unwrap_or_else(|| assignment.pack_id.clone());
         let mut done = 0;
         for student in students {
             if let Some(round) = state.storage.assignment_round(assignment.id, student.id)?
@@ -607,8 +815,8 @@ fn assignment_lines(
         }
         lines.push(AssignmentLine {
             url: format!("{}/assignments/{}", class_url(class), assignment.id),
-            title: format!("{pack_title}: {}", assignment.focus.title()),
-            details: describe_assignment(&assignment),
+            title: assignment.title(),
+            details: describe_for_teacher(state, &assignment),
             done,
             students: students.len(),
         });
@@ -616,15 +824,23 @@ fn assignment_lines(
     Ok(lines)
 }
 
-/// "10 questions · due 2026-11-30 · answers shown after the due date".
+/// "10 questions · due Tuesday 1 December 2026, 17:00 (Europe/Berlin) · answers shown
+/// after the due date": what students and teachers read about an assignment.
 pub fn describe_assignment(assignment: &Assignment) -> String {
-    let mut parts = vec![match assignment.length {
+    let count = match &assignment.questions {
+        Questions::Same { exercise_ids, .. } => Some(exercise_ids.len()),
+        Questions::EachTheirOwn => assignment.length,
+    };
+    let mut parts = vec![match count {
         Some(1) => "1 question".to_string(),
         Some(length) => format!("{length} questions"),
         None => "every question of that kind".to_string(),
     }];
     if let Some(deadline) = assignment.deadline {
-        parts.push(format!("due {}", DueDate::from_deadline(deadline)));
+        parts.push(format!(
+            "due {}",
+            describe_deadline(deadline, &assignment.due_zone)
+        ));
     }
     parts.push(match assignment.feedback {
         FeedbackTiming::Immediate => "answers shown straight away".to_string(),
@@ -633,7 +849,23 @@ pub fn describe_assignment(assignment: &Assignment) -> String {
     parts.join(" · ")
 }
 
-/// `POST /teachers/classes/{class}/assignments`: gives the class a lesson to do.
+/// What the teacher's pages say about an assignment: the lesson, which questions the
+/// students get, then [`describe_assignment`].
+pub(super) fn describe_for_teacher(state: &AppState, assignment: &Assignment) -> String {
+    let pack_title = state
+        .library
+        .pack(&assignment.pack_id)
+        .map(|pack| pack.title().to_string())
+        .unwrap_or_else(|| assignment.pack_id.clone());
+    format!(
+        "{pack_title} · {} · {}",
+        assignment.questions.describe(),
+        describe_assignment(assignment)
+    )
+}
+
+/// `POST /teachers/classes/{class}/assignments`: gives the class a lesson to do. A
+/// form with a mistake comes back on the class page, open, with everything typed.
 pub async fn create_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -642,56 +874,153 @@ pub async fn create_assignment(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = require_teacher(&state, &request)?;
     let class = own_class(&state, &signed_in, &path)?;
+    let fields = form.into_inner();
     let field = |name: &str| {
-        form.iter()
+        fields
+            .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     };
     check_session_form(&signed_in, field("csrf"))?;
-    let back = class_url(&class);
-    let wrong = |message: String| AppError::bad_request_with_back(message, back.clone());
+    let assignment = match assignment_of_form(&state, &class, &fields) {
+        Ok(assignment) => assignment,
+        Err(message) => {
+            let page = class_page(
+                &state,
+                &request,
+                &signed_in,
+                class,
+                AssignForm::sent(&fields),
+                Some(message),
+            )
+            .await?;
+            return Ok(HttpResponse::build(StatusCode::BAD_REQUEST)
+                .content_type("text/html; charset=utf-8")
+                .body(page));
+        }
+    };
+    state.storage.create_assignment(&assignment).await?;
+    Ok(see_other(format!("{}#assignments", class_url(&class))))
+}
+
+/// Reads the assign form into an assignment, or says what is wrong with it.
+fn assignment_of_form(
+    state: &AppState,
+    class: &Class,
+    fields: &[(String, String)],
+) -> Result<Assignment, String> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
     let pack = field("pack")
         .and_then(|id| state.library.pack(id))
-        .ok_or_else(|| wrong("Choose one of the lessons on offer.".into()))?;
-    let focus = focus_of_form(&form).map_err(|message| {
-        wrong(format!(
-            "{message} Choose which skills the students practise."
-        ))
-    })?;
-    let length = match field("length").map(str::trim) {
-        None | Some("") | Some("all") => None,
-        Some(text) => Some(
-            text.parse::<usize>()
-                .ok()
-                .filter(|length| (1..=MAX_ROUND_LENGTH).contains(length))
-                .ok_or_else(|| {
-                    wrong(format!(
-                        "The number of questions must be a whole number from 1 to {MAX_ROUND_LENGTH}, or empty for all; “{text}” is not."
-                    ))
-                })?,
-        ),
+        .ok_or("Choose one of the lessons on offer.")?;
+    let title = parse_title(field("title").unwrap_or_default())?;
+    let order = match field("order").map(str::trim) {
+        None | Some("") => QuestionOrder::Fixed,
+        Some(slug) => QuestionOrder::from_slug(slug)
+            .ok_or("Choose whether the questions come in the same order for everyone.")?,
+    };
+    let length = || {
+        match field("length").map(str::trim) {
+        None | Some("") | Some("all") => Ok(None),
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|length| (1..=MAX_ROUND_LENGTH).contains(length))
+            .map(Some)
+            .ok_or_else(|| {
+                format!(
+                    "The number of questions must be a whole number from 1 to {MAX_ROUND_LENGTH}, or empty for all; “{text}” is not."
+                )
+            }),
+    }
+    };
+    let focus = || {
+        focus_of_form(fields)
+            .map_err(|message| format!("{message} Choose which skills the students practise."))
+    };
+    let (focus, length, questions) = match field("questions").map(str::trim) {
+        None | Some("") | Some("same") => {
+            let focus = focus()?;
+            let length = length()?;
+            let seed = rand::Rng::random::<u64>(&mut rand::rng());
+            let all = pack.exercises().len();
+            let exercise_ids = plan_round(pack, focus, length.unwrap_or(all), seed);
+            if exercise_ids.is_empty() {
+                return Err("This lesson has no questions of the skills ticked.".into());
+            }
+            let count = exercise_ids.len();
+            let questions = Questions::Same {
+                exercise_ids,
+                order,
+                picked: false,
+            };
+            (focus, Some(length.unwrap_or(count)), questions)
+        }
+        Some("picked") => {
+            let picked: Vec<&str> = fields
+                .iter()
+                .filter(|(key, _)| key == "pick")
+                .map(|(_, value)| value.trim())
+                .collect();
+            let exercise_ids = check_picked(&picked, pack.exercises().iter().map(|e| e.id()))
+                .map_err(|problem| problem.to_string())?;
+            // The skills are those of the questions picked.
+            let focus = Focus::of(
+                exercise_ids
+                    .iter()
+                    .filter_map(|id| pack.exercise(id))
+                    .map(|exercise| exercise.skill()),
+            )
+            .ok_or("No question was picked.")?;
+            let count = exercise_ids.len();
+            let questions = Questions::Same {
+                exercise_ids,
+                order,
+                picked: true,
+            };
+            (focus, Some(count), questions)
+        }
+        Some("own") => (focus()?, length()?, Questions::EachTheirOwn),
+        Some(_) => return Err("Choose which questions the students get.".into()),
+    };
+    let zone = DueZone::parse(
+        field("tz_offset").unwrap_or_default(),
+        field("tz_name").unwrap_or_default(),
+    )
+    .ok_or("The time zone sent with the form was not understood: reload the page and try again.")?;
+    let time = match field("due_time").map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(parse_time(text).ok_or_else(|| {
+            format!("“{text}” is not a time: use the time field (such as 17:00), or leave it empty for the end of the day.")
+        })?),
     };
     let deadline = match field("due").map(str::trim) {
+        None | Some("") if time.is_some() => {
+            return Err(
+                "A due time needs a due date: give the date too, or clear the time.".into(),
+            );
+        }
         None | Some("") => None,
-        Some(text) => Some(
-            DueDate::parse(text)
-                .ok_or_else(|| {
-                    wrong(format!(
-                        "“{text}” is not a date: use the date field, or leave it empty."
-                    ))
-                })?
-                .deadline(),
-        ),
+        Some(text) => Some(deadline_at(
+            DueDate::parse(text).ok_or_else(|| {
+                format!("“{text}” is not a date: use the date field, or leave it empty.")
+            })?,
+            time,
+            &zone,
+        )),
     };
     let feedback = field("feedback")
         .and_then(FeedbackTiming::from_slug)
-        .ok_or_else(|| wrong("Choose when students see the correct answers.".into()))?;
+        .ok_or("Choose when students see the correct answers.")?;
     if feedback == FeedbackTiming::AfterDue && deadline.is_none() {
-        return Err(wrong(
-            "To show the answers after the due date, give a due date.".into(),
-        ));
+        return Err("To show the answers after the due date, give a due date.".into());
     }
-    let assignment = Assignment {
+    Ok(Assignment {
         id: Token::random(&mut rand::rng()),
         class: class.id,
         pack_id: pack.id().to_string(),
@@ -700,7 +1029,8 @@ pub async fn create_assignment(
         deadline,
         feedback,
         created_at: now(),
-    };
-    state.storage.create_assignment(&assignment).await?;
-    Ok(see_other(format!("{back}#assignments")))
+        title,
+        questions,
+        due_zone: zone,
+    })
 }

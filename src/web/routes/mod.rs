@@ -153,6 +153,10 @@ pub fn register(config: &mut web::ServiceConfig) {
             "/static/student.js",
             web::get().to(assets::show_student_script),
         )
+        .route(
+            "/static/teacher.js",
+            web::get().to(assets::show_teacher_script),
+        )
         .route("/teachers/live", web::get().to(facilitate::show_sessions))
         .route("/teachers/live", web::post().to(facilitate::create_session))
         .route("/teachers/live/new", web::get().to(facilitate::show_new))

@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::classes::{assignments_done, describe_assignment, own_class};
+use super::classes::{assignments_done, describe_for_teacher, own_class};
 use crate::assignments::Status;
 use crate::content::{Exercise, Pack};
 use crate::practice::{Round, Token};
@@ -50,11 +50,55 @@ fn rounds_of(
 }
 
 struct StudentRow {
+    url: String,
     nickname: String,
     status: &'static str,
     answered: usize,
     total: usize,
     correct: usize,
+    /// One cell per question of the grid, in the grid's order.
+    cells: Vec<Cell>,
+}
+
+/// A student's mark for one question in the student-by-question grid.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    Right,
+    Wrong,
+    /// Among the student's questions, not answered yet.
+    NotDone,
+    /// Not among the student's questions (each student had their own).
+    NotGiven,
+}
+
+impl Cell {
+    fn symbol(self) -> &'static str {
+        match self {
+            Cell::Right => "✓",
+            Cell::Wrong => "✗",
+            Cell::NotDone => "–",
+            Cell::NotGiven => "",
+        }
+    }
+
+    /// What a screen reader says instead of the symbol.
+    fn words(self) -> &'static str {
+        match self {
+            Cell::Right => "right",
+            Cell::Wrong => "wrong",
+            Cell::NotDone => "not done",
+            Cell::NotGiven => "not given",
+        }
+    }
+
+    fn class(self) -> &'static str {
+        match self {
+            Cell::Right => "mark-right",
+            Cell::Wrong => "mark-wrong",
+            Cell::NotDone => "mark-not-done",
+            Cell::NotGiven => "mark-not-given",
+        }
+    }
 }
 
 struct OptionBar {
@@ -66,11 +110,15 @@ struct OptionBar {
 }
 
 struct ExerciseResult {
+    /// The question's number in the assignment (its place in the list everyone got, or
+    /// in the lesson among those answered).
     number: usize,
+    id: String,
     url: String,
     question: String,
     prompt: String,
     answered: usize,
+    wrong: usize,
     facility: Option<usize>,
     bars: Vec<OptionBar>,
     most_common_wrong: Option<(String, usize)>,
@@ -87,7 +135,11 @@ struct AssignmentPage<'a> {
     title: String,
     details: String,
     students: Vec<StudentRow>,
+    /// Most missed first.
     exercises: Vec<ExerciseResult>,
+    min_for_discrimination: usize,
+    /// Each student had their own questions, so some cells of the grid stay blank.
+    each_their_own: bool,
 }
 
 fn prompt_of(exercise: &Exercise) -> String {
@@ -98,7 +150,8 @@ fn prompt_of(exercise: &Exercise) -> String {
         .unwrap_or_default()
 }
 
-/// `GET /teachers/classes/{class}/assignments/{assignment}`.
+/// `GET /teachers/classes/{class}/assignments/{assignment}`: who did what, a grid of
+/// students by questions, and the questions most missed first.
 pub async fn show_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -109,6 +162,18 @@ pub async fn show_assignment(
     let page = super::off_worker(&state, move |state| {
         let pack = state.library.pack(&assignment.pack_id);
         let rows = rounds_of(state, &class, &assignment)?;
+        let exercises = match pack {
+            Some(pack) => exercise_results(
+                pack,
+                &assignment,
+                &rows,
+                &format!(
+                    "/teachers/classes/{}/assignments/{}",
+                    class.id, assignment.id
+                ),
+            ),
+            None => Vec::new(),
+        };
         let students = rows
             .iter()
             .map(|(student, round)| {
@@ -117,6 +182,7 @@ pub async fn show_assignment(
                     .map(|round| (round.answered(), round.len(), round.tally().correct()))
                     .unwrap_or((0, 0, 0));
                 StudentRow {
+                    url: format!("/teachers/classes/{}/students/{}", class.id, student.id),
                     nickname: student.nickname.as_str().to_string(),
                     status: Status::of(
                         round.as_ref().map(|round| (round.answered(), round.len())),
@@ -127,31 +193,22 @@ pub async fn show_assignment(
                     answered,
                     total,
                     correct,
+                    cells: exercises
+                        .iter()
+                        .map(|exercise| cell_of(&assignment, round.as_ref(), &exercise.id))
+                        .collect(),
                 }
             })
             .collect();
-        let exercises = match pack {
-            Some(pack) => exercise_results(
-                pack,
-                &rows,
-                &format!(
-                    "/teachers/classes/{}/assignments/{}",
-                    class.id, assignment.id
-                ),
-            ),
-            None => Vec::new(),
-        };
         Ok(AssignmentPage {
             class: &class,
             assignment_id: assignment.id.to_string(),
-            title: format!(
-                "{}: {}",
-                pack.map(Pack::title).unwrap_or(assignment.pack_id.as_str()),
-                assignment.focus.title()
-            ),
-            details: describe_assignment(&assignment),
+            title: assignment.title(),
+            details: describe_for_teacher(state, &assignment),
             students,
             exercises,
+            min_for_discrimination: crate::results::MIN_STUDENTS_FOR_DISCRIMINATION,
+            each_their_own: assignment.questions.same_list().is_none(),
         }
         .render()?)
     })
@@ -159,10 +216,29 @@ pub async fn show_assignment(
     Ok(super::html_page(page))
 }
 
-/// Per exercise answered by anyone, in the pack's order: the statistics and a bar per
-/// option.
+/// A student's mark for the exercise `id`: from their round if it has the exercise;
+/// before they start, "not done" if everyone gets the same questions.
+fn cell_of(assignment: &Assignment, round: Option<&Round>, id: &str) -> Cell {
+    match round {
+        Some(round) => match round.exercise_ids.iter().position(|planned| planned == id) {
+            Some(position) => match &round.answers[position] {
+                Some(answer) if answer.correct => Cell::Right,
+                Some(_) => Cell::Wrong,
+                None => Cell::NotDone,
+            },
+            None => Cell::NotGiven,
+        },
+        None if assignment.questions.same_list().is_some() => Cell::NotDone,
+        None => Cell::NotGiven,
+    }
+}
+
+/// Per exercise, most missed first: the statistics and a bar per option. An assignment
+/// that gives everyone the same questions lists them all, answered or not; otherwise
+/// the exercises someone answered.
 fn exercise_results(
     pack: &Pack,
+    assignment: &Assignment,
     rows: &[(Student, Option<Round>)],
     results_url: &str,
 ) -> Vec<ExerciseResult> {
@@ -190,11 +266,20 @@ fn exercise_results(
                 });
         }
     }
+    let listed: Vec<&Exercise> = match assignment.questions.same_list() {
+        Some(ids) => ids.iter().filter_map(|id| pack.exercise(id)).collect(),
+        None => pack
+            .exercises()
+            .iter()
+            .filter(|exercise| by_exercise.contains_key(exercise.id()))
+            .collect(),
+    };
     let mut results = Vec::new();
-    for exercise in pack.exercises() {
-        let Some(responses) = by_exercise.get(exercise.id()) else {
-            continue;
-        };
+    for (index, exercise) in listed.into_iter().enumerate() {
+        let responses = by_exercise
+            .get(exercise.id())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let statistics = item_statistics(responses);
         let most = statistics
             .chosen
@@ -217,11 +302,13 @@ fn exercise_results(
             })
             .collect();
         results.push(ExerciseResult {
-            number: results.len() + 1,
+            number: index + 1,
+            id: exercise.id().to_string(),
             url: format!("{results_url}/exercises/{}", exercise.id()),
             question: exercise.question().to_string(),
             prompt: prompt_of(exercise),
             answered: statistics.answered,
+            wrong: statistics.answered - statistics.correct,
             facility: statistics
                 .facility()
                 .map(|facility| (facility * 100.0).round() as usize),
@@ -245,7 +332,16 @@ fn exercise_results(
             explanation: exercise.explanation().to_string(),
         });
     }
+    results.sort_by(most_missed_first);
     results
+}
+
+/// Most missed first (see [`crate::results::most_missed_first`]).
+fn most_missed_first(left: &ExerciseResult, right: &ExerciseResult) -> std::cmp::Ordering {
+    crate::results::most_missed_first(
+        (left.answered, left.wrong, left.number),
+        (right.answered, right.wrong, right.number),
+    )
 }
 
 /// A CSV file as a download.
@@ -404,16 +500,48 @@ struct ExercisePage<'a> {
     answered: usize,
     gloss: Gloss<'a>,
     compare: bool,
+    /// "From:" is shown (asked for with `?from=yes`).
+    show_from: bool,
+    /// The marked answer, the reasons, the explanation and the evidence are shown
+    /// (asked for with `?answer=yes`).
+    show_answer: bool,
+    /// The links that show each, keeping what is shown already.
+    from_url: String,
+    answer_url: String,
+}
+
+/// What the discussion page shows beyond the question and how the class answered.
+#[derive(serde::Deserialize)]
+pub struct RevealQuery {
+    from: Option<String>,
+    answer: Option<String>,
 }
 
 /// `GET …/assignments/{assignment}/exercises/{exercise}`: one exercise, to show in
-/// class and discuss: the prompt, every option with why it is right or wrong and how
-/// many chose it, the explanation, and the evidence quoted from each document.
+/// class and discuss. It starts with the prompt and how many chose each option; links
+/// show where the passage is from (`?from=yes`) and the answer (`?answer=yes`): the
+/// marked option, why each is right or wrong, the explanation, and the evidence
+/// quoted from each document.
 pub async fn show_exercise(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<(String, String, String)>,
+    query: web::Query<RevealQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let show_from = query.from.as_deref() == Some("yes");
+    let show_answer = query.answer.as_deref() == Some("yes");
+    let reveal_url = |from: bool, answer: bool| {
+        let mut asked = Vec::new();
+        if from {
+            asked.push("from=yes");
+        }
+        if answer {
+            asked.push("answer=yes");
+        }
+        format!("?{}", asked.join("&"))
+    };
+    let from_url = reveal_url(true, show_answer);
+    let answer_url = format!("{}#options", reveal_url(show_from, true));
     let signed_in = require_teacher(&state, &request)?;
     let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
     let exercise_id = path.into_inner().2;
@@ -467,13 +595,18 @@ pub async fn show_exercise(
             passage_from: exercise
                 .passage()
                 .and_then(|passage| pack.source(passage.source_id()))
-                .map(|source| source.short_title()),
+                .map(|source| source.short_title())
+                .filter(|_| show_from),
             options,
             quotes,
             versions: version_views(pack, exercise, ""),
             answered: answers.len(),
             gloss: Gloss::of(pack),
             compare: false,
+            show_from,
+            show_answer,
+            from_url,
+            answer_url,
         }
         .render()?)
     })

@@ -20,7 +20,7 @@ use rand::Rng;
 
 use crate::assignments::Status;
 use crate::classes::{JoinCode, Nickname, ResumeCode};
-use crate::practice::{Round, Token};
+use crate::practice::Token;
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
@@ -284,18 +284,13 @@ pub async fn start_assignment(
         Some(round) => round,
         None => {
             let mut rng = rand::rng();
-            // "All": as many as the pack has; a round stops when its kind runs out.
-            let length = assignment.length.unwrap_or(pack.exercises().len());
-            let mut round = Round::new(
+            let round = assignment.new_round(
                 Token::random(&mut rng),
                 student.learner,
                 pack,
-                assignment.focus,
-                length,
                 rng.random::<u64>(),
                 now(),
             );
-            round.assignment = Some(assignment.id);
             state
                 .storage
                 .start_assignment_round(assignment.id, student.id, &round)
