@@ -41,21 +41,13 @@ pub fn assign(teacher: &Browser, class: &str, fields: &[(&str, &str)]) -> Page {
 }
 
 /// The date `days` days from today (UTC), as a date field sends it.
-fn date_in(days: i64) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let output = std::process::Command::new("date")
-        .args([
-            "-u",
-            "-d",
-            &format!("@{}", now + days * 86_400),
-            "+%Y-%m-%d",
-        ])
-        .output()
-        .unwrap();
-    String::from_utf8(output.stdout).unwrap().trim().to_string()
+pub fn date_in(days: i64) -> String {
+    crate::helpers::date_in(days, "+%Y-%m-%d")
+}
+
+/// The same day as the pages say it: "Thursday 3 December 2026".
+pub fn spoken_date_in(days: i64) -> String {
+    crate::helpers::date_in(days, "+%A %-d %B %Y")
 }
 
 /// Presses the assignment's button on the student's page and lands on its round.
@@ -156,11 +148,10 @@ fn answers_shown_after_the_due_date_are_saved_but_not_marked_before_it() {
     let first = open_assignment(&sam);
     let saved = sam.answer(&first, false);
     assert_eq!(saved.text("#verdict"), "Answer saved");
-    assert!(
-        saved
-            .text("#feedback")
-            .contains(&format!("after the due date, {tomorrow}"))
-    );
+    assert!(saved.text("#feedback").contains(&format!(
+        "after the due date, {}, 23:59 (UTC)",
+        spoken_date_in(1)
+    )));
     assert!(
         saved.texts(".outcome").is_empty(),
         "no option is explained yet"

@@ -231,6 +231,20 @@ fn rendered_text(element: scraper::ElementRef<'_>, text: &mut String) {
     }
 }
 
+/// The date `days` days from today (UTC) in `date`'s `format`: "+%Y-%m-%d" as a
+/// date field sends it, "+%A %-d %B %Y" as the pages say it.
+pub fn date_in(days: i64, format: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let output = Command::new("date")
+        .args(["-u", "-d", &format!("@{}", now + days * 86_400), format])
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
 pub fn fold(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -3,27 +3,9 @@
 
 use reqwest::StatusCode;
 
-use crate::assignments::assign;
+use crate::assignments::{assign, date_in, spoken_date_in};
 use crate::classes;
 use crate::helpers::{Browser, Page, browser, spawn_app};
-
-/// The date `days` days from today (UTC), as a date field sends it.
-fn date_in(days: u64) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let output = std::process::Command::new("date")
-        .args([
-            "-u",
-            "-d",
-            &format!("@{}", now + days * 86_400),
-            "+%Y-%m-%d",
-        ])
-        .output()
-        .unwrap();
-    String::from_utf8(output.stdout).unwrap().trim().to_string()
-}
 
 fn assign_skill(teacher: &Browser, class: &str, skill: &str, due: &str) {
     let page = assign(
@@ -37,6 +19,13 @@ fn assign_skill(teacher: &Browser, class: &str, skill: &str, due: &str) {
         ],
     );
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+}
+
+/// Presses "Start" on the first assignment of the student's to-do list.
+fn start_first(student: &Browser, page: &Page) -> Page {
+    let action = page.attribute(".to-do form", "action");
+    let csrf = page.attribute(".to-do input[name=csrf]", "value");
+    student.post(&action, &[("csrf", &csrf)])
 }
 
 /// The titles of the assignments listed under `list` (`.to-do` or `.done`).
@@ -64,9 +53,9 @@ fn my_classes_lists_the_work_not_done_first_and_the_soonest_due_first() {
     assert_eq!(
         titles(&page, ".to-do"),
         [
-            format!("{PACK_TITLE}: Agreed or contested?"),
-            format!("{PACK_TITLE}: Which source?"),
-            format!("{PACK_TITLE}: Whose perspective?"),
+            "Agreed or contested?",
+            "Which source?",
+            "Whose perspective?",
         ],
         "the soonest due first, the one with no due date last"
     );
@@ -75,6 +64,18 @@ fn my_classes_lists_the_work_not_done_first_and_the_soonest_due_first() {
     assert!(due[0].starts_with("due tomorrow ("), "{due:?}");
     assert!(due[0].ends_with(", 23:59 UTC)"), "{due:?}");
     assert!(due[1].contains(&in_five_days), "{due:?}");
+    // Each line names the pack and says when it is due once, in the student's words.
+    let details = page.texts(".to-do .assignment > p:nth-child(3)");
+    assert!(
+        details
+            .iter()
+            .all(|line| line.starts_with(&format!("{PACK_TITLE} · 1 question ·"))),
+        "{details:?}"
+    );
+    assert!(
+        details.iter().all(|line| !line.contains("due")),
+        "{details:?}"
+    );
     assert_eq!(
         page.attributes(".to-do time.due", "datetime")[1],
         format!("{in_five_days}T23:59:59Z"),
@@ -99,22 +100,20 @@ fn my_classes_lists_the_work_not_done_first_and_the_soonest_due_first() {
 
     // Doing the one due tomorrow: each question says it is of the assignment, the end
     // says it is handed in, and it moves to "Done".
-    let action = page.attribute(".to-do form", "action");
-    let csrf = page.attribute(".to-do input[name=csrf]", "value");
-    let question = sam.post(&action, &[("csrf", &csrf)]);
+    let question = start_first(&sam, &page);
     assert_eq!(
         question.text(".assignment-place"),
-        format!("Assignment: {PACK_TITLE}: Agreed or contested?")
+        "Assignment: Agreed or contested?"
     );
     let feedback = sam.answer(&question, true);
     assert_eq!(
         feedback.text(".assignment-place"),
-        format!("Assignment: {PACK_TITLE}: Agreed or contested?")
+        "Assignment: Agreed or contested?"
     );
     let summary = sam.get(&feedback.attribute("#feedback a.button", "href"));
     assert_eq!(
         summary.text(".handed-in"),
-        format!("✓ Handed in: {PACK_TITLE}: Agreed or contested?")
+        "✓ Handed in: Agreed or contested?"
     );
     assert!(
         summary
@@ -122,10 +121,7 @@ fn my_classes_lists_the_work_not_done_first_and_the_soonest_due_first() {
             .contains("The correct answers and the explanations are shown now")
     );
     let page = sam.get("/student");
-    assert_eq!(
-        titles(&page, ".done"),
-        [format!("{PACK_TITLE}: Agreed or contested?")]
-    );
+    assert_eq!(titles(&page, ".done"), ["Agreed or contested?"]);
     assert_eq!(titles(&page, ".to-do").len(), 2);
 }
 
@@ -149,20 +145,49 @@ fn the_end_of_an_assignment_whose_answers_wait_says_handed_in_and_when_they_show
     let sam = app.browser_for(browser());
     classes::join(&sam, &code, "Sam");
     let page = sam.get("/student");
-    let action = page.attribute(".to-do form", "action");
-    let csrf = page.attribute(".to-do input[name=csrf]", "value");
-    let question = sam.post(&action, &[("csrf", &csrf)]);
+    let question = start_first(&sam, &page);
     let saved = sam.answer(&question, false);
     let summary = sam.get(&saved.attribute("#feedback a.button", "href"));
-    assert_eq!(
-        summary.text(".handed-in"),
-        format!("✓ Handed in: {PACK_TITLE}: Which source?")
-    );
+    assert_eq!(summary.text(".handed-in"), "✓ Handed in: Which source?");
     assert!(
-        summary
-            .text("main")
-            .contains(&format!("after the due date, {tomorrow}")),
+        summary.text("main").contains(&format!(
+            "after the due date, {}, 23:59 (UTC)",
+            spoken_date_in(1)
+        )),
         "{}",
         summary.text("main")
+    );
+}
+
+#[test]
+fn an_assignment_the_teacher_titled_goes_by_its_title_on_the_student_s_pages() {
+    let app = spawn_app();
+    let class = classes::teacher_with_class(&app, "rivera", "10B History");
+    let code = classes::join_code(&app.get(&class));
+    let page = assign(
+        &app,
+        &class,
+        &[
+            ("skill", "source"),
+            ("length", "1"),
+            ("title", "Week 3: who wrote it?"),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let sam = app.browser_for(browser());
+    classes::join(&sam, &code, "Sam");
+    let page = sam.get("/student");
+    assert_eq!(titles(&page, ".to-do"), ["Week 3: who wrote it?"]);
+    let question = start_first(&sam, &page);
+    assert_eq!(
+        question.text(".assignment-place"),
+        "Assignment: Week 3: who wrote it?"
+    );
+    let feedback = sam.answer(&question, true);
+    let summary = sam.get(&feedback.attribute("#feedback a.button", "href"));
+    assert_eq!(
+        summary.text(".handed-in"),
+        "✓ Handed in: Week 3: who wrote it?"
     );
 }

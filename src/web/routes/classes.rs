@@ -827,6 +827,16 @@ fn assignment_lines(
 /// "10 questions · due Tuesday 1 December 2026, 17:00 (Europe/Berlin) · answers shown
 /// after the due date": what students and teachers read about an assignment.
 pub fn describe_assignment(assignment: &Assignment) -> String {
+    describe(assignment, true)
+}
+
+/// [`describe_assignment`] without the due time, for a student's list, which says when
+/// it is due in the student's own words ("due tomorrow, 17:00").
+pub fn describe_without_due(assignment: &Assignment) -> String {
+    describe(assignment, false)
+}
+
+fn describe(assignment: &Assignment, with_due: bool) -> String {
     let count = match &assignment.questions {
         Questions::Same { exercise_ids, .. } => Some(exercise_ids.len()),
         Questions::EachTheirOwn => assignment.length,
@@ -836,7 +846,7 @@ pub fn describe_assignment(assignment: &Assignment) -> String {
         Some(length) => format!("{length} questions"),
         None => "every question of that kind".to_string(),
     }];
-    if let Some(deadline) = assignment.deadline {
+    if let Some(deadline) = assignment.deadline.filter(|_| with_due) {
         parts.push(format!(
             "due {}",
             describe_deadline(deadline, &assignment.due_zone)

@@ -121,11 +121,16 @@ struct RoundPlace {
     assignment: Option<String>,
 }
 
-/// A round's assignment, named as "My classes" names it (the pack and the skills).
-fn assignment_name(round: &Round, pack: &Pack) -> Option<String> {
-    round
-        .assignment
-        .map(|_| format!("{}: {}", pack.title(), round.focus.title()))
+/// A round's assignment, named as "My classes" and the teacher's pages name it: the
+/// teacher's title, or its skills. `None` for the learner's own practice.
+fn assignment_name(state: &AppState, round: &Round) -> Result<Option<String>, AppError> {
+    let Some(id) = round.assignment else {
+        return Ok(None);
+    };
+    Ok(state
+        .storage
+        .assignment(id)?
+        .map(|assignment| assignment.title()))
 }
 
 /// An option as shown after answering.
@@ -212,7 +217,7 @@ pub async fn show_question(
         number,
         total: round.len(),
         skill_title: exercise.skill().title(),
-        assignment: assignment_name(&round, pack),
+        assignment: assignment_name(&state, &round)?,
     };
     let passage_from = passage_from(pack, exercise);
     let order = option_order(exercise, round.seed, position);
@@ -252,7 +257,7 @@ pub async fn show_question(
             progress,
             passage_from,
             chosen_label,
-            due: due.to_string(),
+            due,
             next_url,
             next_label,
             gloss: Gloss::of(pack),
@@ -324,12 +329,13 @@ struct SavedPage<'a> {
     compare: bool,
 }
 
-/// The due date until which this round's right and wrong stay hidden, if they do: a
-/// round of an assignment whose teacher chose to show answers after the due date.
+/// The due time until which this round's right and wrong stay hidden, if they do (a
+/// round of an assignment whose teacher chose to show answers after the due date), as
+/// the teacher set it: "Tuesday 1 December 2026, 17:00 (Europe/Berlin)".
 pub(super) fn feedback_hidden_until(
     state: &AppState,
     round: &Round,
-) -> Result<Option<crate::assignments::DueDate>, AppError> {
+) -> Result<Option<String>, AppError> {
     let Some(id) = round.assignment else {
         return Ok(None);
     };
@@ -344,7 +350,10 @@ pub(super) fn feedback_hidden_until(
                 now(),
             ) =>
         {
-            Some(crate::assignments::DueDate::from_deadline(deadline))
+            Some(crate::assignments::describe_deadline(
+                deadline,
+                &assignment.due_zone,
+            ))
         }
         _ => None,
     })
@@ -458,10 +467,10 @@ pub async fn show_summary(
     if let Some(due) = feedback_hidden_until(&state, &round)? {
         return html(&SavedSummaryPage {
             pack,
-            assignment: assignment_name(&round, pack),
+            assignment: assignment_name(&state, &round)?,
             answered: round.answered(),
             total: round.len(),
-            due: due.to_string(),
+            due,
             next_url: round
                 .next_unanswered()
                 .map(|position| question_url(round.id, position)),
@@ -488,7 +497,7 @@ pub async fn show_summary(
         actix_web::http::StatusCode::OK,
         &SummaryPage {
             pack,
-            assignment: assignment_name(&round, pack),
+            assignment: assignment_name(&state, &round)?,
             focus_title: round.focus.title(),
             answered: round.answered(),
             total: round.len(),

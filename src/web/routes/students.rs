@@ -26,7 +26,7 @@ use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
 use crate::web::guesses::Client;
 use crate::web::learners::Learners;
-use crate::web::routes::classes::describe_assignment;
+use crate::web::routes::classes::describe_without_due;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::{AppState, learner, learner_cookie, now};
 
@@ -235,8 +235,12 @@ fn student_assignments(
         let done = status == Status::Done;
         lines.push(StudentAssignment {
             class_name: class_name.to_string(),
-            title: format!("{pack_title}: {}", assignment.focus.title()),
-            details: describe_assignment(&assignment),
+            title: assignment.title(),
+            details: [pack_title, describe_without_due(&assignment)]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · "),
             status: status.label(),
             due: assignment.deadline.map(|deadline| Due {
                 words: crate::due::due_in_words(deadline, now()),
