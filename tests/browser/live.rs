@@ -72,9 +72,31 @@ async fn tap_answer(participant: &Session, right: bool) -> String {
 
 /// Joins from the home page's link, typing the code and a nickname.
 async fn join(participant: &Session, code: &str, nickname: &str) {
+    // The home page's one code box, on the first screen, takes the code as the
+    // projector shows it and leads to the session's join form with the code filled in.
     participant.visit("/").await;
-    participant.click_text("join the live session").await;
+    let go = participant
+        .execute(
+            "return document.querySelector('.code-form button').getBoundingClientRect().bottom;",
+        )
+        .await
+        .as_f64()
+        .unwrap();
+    let height = f64::from(participant.viewport.size().1);
+    assert!(go <= height, "the code box's Go at {go} px of {height}");
     fill(participant, "code", code).await;
+    participant.click_text("Go").await;
+    assert_eq!(
+        participant
+            .find("input[name=code]")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(code),
+        "the join form has the code"
+    );
     fill(participant, "nickname", nickname).await;
     participant.click_text("Join the session").await;
     assert_eq!(participant.text("h1").await, "You are in");

@@ -229,6 +229,21 @@ async fn check_my_answer_is_in_reach(browser: &Session) {
         browser.viewport
     );
     assert!(next <= screen_height(browser));
+    // Opened, each folded section shows its title once: no heading inside repeats it.
+    let repeated = browser
+        .execute(
+            "return [...document.querySelectorAll('details.more')].flatMap(details => {
+               details.open = true;
+               const title = details.querySelector('summary').textContent.trim();
+               return [...details.querySelectorAll('h2, h3')]
+                 .filter(heading => heading.getBoundingClientRect().width > 1
+                   && heading.textContent.trim() === title)
+                 .map(heading => heading.textContent.trim());
+             });",
+        )
+        .await;
+    assert_eq!(repeated, json!([]), "headings shown twice");
+    browser.check_page("feedback-sections-open").await;
 }
 
 #[tokio::test]
