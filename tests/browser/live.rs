@@ -370,6 +370,23 @@ async fn the_presenter_lobby_works_on_an_older_projector() {
             "the join code is on the first screen: its bottom at {}",
             top + height
         );
+        // The QR code too, above the control bar.
+        let (_, qr_top, _, qr_height) = teacher.find("svg.qr").await.rectangle().await.unwrap();
+        let (_, bar_top, _, _) = teacher
+            .find(".control-bar")
+            .await
+            .rectangle()
+            .await
+            .unwrap();
+        eprintln!(
+            "1024×768: the lobby's QR code ends at {:.0} px",
+            qr_top + qr_height
+        );
+        assert!(
+            qr_top + qr_height <= bar_top,
+            "the QR code ({} px) above the bar ({bar_top} px)",
+            qr_top + qr_height
+        );
         teacher.check_page("live-presenter-lobby").await;
     })
     .await;
@@ -634,6 +651,22 @@ async fn the_lobby_shows_nicknames_as_they_join_and_a_removed_one_is_told() {
             .wait_for_text(".roster-list", "Rude Name", FOLLOWS)
             .await;
         assert!(teacher.text(".roster-list").await.contains("Ana"));
+        // The room sees them: the nicknames are on the first screen, above the bar.
+        let (last, bar) = teacher
+            .execute(
+                "const names = document.querySelectorAll('.roster-list li');
+                 return [names[names.length - 1].getBoundingClientRect().bottom,
+                         document.querySelector('.control-bar').getBoundingClientRect().top];",
+            )
+            .await
+            .as_array()
+            .map(|pair| (pair[0].as_f64().unwrap(), pair[1].as_f64().unwrap()))
+            .unwrap();
+        eprintln!("the last nickname ends at {last:.0} px, the bar starts at {bar:.0} px");
+        assert!(
+            last <= bar,
+            "the nicknames ({last} px) above the bar ({bar} px)"
+        );
         teacher.check_page("live-presenter-lobby-roster").await;
         // In alphabetical order, so a facilitator finds a name in a long list.
         assert_eq!(
