@@ -502,6 +502,74 @@ async fn every_presenter_step_keeps_its_main_control_on_screen_and_answers_the_k
     }
 }
 
+/// Opens a session of every exercise of the pack, every skill in turn.
+async fn start_every_exercise(teacher: &Session) -> usize {
+    teacher.visit("/teachers/sign-up").await;
+    fill(teacher, "display_name", "Ms Rivera").await;
+    fill(teacher, "username", "rivera").await;
+    fill(teacher, "password", PASSWORD).await;
+    fill(teacher, "repeat_password", PASSWORD).await;
+    teacher.click_text("Create the account").await;
+    teacher
+        .visit(&format!("/teachers/live/new?pack={PACK}"))
+        .await;
+    teacher.click("input[name=pick][value=all]").await;
+    teacher.click_text("Create the session").await;
+    assert_eq!(teacher.text("h1").await, "Join the live session");
+    library()
+        .pack(PACK)
+        .expect("the bundled pack")
+        .exercises()
+        .len()
+}
+
+#[tokio::test]
+async fn the_room_sees_every_option_of_every_exercise_above_the_control_bar() {
+    for viewport in [Viewport::Laptop, Viewport::Projector] {
+        session(viewport, Scripting::Enabled, async |teacher| {
+            let total = start_every_exercise(teacher).await;
+            teacher
+                .leading_to_a_new_page(async || teacher.type_text("n").await)
+                .await;
+            let mut lowest = (0.0, String::new());
+            for number in 1..=total {
+                let place = teacher.text(".round-place").await;
+                assert!(place.contains(&format!("Exercise {number} of {total}")), "{place}");
+                let (last, bar) = teacher
+                    .execute(
+                        "const options = document.querySelectorAll('.live-options li');
+                         return [options[options.length - 1].getBoundingClientRect().bottom,
+                                 document.querySelector('.control-bar').getBoundingClientRect().top];",
+                    )
+                    .await
+                    .as_array()
+                    .map(|pair| (pair[0].as_f64().unwrap(), pair[1].as_f64().unwrap()))
+                    .unwrap();
+                if last > bar {
+                    teacher.screenshot("live-option-under-the-bar").await;
+                }
+                assert!(
+                    last <= bar,
+                    "{viewport:?}, {place}: the last option ends at {last} px, under the bar at {bar} px"
+                );
+                if last > lowest.0 {
+                    lowest = (last, place);
+                }
+                if number < total {
+                    teacher
+                        .leading_to_a_new_page(async || teacher.type_text("x").await)
+                        .await;
+                }
+            }
+            eprintln!(
+                "{viewport:?}: the lowest last option ends at {:.0} px ({})",
+                lowest.0, lowest.1
+            );
+        })
+        .await;
+    }
+}
+
 #[tokio::test]
 async fn the_back_skip_and_reopen_keys_make_their_moves_and_a_second_press_changes_nothing() {
     session(Viewport::Projector, Scripting::Enabled, async |teacher| {
