@@ -31,9 +31,9 @@
 //! Run it from the repository with
 //!
 //! ```sh
-//! cargo run --release --example live_load                  # 300 participants, 5 exercises
-//! cargo run --release --example live_load -- --participants 100 --exercises 3
-//! cargo run --release --example live_load -- --server http://127.0.0.1:8080
+//! cargo run --release --features bench --example live_load                  # 300 participants, 5 exercises
+//! cargo run --release --features bench --example live_load -- --participants 100 --exercises 3
+//! cargo run --release --features bench --example live_load -- --server http://127.0.0.1:8080
 //! ```
 //!
 //! Without `--server` it runs `cargo build --release --bin sourcewise` first, so the
@@ -57,7 +57,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-const USAGE: &str = "usage: cargo run --release --example live_load -- [--participants N] [--exercises E] [--server URL]
+const USAGE: &str = "usage: cargo run --release --features bench --example live_load -- [--participants N] [--exercises E] [--server URL]
   --participants N   participants who join and answer (default 300)
   --exercises E      exercises in the session, 1 to 50 (default 5)
   --server URL       use the server at URL instead of starting the release build";

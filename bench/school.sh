@@ -5,7 +5,7 @@
 # connections. Prints, as Markdown tables:
 #   - requests/s, median and p99 latency of each request, and its throughput as a ratio
 #     to GET /healthz measured in the same run;
-#   - a live session's event streams with 500 participants (cargo run --example live_load);
+#   - a live session's event streams with 500 participants (cargo run --features bench --example live_load);
 #   - the growth of the class results page, its CSV export and the progress page with
 #     100, 1,000 and 10,000 students or answers (one connection, median latency);
 #   - start-up time and resident memory, idle and after the school has been served.
@@ -20,7 +20,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
 
-cargo build --release --quiet --bin sourcewise --example seed_school --example live_load
+cargo build --release --quiet --features bench --bin sourcewise --example seed_school --example live_load
 binary=target/release/sourcewise
 work=$(mktemp -d)
 server=
@@ -144,7 +144,7 @@ done
 served_rss=$(rss)
 echo
 
-echo "live session, 500 participants (cargo run --release --example live_load -- --participants 500):"
+echo "live session, 500 participants (cargo run --release --features bench --example live_load -- --participants 500):"
 settle
 target/release/examples/live_load --participants 500 --server "http://$address" 2>&1 |
   grep -E 'to the last participant, over|to each participant|POST /live/CODE/answers|CSV check|^Errors' || true

@@ -15,7 +15,7 @@
 //! benchmark needs. Usage:
 //!
 //! ```sh
-//! cargo run --release --example seed_school -- DATA_DIR > manifest.json
+//! cargo run --release --features bench --example seed_school -- DATA_DIR > manifest.json
 //! ```
 
 use std::collections::BTreeMap;

@@ -67,6 +67,9 @@ pub enum Scripting {
 /// Runs `test` in a fresh browser on a fresh server, then fails the test if the pages
 /// made any request to another host. The browser is closed even when `test` panics.
 pub async fn session(viewport: Viewport, scripting: Scripting, test: impl AsyncFnOnce(&Session)) {
+    if !wanted() {
+        return;
+    }
     let session = Session::open(viewport, scripting).await;
     let outcome = AssertUnwindSafe(test(&session)).catch_unwind().await;
     let requests = session.requests().await;
@@ -76,6 +79,24 @@ pub async fn session(viewport: Viewport, scripting: Scripting, test: impl AsyncF
         resume_unwind(panic);
     }
     assert_self_contained(&requests, &server);
+}
+
+/// Whether to run the browser tests: opt-in (`SOURCEWISE_BROWSER_TESTS=1`, which
+/// `tests/run` sets), so that `cargo test` with only a Rust toolchain passes. Without
+/// it each test returns at once, and the first says so in one line.
+pub fn wanted() -> bool {
+    static WANTED: OnceLock<bool> = OnceLock::new();
+    *WANTED.get_or_init(|| {
+        let wanted = std::env::var_os("SOURCEWISE_BROWSER_TESTS").is_some_and(|value| value == "1");
+        if !wanted {
+            // Straight to standard error: the test harness would hold back `eprintln!`.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"browser tests skipped: run `tests/run` (or SOURCEWISE_BROWSER_TESTS=1 cargo test) to run them\n",
+            );
+        }
+        wanted
+    })
 }
 
 /// Fails if any of `requests` went to a host other than `server`.
@@ -778,39 +799,61 @@ fn browser_programs() -> (PathBuf, PathBuf) {
     }
 }
 
-/// The source of axe-core, installed by `npm ci --prefix tests/browser`.
+/// The source of axe-core, vendored in `tests/browser/axe-core` with its licence.
 fn axe_source() -> &'static str {
-    static SOURCE: OnceLock<String> = OnceLock::new();
-    SOURCE.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/browser/node_modules/axe-core/axe.min.js");
-        std::fs::read_to_string(&path).unwrap_or_else(|error| {
-            panic!(
-                "The browser tests need axe-core ({}: {error}). Install it with:\n\n    \
-                 npm ci --prefix tests/browser\n",
-                path.display()
-            )
-        })
-    })
+    include_str!("axe-core/axe.min.js")
 }
 
-/// The release build of the server, built once for all the browser tests.
+/// The release build of the server, built before the tests start (`tests/run` does,
+/// or `cargo build --release`). A binary older than the code would test old code, so
+/// that fails too, saying how to build it.
 fn release_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
-        let target = target_dir();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--release", "--quiet", "--bin", "sourcewise"])
-            .arg("--manifest-path")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-            .arg("--target-dir")
-            .arg(&target)
-            .status()
-            .expect("run cargo build --release");
-        assert!(status.success(), "cargo build --release failed");
-        target.join("release").join("sourcewise")
+        let binary = target_dir().join("release").join("sourcewise");
+        let built = std::fs::metadata(&binary)
+            .and_then(|metadata| metadata.modified())
+            .unwrap_or_else(|error| {
+                panic!(
+                    "The browser tests drive the release server, {} ({error}). Build it \
+                     first: `cargo build --release` (tests/run does).",
+                    binary.display()
+                )
+            });
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let newest = newest_change(&[
+            root.join("src"),
+            root.join("templates"),
+            root.join("Cargo.toml"),
+            root.join("Cargo.lock"),
+        ]);
+        assert!(
+            newest <= built,
+            "The release server {} is older than the code: build it again with \
+             `cargo build --release` (tests/run does).",
+            binary.display()
+        );
+        binary
     })
+}
+
+/// When the newest file under `paths` was last changed.
+fn newest_change(paths: &[PathBuf]) -> std::time::SystemTime {
+    let mut newest = std::time::SystemTime::UNIX_EPOCH;
+    let mut pending = paths.to_vec();
+    while let Some(path) = pending.pop() {
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if metadata.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                pending.extend(entries.flatten().map(|entry| entry.path()));
+            }
+        } else if let Ok(modified) = metadata.modified() {
+            newest = newest.max(modified);
+        }
+    }
+    newest
 }
 
 /// The release server on a free port with its own data directory.

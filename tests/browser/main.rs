@@ -1,5 +1,6 @@
 //! Browser tests: every page driven in headless Chromium, as a person uses it.
-//! They need Chromium, chromedriver and axe-core; see the README.
+//! They need Chromium and chromedriver (`tests/run` installs them) and are switched on
+//! by `SOURCEWISE_BROWSER_TESTS=1`; see the README.
 
 mod checks;
 mod classroom;
