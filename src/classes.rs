@@ -12,7 +12,7 @@ use crate::names;
 /// so that a code read aloud or copied from a projector onto a phone comes out right.
 pub const JOIN_CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 /// A new class code's length: 31^8 (about 8.5 × 10^11) codes, so that guessing at the
-/// rate the server allows one address (README, "Security") takes centuries.
+/// rate the server allows one address (docs/security.md) takes centuries.
 pub const JOIN_CODE_LENGTH: usize = 8;
 /// The length of the codes made before 2026-12 (31^6 codes), still read.
 pub const OLD_JOIN_CODE_LENGTH: usize = 6;

@@ -179,7 +179,7 @@ mod tests {
         );
     }
 
-    /// The README's figure: at the rate one address is allowed, finding any of 1,000
+    /// The figure in docs/security.md: at the rate one address is allowed, finding any of 1,000
     /// open classes' codes takes, on average, far more than a year.
     #[test]
     fn guessing_a_code_at_the_allowed_rate_takes_over_a_year() {
@@ -192,7 +192,7 @@ mod tests {
         assert!(years > 20.0, "{years}");
     }
 
-    /// The README's figure for live sessions: ten digits, so that a live-session code
+    /// The figure in docs/security.md for live sessions: ten digits, so that a live-session code
     /// never sounds like a class's. With 100 sessions open at once, finding any of them
     /// still takes years at the rate one address is allowed; a session lasts hours.
     #[test]
