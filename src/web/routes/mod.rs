@@ -25,6 +25,8 @@ pub fn register(config: &mut web::ServiceConfig) {
         .route("/code", web::post().to(home::enter_code))
         .route("/healthz", web::get().to(health::show_health))
         .route("/static/style.css", web::get().to(assets::show_stylesheet))
+        .route("/favicon.svg", web::get().to(assets::show_favicon))
+        .route("/favicon.ico", web::get().to(assets::show_favicon))
         .route("/packs/{pack}", web::get().to(packs::show_pack))
         .route("/packs/{pack}/rounds", web::post().to(rounds::create_round))
         .route(
