@@ -5,7 +5,8 @@ use reqwest::StatusCode;
 use reqwest::blocking::Response;
 use reqwest::header::CONTENT_TYPE;
 
-use crate::helpers::{PACK, spawn_app};
+use crate::classes::{join, join_code, teacher_with_class};
+use crate::helpers::{Browser, PACK, browser, library, spawn_app};
 
 fn content_type(response: &Response) -> String {
     response
@@ -44,5 +45,42 @@ fn the_favicon_is_an_svg_served_by_the_binary_and_every_page_links_it() {
             "image/svg+xml",
             "{path}"
         );
+    }
+}
+
+#[test]
+fn every_page_has_a_description_the_pack_page_its_packs_and_none_holds_a_nickname() {
+    let app = spawn_app();
+    let description = |browser: &Browser, path: &str| {
+        let page = browser.get(path);
+        let descriptions = page.attributes("meta[name=description]", "content");
+        assert_eq!(descriptions.len(), 1, "{path}: {}", page.body);
+        descriptions[0].clone()
+    };
+    let home = description(&app, "/");
+    assert!(home.contains("sourcewise"), "{home}");
+    assert!(home.contains("weighing sources"), "{home}");
+    assert_eq!(description(&app, "/nowhere"), home);
+    assert_eq!(description(&app, "/teachers/sign-in"), home);
+
+    let pack = library().pack(PACK).unwrap();
+    let on_pack = description(&app, &format!("/packs/{PACK}"));
+    assert_ne!(on_pack, home);
+    assert!(
+        pack.description().starts_with(&on_pack),
+        "the pack page's description is the start of its pack's: {on_pack}"
+    );
+
+    // A student's own pages say nothing of the student.
+    let class = teacher_with_class(&app, "ms_arslan", "History 9B");
+    let code = join_code(&app.get(&class));
+    let student = app.browser_for(browser());
+    let joined = join(&student, &code, "Zeynep Q");
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    assert!(joined.body.contains("Zeynep Q"));
+    for path in ["/student", "/progress"] {
+        let text = description(&student, path);
+        assert!(!text.contains("Zeynep"), "{path}: {text}");
+        assert_eq!(text, home, "{path}");
     }
 }
