@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use reqwest::blocking::Response;
-use reqwest::header::CONTENT_TYPE;
+use reqwest::header::{ALLOW, CONTENT_TYPE};
 
 use crate::classes::{join, join_code, teacher_with_class};
 use crate::helpers::{Browser, PACK, browser, library, spawn_app};
@@ -82,5 +82,88 @@ fn every_page_has_a_description_the_pack_page_its_packs_and_none_holds_a_nicknam
         let text = description(&student, path);
         assert!(!text.contains("Zeynep"), "{path}: {text}");
         assert_eq!(text, home, "{path}");
+    }
+}
+
+#[test]
+fn head_answers_like_get_without_a_body() {
+    let app = spawn_app();
+    for (path, kind) in [
+        ("/", "text/html; charset=utf-8"),
+        (&format!("/packs/{PACK}"), "text/html; charset=utf-8"),
+        ("/join", "text/html; charset=utf-8"),
+        ("/static/style.css", "text/css; charset=utf-8"),
+        ("/healthz", "text/plain; charset=utf-8"),
+    ] {
+        let get = app.client.get(app.url(path)).send().unwrap();
+        let head = app.client.head(app.url(path)).send().unwrap();
+        assert_eq!(get.status(), StatusCode::OK, "GET {path}");
+        assert_eq!(head.status(), StatusCode::OK, "HEAD {path}");
+        assert_eq!(content_type(&get), kind, "GET {path}");
+        assert_eq!(content_type(&head), kind, "HEAD {path}");
+        assert_eq!(head.text().unwrap(), "", "HEAD {path} has no body");
+    }
+    // An unknown path is as unknown to HEAD.
+    let head = app.client.head(app.url("/nowhere")).send().unwrap();
+    assert_eq!(head.status(), StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn a_method_a_path_does_not_take_gets_405_with_the_methods_it_does() {
+    let app = spawn_app();
+    let pack = format!("/packs/{PACK}");
+    let rounds = format!("/packs/{PACK}/rounds");
+    let cases: [(&str, &str, &str); 6] = [
+        ("DELETE", "/", "GET, HEAD"),
+        ("PUT", &pack, "GET, HEAD"),
+        ("POST", &pack, "GET, HEAD"),
+        ("GET", &rounds, "POST"),
+        ("PATCH", "/join", "GET, HEAD, POST"),
+        ("DELETE", "/static/style.css", "GET, HEAD"),
+    ];
+    for (method, path, allow) in cases {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            .send()
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        let mut allowed: Vec<String> = response
+            .headers()
+            .get(ALLOW)
+            .unwrap_or_else(|| panic!("{method} {path} says what is allowed"))
+            .to_str()
+            .unwrap()
+            .split(',')
+            .map(|name| name.trim().to_string())
+            .collect();
+        allowed.sort();
+        assert_eq!(allowed.join(", "), allow, "{method} {path}");
+        assert_eq!(content_type(&response), "text/html; charset=utf-8");
+        let page = crate::helpers::Page {
+            status: response.status(),
+            url: response.url().to_string(),
+            body: response.text().unwrap(),
+        };
+        assert_eq!(page.text("h1"), "Not available this way", "{method} {path}");
+        assert!(
+            page.text(".error-message").contains(allow),
+            "{method} {path}: {}",
+            page.text(".error-message")
+        );
+    }
+    // A path that is not there is still not found, whatever the method.
+    for method in [reqwest::Method::GET, reqwest::Method::DELETE] {
+        let response = app
+            .client
+            .request(method.clone(), app.url("/nowhere"))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{method}");
     }
 }
