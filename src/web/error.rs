@@ -23,6 +23,10 @@ pub enum AppError {
         "You have already answered question {number} of this round. Your first answer is the one that counts."
     )]
     AlreadyAnswered { round: String, number: usize },
+    /// A path that exists, asked for with a method it does not take; `allow` lists
+    /// those it does, as the `Allow` header says them.
+    #[error("This address exists, but not for a {method} request. It takes {allow}.")]
+    MethodNotAllowed { method: String, allow: String },
     #[error("The form you sent is too large.")]
     TooLarge,
     /// A teacher page asked for by a browser that is not signed in: sends it to sign in.
@@ -87,6 +91,7 @@ impl ResponseError for AppError {
             AppError::BadRequest { .. } | AppError::AlreadyAnswered { .. } => {
                 StatusCode::BAD_REQUEST
             }
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::SignInNeeded => StatusCode::SEE_OTHER,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -119,6 +124,7 @@ impl ResponseError for AppError {
                     "See the feedback on your answer",
                 )),
             ),
+            AppError::MethodNotAllowed { .. } => ("Not available this way", None),
             AppError::TooLarge => ("Too much data", None),
             AppError::SignInNeeded => ("Sign in", None),
             AppError::Forbidden(_) => ("Form not accepted", None),
@@ -147,6 +153,9 @@ impl ResponseError for AppError {
         }
         if let AppError::SlowDown { seconds, .. } = self {
             response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let AppError::MethodNotAllowed { allow, .. } = self {
+            response.insert_header((actix_web::http::header::ALLOW, allow.as_str()));
         }
         if matches!(self, AppError::Busy) {
             response.insert_header((actix_web::http::header::RETRY_AFTER, BUSY_RETRY_AFTER));

@@ -17,5 +17,6 @@ mod practice;
 mod quote;
 mod results;
 mod sign_in;
+mod site;
 mod student;
 mod teachers;

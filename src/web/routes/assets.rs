@@ -1,4 +1,4 @@
-//! The stylesheet and the scripts, compiled into the binary so that no page needs
+//! The stylesheet, the scripts and the icon, compiled into the binary so that no page needs
 //! anything from outside.
 
 use actix_web::HttpResponse;
@@ -35,4 +35,13 @@ pub async fn show_student_script() -> HttpResponse {
 /// The script of the teacher's assign form: the teacher's time zone for a due time.
 pub async fn show_teacher_script() -> HttpResponse {
     script(include_str!("../../../templates/teacher.js"))
+}
+
+/// The site's icon: a magnifying glass in the site's blue. Also answers
+/// `/favicon.ico`, which browsers ask for by themselves.
+pub async fn show_favicon() -> HttpResponse {
+    asset(
+        "image/svg+xml",
+        include_str!("../../../templates/favicon.svg"),
+    )
 }

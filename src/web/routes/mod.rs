@@ -14,48 +14,47 @@ mod sources;
 mod students;
 mod teachers;
 
-use actix_web::web;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{ResponseError, Route, guard, web};
 
 use super::error::AppError;
 use super::{AppState, NOT_FOUND};
 
 pub fn register(config: &mut web::ServiceConfig) {
-    config
-        .route("/", web::get().to(home::show_home))
+    let paths = Paths::default()
+        .route("/", get().to(home::show_home))
         .route("/code", web::post().to(home::enter_code))
-        .route("/healthz", web::get().to(health::show_health))
-        .route("/static/style.css", web::get().to(assets::show_stylesheet))
-        .route("/packs/{pack}", web::get().to(packs::show_pack))
+        .route("/healthz", get().to(health::show_health))
+        .route("/static/style.css", get().to(assets::show_stylesheet))
+        .route("/favicon.svg", get().to(assets::show_favicon))
+        .route("/favicon.ico", get().to(assets::show_favicon))
+        .route("/packs/{pack}", get().to(packs::show_pack))
         .route("/packs/{pack}/rounds", web::post().to(rounds::create_round))
-        .route(
-            "/packs/{pack}/glossary",
-            web::get().to(packs::show_glossary),
-        )
+        .route("/packs/{pack}/glossary", get().to(packs::show_glossary))
         .route(
             "/packs/{pack}/sources/{source}",
-            web::get().to(sources::show_source),
+            get().to(sources::show_source),
         )
-        .route("/rounds/{round}", web::get().to(rounds::resume_round))
-        .route(
-            "/rounds/{round}/summary",
-            web::get().to(rounds::show_summary),
-        )
+        .route("/rounds/{round}", get().to(rounds::resume_round))
+        .route("/rounds/{round}/summary", get().to(rounds::show_summary))
         .route(
             "/rounds/{round}/questions/{number}",
-            web::get().to(rounds::show_question),
+            get().to(rounds::show_question),
         )
         .route(
             "/rounds/{round}/questions/{number}",
             web::post().to(rounds::submit_answer),
         )
-        .route("/progress", web::get().to(progress::show_progress))
-        .route("/teachers", web::get().to(teachers::show_teachers))
-        .route("/teachers/sign-up", web::get().to(teachers::show_sign_up))
+        .route("/progress", get().to(progress::show_progress))
+        .route("/teachers", get().to(teachers::show_teachers))
+        .route("/teachers/sign-up", get().to(teachers::show_sign_up))
         .route(
             "/teachers/sign-up",
             web::post().to(teachers::create_teacher),
         )
-        .route("/teachers/sign-in", web::get().to(teachers::show_sign_in))
+        .route("/teachers/sign-in", get().to(teachers::show_sign_in))
         .route(
             "/teachers/sign-in",
             web::post().to(teachers::create_session),
@@ -64,29 +63,26 @@ pub fn register(config: &mut web::ServiceConfig) {
             "/teachers/sign-out",
             web::post().to(teachers::delete_session),
         )
-        .route("/teachers/password", web::get().to(teachers::show_password))
+        .route("/teachers/password", get().to(teachers::show_password))
         .route(
             "/teachers/password",
             web::post().to(teachers::update_password),
         )
-        .route("/join", web::get().to(students::show_join))
+        .route("/join", get().to(students::show_join))
         .route("/join", web::post().to(students::create_student))
-        .route("/join/{code}", web::get().to(students::show_join_with_code))
-        .route("/resume", web::get().to(students::show_resume))
+        .route("/join/{code}", get().to(students::show_join_with_code))
+        .route("/resume", get().to(students::show_resume))
         .route("/resume", web::post().to(students::resume_student))
-        .route("/student", web::get().to(students::show_student))
+        .route("/student", get().to(students::show_student))
         .route(
             "/student/assignments/{assignment}",
             web::post().to(students::start_assignment),
         )
         .route("/teachers/classes", web::post().to(classes::create_class))
-        .route(
-            "/teachers/classes/{class}",
-            web::get().to(classes::show_class),
-        )
+        .route("/teachers/classes/{class}", get().to(classes::show_class))
         .route(
             "/teachers/classes/{class}/projector",
-            web::get().to(classes::show_projector),
+            get().to(classes::show_projector),
         )
         .route(
             "/teachers/classes/{class}/locked",
@@ -98,7 +94,7 @@ pub fn register(config: &mut web::ServiceConfig) {
         )
         .route(
             "/teachers/classes/{class}/delete",
-            web::get().to(classes::show_delete_class),
+            get().to(classes::show_delete_class),
         )
         .route(
             "/teachers/classes/{class}/delete",
@@ -110,23 +106,23 @@ pub fn register(config: &mut web::ServiceConfig) {
         )
         .route(
             "/teachers/classes/{class}/assignments/{assignment}",
-            web::get().to(results::show_assignment),
+            get().to(results::show_assignment),
         )
         .route(
             "/teachers/classes/{class}/assignments/{assignment}/exercises/{exercise}",
-            web::get().to(results::show_exercise),
+            get().to(results::show_exercise),
         )
         .route(
             "/teachers/classes/{class}/assignments/{assignment}/results.csv",
-            web::get().to(results::export_assignment),
+            get().to(results::export_assignment),
         )
         .route(
             "/teachers/classes/{class}/gradebook.csv",
-            web::get().to(results::export_gradebook),
+            get().to(results::export_gradebook),
         )
         .route(
             "/teachers/classes/{class}/students/{student}",
-            web::get().to(classes::show_student),
+            get().to(classes::show_student),
         )
         .route(
             "/teachers/classes/{class}/students/{student}/nickname",
@@ -140,29 +136,24 @@ pub fn register(config: &mut web::ServiceConfig) {
             "/teachers/classes/{class}/students/{student}/delete",
             web::post().to(classes::delete_student),
         )
-        .route("/live", web::get().to(live::show_join))
+        .route("/live", get().to(live::show_join))
         .route("/live", web::post().to(live::join_live))
-        .route("/live/{code}", web::get().to(live::show_live))
+        .route("/live/{code}", get().to(live::show_live))
         .route("/live/{code}/answers", web::post().to(live::submit_answer))
+        // Event streams take GET alone: a HEAD would hold a stream open for nothing.
         .route(
             "/live/{code}/events",
             web::get().to(live::participant_events),
         )
-        .route("/static/live.js", web::get().to(assets::show_live_script))
-        .route(
-            "/static/student.js",
-            web::get().to(assets::show_student_script),
-        )
-        .route(
-            "/static/teacher.js",
-            web::get().to(assets::show_teacher_script),
-        )
-        .route("/teachers/live", web::get().to(facilitate::show_sessions))
+        .route("/static/live.js", get().to(assets::show_live_script))
+        .route("/static/student.js", get().to(assets::show_student_script))
+        .route("/static/teacher.js", get().to(assets::show_teacher_script))
+        .route("/teachers/live", get().to(facilitate::show_sessions))
         .route("/teachers/live", web::post().to(facilitate::create_session))
-        .route("/teachers/live/new", web::get().to(facilitate::show_new))
+        .route("/teachers/live/new", get().to(facilitate::show_new))
         .route(
             "/teachers/live/{session}",
-            web::get().to(facilitate::show_session),
+            get().to(facilitate::show_session),
         )
         .route(
             "/teachers/live/{session}/moves",
@@ -170,11 +161,11 @@ pub fn register(config: &mut web::ServiceConfig) {
         )
         .route(
             "/teachers/live/{session}/screen",
-            web::get().to(facilitate::show_screen),
+            get().to(facilitate::show_screen),
         )
         .route(
             "/teachers/live/{session}/remote",
-            web::get().to(facilitate::show_remote),
+            get().to(facilitate::show_remote),
         )
         .route(
             "/teachers/live/{session}/removals",
@@ -186,11 +177,62 @@ pub fn register(config: &mut web::ServiceConfig) {
         )
         .route(
             "/teachers/live/{session}/results.csv",
-            web::get().to(facilitate::export_session),
-        )
-        .default_service(web::to(|| async {
-            Err::<actix_web::HttpResponse, _>(AppError::NotFound(NOT_FOUND.into()))
-        }));
+            get().to(facilitate::export_session),
+        );
+    for (path, routes) in paths.0 {
+        let resource = routes
+            .into_iter()
+            .fold(web::resource(path), |resource, route| resource.route(route));
+        config.service(resource.wrap(
+            ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed),
+        ));
+    }
+    config.default_service(web::to(|| async {
+        Err::<actix_web::HttpResponse, _>(AppError::NotFound(NOT_FOUND.into()))
+    }));
+}
+
+/// The routes gathered by path, each path then registered as one resource with all its
+/// methods: actix answers a method that a path does not take with `405` and an `Allow`
+/// header of those it does. (A route registered on its own makes its method the guard
+/// of a resource of its own, and a request with another method falls through to the
+/// `404` of `default_service`.)
+#[derive(Default)]
+struct Paths(Vec<(&'static str, Vec<Route>)>);
+
+impl Paths {
+    fn route(mut self, path: &'static str, route: Route) -> Self {
+        match self.0.iter_mut().find(|(known, _)| *known == path) {
+            Some((_, routes)) => routes.push(route),
+            None => self.0.push((path, vec![route])),
+        }
+        self
+    }
+}
+
+/// A route for `GET` that answers `HEAD` too, as `GET` without the body (the server
+/// leaves it out). Actix's own `web::get()` takes `GET` alone.
+fn get() -> Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// Actix's `405` for a path's resource, with its `Allow` header, as a page like the
+/// other errors.
+fn method_not_allowed<B>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let allow = response
+        .headers()
+        .get(header::ALLOW)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let method = response.request().method().to_string();
+    let (request, _) = response.into_parts();
+    let page = AppError::MethodNotAllowed { method, allow }.error_response();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, page).map_into_right_body(),
+    ))
 }
 
 /// A `303 See Other` to `location`: where a form's POST sends the browser next.
