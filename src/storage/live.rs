@@ -60,7 +60,7 @@ pub struct LiveAnswer {
 }
 
 #[derive(Serialize, Deserialize)]
-struct SessionRecord {
+struct LiveSessionRecord {
     v: u32,
     teacher: String,
     pack: String,
@@ -154,7 +154,7 @@ impl Storage {
             Phase::Ended => ("ended", 0),
             Phase::At { position, stage } => (stage.slug(), position),
         };
-        let record = SessionRecord {
+        let record = LiveSessionRecord {
             v: FORMAT_VERSION,
             teacher: session.teacher.to_string(),
             pack: session.pack_id.clone(),
@@ -178,7 +178,7 @@ impl Storage {
         let Some(value) = self.live_sessions.get(id.as_bytes())? else {
             return Ok(None);
         };
-        let record: SessionRecord = decode(&value)?;
+        let record: LiveSessionRecord = decode(&value)?;
         let corrupt = |what: &str| StorageError::Corrupt(format!("live session {id}: {what}"));
         let phase = match record.phase.as_str() {
             "lobby" => Phase::Lobby,

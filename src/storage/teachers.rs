@@ -53,7 +53,7 @@ struct TeacherRecord {
 }
 
 #[derive(Serialize, Deserialize)]
-struct SessionRecord {
+struct SignInRecord {
     v: u32,
     teacher: String,
     csrf: String,
@@ -160,7 +160,7 @@ impl Storage {
         let keep = keep.map(session_key);
         for entry in self.teacher_sessions.iter() {
             let (key, value) = entry?;
-            let session: SessionRecord = decode(&value)?;
+            let session: SignInRecord = decode(&value)?;
             if session.teacher == teacher.to_string()
                 && Some(key.as_ref()) != keep.as_ref().map(|k| &k[..])
             {
@@ -176,7 +176,7 @@ impl Storage {
         token: Token,
         session: &TeacherSession,
     ) -> Result<(), StorageError> {
-        let record = SessionRecord {
+        let record = SignInRecord {
             v: FORMAT_VERSION,
             teacher: session.teacher.to_string(),
             csrf: session.csrf.to_string(),
@@ -194,7 +194,7 @@ impl Storage {
         let Some(value) = self.teacher_sessions.get(key)? else {
             return Ok(None);
         };
-        let record: SessionRecord = decode(&value)?;
+        let record: SignInRecord = decode(&value)?;
         if record.expires_at <= now {
             self.teacher_sessions.remove(key)?;
             return Ok(None);

@@ -53,6 +53,12 @@ pub enum AppError {
     /// A report could not be made: the server is stopping, or making it failed.
     #[error("This page could not be made just now. Try again in a moment.")]
     Interrupted,
+    /// A fault of the server's own, neither the user's mistake nor the disk's: `500`,
+    /// with its detail in the log and not on the page.
+    #[error(
+        "Something went wrong on the server, not in what you did. Try again; if it keeps happening, tell the person who runs the server."
+    )]
+    Fault(String),
 }
 
 /// The seconds a `503` for [`AppError::Busy`] asks to wait: a queue of password checks
@@ -101,7 +107,7 @@ impl ResponseError for AppError {
             AppError::Storage(_) | AppError::Interrupted | AppError::Busy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Template(_) | AppError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -137,7 +143,17 @@ impl ResponseError for AppError {
                 tracing::error!("template failed: {error}");
                 ("Something went wrong", None)
             }
-            AppError::Interrupted | AppError::Busy => ("Try again", None),
+            AppError::Fault(detail) => {
+                tracing::error!("server fault: {detail}");
+                ("Something went wrong", None)
+            }
+            AppError::Interrupted => {
+                if crate::web::anonymous_warning_allowed() {
+                    tracing::warn!("work was interrupted: the server is stopping, or it failed");
+                }
+                ("Try again", None)
+            }
+            AppError::Busy => ("Try again", None),
         };
         let message = self.to_string();
         let page = ErrorPage {
@@ -161,5 +177,23 @@ impl ResponseError for AppError {
             response.insert_header((actix_web::http::header::RETRY_AFTER, BUSY_RETRY_AFTER));
         }
         response.content_type(ContentType::html()).body(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_web::test]
+    async fn a_fault_of_the_server_is_a_500_page_that_keeps_its_detail_for_the_log() {
+        let response = AppError::Fault("the secret detail".into()).error_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        let page = String::from_utf8(body.to_vec()).unwrap();
+        assert!(page.contains("Something went wrong"), "{page}");
+        assert!(page.contains("not in what you did"), "{page}");
+        assert!(!page.contains("the secret detail"), "{page}");
     }
 }

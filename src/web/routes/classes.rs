@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::see_other;
+use super::{CsrfForm, see_other};
 use crate::assignments::{
     DueDate, DueZone, FeedbackTiming, MAX_PICKED, QuestionOrder, Questions, check_picked,
     deadline_at, describe_deadline, parse_time, parse_title,
@@ -555,11 +555,6 @@ pub async fn show_delete_class(
     })
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: Option<String>,
-}
-
 /// `POST /teachers/classes/{class}/delete`: deletes the class.
 pub async fn delete_class(
     state: web::Data<AppState>,
@@ -571,7 +566,7 @@ pub async fn delete_class(
     let class = own_class(&state, &signed_in, &path)?;
     check_session_form(&signed_in, form.csrf.as_deref())?;
     state.storage.delete_class_and_students(&class).await?;
-    Ok(see_other("/teachers?notice=class-deleted".into()))
+    Ok(see_other("/teachers?notice=class-deleted"))
 }
 
 /// The student `id` of a class of the signed-in teacher; 404 otherwise.

@@ -243,7 +243,7 @@ pub async fn show_live(
 ) -> Result<HttpResponse, AppError> {
     let code = JoinCode::parse(&path).ok_or_else(|| no_such_session(&path))?;
     if path.as_str() != code.as_str() {
-        return Ok(see_other(format!("/live/{}", code.as_str())));
+        return Ok(see_other_uncached(format!("/live/{}", code.as_str())));
     }
     // A browser that has not joined gets the form to join, with the code filled in,
     // whether a session has the code or not: reading an address tells nothing.
@@ -522,7 +522,7 @@ pub async fn join_live(
     if let Some(session) = &session
         && participant_of(&state, &request, session)?.is_some()
     {
-        return Ok(see_other(page_url(session)));
+        return Ok(see_other_uncached(page_url(session)));
     }
     // An ended session takes no one, and is answered as an unknown code is.
     let Some(session) = session.filter(|session| session.state.phase != Phase::Ended) else {
@@ -581,10 +581,10 @@ pub async fn join_live(
         Err(JoinError::Storage(error)) => return Err(error.into()),
     }
     state.live.channel(session.id, &session.state).touch();
-    let mut response = see_other(page_url(&session));
+    let mut response = see_other_uncached(page_url(&session));
     response
         .add_cookie(&participant_cookie(&session, participant.id))
-        .map_err(|_| AppError::bad_request("Try again."))?;
+        .map_err(|error| AppError::Fault(format!("the participant's cookie: {error}")))?;
     Ok(response)
 }
 
@@ -688,7 +688,7 @@ pub async fn submit_answer(
     }
     state.storage.flush().await?;
     channel.touch();
-    Ok(see_other(here))
+    Ok(see_other_uncached(here))
 }
 
 /// `GET /live/{code}/events`: the participant's event stream. It sends the session's
@@ -778,7 +778,7 @@ pub(super) fn event_stream(
 }
 
 /// A redirect that no cache keeps: where it leads depends on the session's phase.
-fn see_other(location: String) -> HttpResponse {
+fn see_other_uncached(location: String) -> HttpResponse {
     let mut response = super::see_other(location);
     response.headers_mut().insert(
         header::CACHE_CONTROL,

@@ -236,10 +236,21 @@ fn method_not_allowed<B>(
 }
 
 /// A `303 See Other` to `location`: where a form's POST sends the browser next.
-fn see_other(location: String) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, location))
-        .finish()
+fn see_other(location: impl Into<String>) -> actix_web::HttpResponse {
+    see_other_builder(location).finish()
+}
+
+/// [`see_other`], still open for cookies and headers.
+fn see_other_builder(location: impl Into<String>) -> actix_web::HttpResponseBuilder {
+    let mut response = actix_web::HttpResponse::SeeOther();
+    response.insert_header((actix_web::http::header::LOCATION, location.into()));
+    response
+}
+
+/// A form that carries nothing but its CSRF token (a confirmation, a sign-out).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    csrf: Option<String>,
 }
 
 /// Renders a template into an HTML response with `status`, setting `cookie` if any.

@@ -358,13 +358,11 @@ fn csv_bytes(rows: Vec<Vec<String>>) -> Result<Vec<u8>, AppError> {
     for row in rows {
         writer
             .write_record(row.iter().map(|cell| safe_cell(cell)))
-            .map_err(|error| {
-                AppError::bad_request(format!("The file could not be made: {error}"))
-            })?;
+            .map_err(|error| AppError::Fault(format!("a CSV row could not be written: {error}")))?;
     }
     let body = writer
         .into_inner()
-        .map_err(|error| AppError::bad_request(format!("The file could not be made: {error}")))?;
+        .map_err(|error| AppError::Fault(format!("a CSV file could not be finished: {error}")))?;
     // A byte-order mark, so that spreadsheets open the UTF-8 text as UTF-8.
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     bytes.extend(body);

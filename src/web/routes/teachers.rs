@@ -22,13 +22,7 @@ use crate::web::teacher_session::{
 };
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
-use super::{html_with as page, try_again_in};
-
-fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
-    let mut response = HttpResponse::SeeOther();
-    response.insert_header((header::LOCATION, location.to_string()));
-    response
-}
+use super::{CsrfForm, html_with as page, see_other_builder, try_again_in};
 
 #[derive(Template)]
 #[template(path = "teachers/welcome.html")]
@@ -230,7 +224,7 @@ async fn start_session(
         expires_at: now() + SESSION_SECONDS,
     };
     state.storage.create_session(token, &session).await?;
-    Ok(see_other(location)
+    Ok(see_other_builder(location)
         .cookie(session_cookie(&state.cookie_key, token))
         .cookie(device_cookie(&state.cookie_key, teacher))
         .finish())
@@ -275,7 +269,7 @@ pub async fn show_sign_in(
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     if signed_in(&state, &request)?.is_some() {
-        return Ok(see_other("/teachers").finish());
+        return Ok(see_other_builder("/teachers").finish());
     }
     let (csrf, cookie) = anonymous_form_token(&state, &request);
     page(
@@ -399,11 +393,6 @@ pub async fn create_session(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: Option<String>,
-}
-
 /// `POST /teachers/sign-out`: ends the session on the server and in the browser.
 pub async fn delete_session(
     state: web::Data<AppState>,
@@ -411,13 +400,13 @@ pub async fn delete_session(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some(signed_in) = signed_in(&state, &request)? else {
-        return Ok(see_other("/teachers")
+        return Ok(see_other_builder("/teachers")
             .cookie(expired_session_cookie())
             .finish());
     };
     check_session_form(&signed_in, form.csrf.as_deref())?;
     state.storage.delete_session(signed_in.token).await?;
-    Ok(see_other("/teachers/sign-in?signed-out")
+    Ok(see_other_builder("/teachers/sign-in?signed-out")
         .cookie(expired_session_cookie())
         .finish())
 }
@@ -532,5 +521,5 @@ pub async fn update_password(
         .storage
         .set_password_hash(signed_in.teacher.id, password_hash, Some(signed_in.token))
         .await?;
-    Ok(see_other("/teachers?notice=password-changed").finish())
+    Ok(see_other_builder("/teachers?notice=password-changed").finish())
 }
