@@ -4,6 +4,7 @@
 //! [`Storage`]; templates receive plain values and never touch either.
 
 pub mod error;
+mod extract;
 mod guesses;
 mod hashing;
 mod learners;

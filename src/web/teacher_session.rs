@@ -31,6 +31,7 @@ const DEVICE_DAYS: i64 = 365;
 pub const SESSION_SECONDS: u64 = 12 * 60 * 60;
 
 /// A signed-in teacher, as a handler sees them.
+#[derive(Clone)]
 pub struct SignedIn {
     pub token: Token,
     pub session: TeacherSession,

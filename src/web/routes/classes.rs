@@ -1,9 +1,9 @@
 //! A teacher's classes: create one, show its join code (and on the projector, with a QR
 //! code), lock it to new students, archive it, delete it.
 //!
-//! Invariant: every handler loads the class through [`own_class`], which answers 404
-//! for a class that is not the signed-in teacher's, exactly as for one that does not
-//! exist.
+//! Invariant: every handler takes the class as an [`OwnedClass`] (or a student as an
+//! [`OwnedStudent`]), which answers 404 for a class that is not the signed-in teacher's,
+//! exactly as for one that does not exist.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -22,26 +22,10 @@ use crate::storage::assignments::Assignment;
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
-use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
+use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent};
+use crate::web::teacher_session::SignedIn;
 use crate::web::view::focus_of_form;
 use crate::web::{AppState, JoinLink, now};
-
-const NO_SUCH_CLASS: &str =
-    "There is no class at this address among yours. Your classes are listed on your page.";
-
-/// The class `id` if it belongs to the signed-in teacher; 404 otherwise.
-pub(super) fn own_class(
-    state: &AppState,
-    signed_in: &SignedIn,
-    id: &str,
-) -> Result<Class, AppError> {
-    Token::parse(id)
-        .map(|id| state.storage.class(id))
-        .transpose()?
-        .flatten()
-        .filter(|class| class.teacher == signed_in.teacher.id)
-        .ok_or_else(|| AppError::NotFound(NO_SUCH_CLASS.into()))
-}
 
 fn class_url(class: &Class) -> String {
     format!("/teachers/classes/{}", class.id)
@@ -59,6 +43,8 @@ pub struct NewClassForm {
     description: Option<String>,
 }
 
+crate::web::extract::with_csrf!(NewClassForm);
+
 #[derive(Template)]
 #[template(path = "teachers/new_class.html")]
 struct NewClassPage {
@@ -71,12 +57,10 @@ struct NewClassPage {
 /// `POST /teachers/classes`: creates a class and shows it.
 pub async fn create_class(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    form: web::Form<NewClassForm>,
+    signed_in: SignedIn,
+    form: CheckedForm<NewClassForm>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
-    let form = form.into_inner();
+    let form = form.0;
     let name_text = form.name.unwrap_or_default();
     let description_text = form.description.unwrap_or_default();
     let checked = ClassName::parse(&name_text)
@@ -407,10 +391,8 @@ fn overview(
 pub async fn show_class(
     state: web::Data<AppState>,
     request: HttpRequest,
-    path: web::Path<String>,
+    OwnedClass { signed_in, class }: OwnedClass,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let class = own_class(&state, &signed_in, &path)?;
     let page = class_page(
         &state,
         &request,
@@ -436,10 +418,8 @@ struct ProjectorPage<'a> {
 pub async fn show_projector(
     state: web::Data<AppState>,
     request: HttpRequest,
-    path: web::Path<String>,
+    OwnedClass { class, .. }: OwnedClass,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let class = own_class(&state, &signed_in, &path)?;
     let JoinLink {
         url: join_url,
         warning: join_warning,
@@ -483,6 +463,8 @@ pub struct SwitchForm {
     value: Option<String>,
 }
 
+crate::web::extract::with_csrf!(SwitchForm);
+
 fn switch(form: &SwitchForm) -> Result<bool, AppError> {
     match form.value.as_deref() {
         Some("yes") => Ok(true),
@@ -496,39 +478,27 @@ fn switch(form: &SwitchForm) -> Result<bool, AppError> {
 /// `POST /teachers/classes/{class}/locked`: closes or opens the class to new students.
 pub async fn update_locked(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
-    form: web::Form<SwitchForm>,
+    OwnedClass { class, .. }: OwnedClass,
+    form: CheckedForm<SwitchForm>,
 ) -> Result<HttpResponse, AppError> {
-    update_switch(&state, &request, &path, &form, |class, on| {
-        class.locked = on
-    })
-    .await
+    update_switch(&state, class, &form, |class, on| class.locked = on).await
 }
 
 /// `POST /teachers/classes/{class}/archived`: puts the class away or brings it back.
 pub async fn update_archived(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
-    form: web::Form<SwitchForm>,
+    OwnedClass { class, .. }: OwnedClass,
+    form: CheckedForm<SwitchForm>,
 ) -> Result<HttpResponse, AppError> {
-    update_switch(&state, &request, &path, &form, |class, on| {
-        class.archived = on
-    })
-    .await
+    update_switch(&state, class, &form, |class, on| class.archived = on).await
 }
 
 async fn update_switch(
     state: &AppState,
-    request: &HttpRequest,
-    id: &str,
+    mut class: Class,
     form: &SwitchForm,
     apply: impl FnOnce(&mut Class, bool),
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(state, request)?;
-    let mut class = own_class(state, &signed_in, id)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
     apply(&mut class, switch(form)?);
     state.storage.update_class(&class).await?;
     Ok(see_other(class_url(&class)))
@@ -543,12 +513,9 @@ struct DeleteClassPage<'a> {
 
 /// `GET /teachers/classes/{class}/delete`: asks before deleting.
 pub async fn show_delete_class(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
+    _state: web::Data<AppState>,
+    OwnedClass { signed_in, class }: OwnedClass,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let class = own_class(&state, &signed_in, &path)?;
     super::html(&DeleteClassPage {
         class: &class,
         csrf: signed_in.session.csrf.to_string(),
@@ -558,32 +525,11 @@ pub async fn show_delete_class(
 /// `POST /teachers/classes/{class}/delete`: deletes the class.
 pub async fn delete_class(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    OwnedClass { class, .. }: OwnedClass,
+    _form: CheckedForm<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let class = own_class(&state, &signed_in, &path)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
     state.storage.delete_class_and_students(&class).await?;
     Ok(see_other("/teachers?notice=class-deleted"))
-}
-
-/// The student `id` of a class of the signed-in teacher; 404 otherwise.
-fn own_student(
-    state: &AppState,
-    signed_in: &SignedIn,
-    class_id: &str,
-    student_id: &str,
-) -> Result<(Class, Student), AppError> {
-    let class = own_class(state, signed_in, class_id)?;
-    let student = Token::parse(student_id)
-        .map(|id| state.storage.student(id))
-        .transpose()?
-        .flatten()
-        .filter(|student| student.class == class.id)
-        .ok_or_else(|| AppError::NotFound("There is no such student in this class.".into()))?;
-    Ok((class, student))
 }
 
 fn student_url(class: &Class, student: &Student) -> String {
@@ -650,12 +596,13 @@ pub struct StudentNotice {
 /// `GET /teachers/classes/{class}/students/{student}`: rename, new resume code, remove.
 pub async fn show_student(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<(String, String)>,
+    OwnedStudent {
+        signed_in,
+        class,
+        student,
+    }: OwnedStudent,
     query: web::Query<StudentNotice>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let (class, student) = own_student(&state, &signed_in, &path.0, &path.1)?;
     let notice = match query.notice.as_deref() {
         Some("renamed") => Some("The nickname has been changed."),
         Some("resume-code") => Some(
@@ -680,16 +627,18 @@ pub struct RenameForm {
     nickname: Option<String>,
 }
 
+crate::web::extract::with_csrf!(RenameForm);
+
 /// `POST …/students/{student}/nickname`.
 pub async fn update_nickname(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<(String, String)>,
-    form: web::Form<RenameForm>,
+    OwnedStudent {
+        signed_in,
+        class,
+        student,
+    }: OwnedStudent,
+    form: CheckedForm<RenameForm>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let (class, student) = own_student(&state, &signed_in, &path.0, &path.1)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
     let typed = form.nickname.clone().unwrap_or_default();
     let again = |error: String| {
         super::html_with(
@@ -729,13 +678,9 @@ pub async fn update_nickname(
 /// out: the student types the new code on the device they mean to use.
 pub async fn update_resume_code(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<(String, String)>,
-    form: web::Form<CsrfForm>,
+    OwnedStudent { class, student, .. }: OwnedStudent,
+    _form: CheckedForm<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let (class, student) = own_student(&state, &signed_in, &path.0, &path.1)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
     let student = state
         .storage
         .reset_resume_code(
@@ -762,17 +707,15 @@ pub struct ConfirmForm {
     confirm: Option<String>,
 }
 
+crate::web::extract::with_csrf!(ConfirmForm);
+
 /// `POST …/students/{student}/delete`: removes the student and all their answers, once
 /// the teacher has ticked the box that says so.
 pub async fn delete_student(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<(String, String)>,
-    form: web::Form<ConfirmForm>,
+    OwnedStudent { class, student, .. }: OwnedStudent,
+    form: CheckedForm<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let (class, student) = own_student(&state, &signed_in, &path.0, &path.1)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
     if form.confirm.as_deref() != Some("yes") {
         return Err(AppError::bad_request_with_back(
             "Tick the box to confirm that the student's answers should be deleted.",
@@ -874,19 +817,16 @@ pub(super) fn describe_for_teacher(state: &AppState, assignment: &Assignment) ->
 pub async fn create_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
-    path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    OwnedClass { signed_in, class }: OwnedClass,
+    form: CheckedForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let class = own_class(&state, &signed_in, &path)?;
-    let fields = form.into_inner();
-    let field = |name: &str| {
+    let fields = form.0;
+    let _field = |name: &str| {
         fields
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     };
-    check_session_form(&signed_in, field("csrf"))?;
     let assignment = match assignment_of_form(&state, &class, &fields) {
         Ok(assignment) => assignment,
         Err(message) => {

@@ -1,8 +1,8 @@
 //! Live sessions, the facilitator's side: start one from a pack, run it from the
 //! presenter page (the projector view with its controls), and review it afterwards.
 //!
-//! Invariant: every handler loads the session through [`own_session`], which answers
-//! 404 for another teacher's session exactly as for one that does not exist. A move is
+//! Invariant: every handler takes the session as an [`OwnedSession`], which answers 404
+//! for another teacher's session exactly as for one that does not exist. A move is
 //! sent with the version of the page it was made on; a move made on a page that has
 //! gone stale (a second device moved on, a double click) changes nothing.
 
@@ -26,21 +26,10 @@ use crate::live::{Action, LiveState, Phase, Scoring, Stage, ranks};
 use crate::practice::{MAX_ROUND_LENGTH, Token, plan_round};
 use crate::storage::live::{LiveAnswer, LiveSession, MAX_REMOVALS, Removal};
 use crate::web::error::AppError;
-use crate::web::teacher_session::{SignedIn, check_session_form, require_teacher};
+use crate::web::extract::{CheckedForm, OwnedSession};
+use crate::web::teacher_session::SignedIn;
 use crate::web::view::{Gloss, SkillBox, VersionView, focus_of_form, skill_boxes, version_views};
 use crate::web::{AppState, format_time, now};
-
-const NO_SUCH_SESSION: &str = "There is no live session at this address among yours. Your sessions are listed on the live sessions page.";
-
-/// The session `id` if it is the signed-in teacher's; 404 otherwise.
-fn own_session(state: &AppState, signed_in: &SignedIn, id: &str) -> Result<LiveSession, AppError> {
-    Token::parse(id)
-        .map(|id| state.storage.live_session(id))
-        .transpose()?
-        .flatten()
-        .filter(|session| session.teacher == signed_in.teacher.id)
-        .ok_or_else(|| AppError::NotFound(NO_SUCH_SESSION.into()))
-}
 
 fn session_url(session: &LiveSession) -> String {
     format!("/teachers/live/{}", session.id)
@@ -74,9 +63,8 @@ fn status_of(session: &LiveSession) -> String {
 /// `GET /teachers/live`: the teacher's live sessions, and the packs to start one from.
 pub async fn show_sessions(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    signed_in: SignedIn,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
     let sessions = state
         .storage
         .live_sessions_of(signed_in.teacher.id)?
@@ -127,10 +115,9 @@ pub struct NewQuery {
 /// `GET /teachers/live/new?pack=…`: the form to start a live session from a pack.
 pub async fn show_new(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    signed_in: SignedIn,
     query: web::Query<NewQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
     let pack = query
         .pack
         .as_deref()
@@ -171,16 +158,14 @@ pub async fn show_new(
 /// The form repeats `exercise` once per ticked exercise, so it is read as pairs.
 pub async fn create_session(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    form: web::Form<Vec<(String, String)>>,
+    signed_in: SignedIn,
+    form: CheckedForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
     let field = |name: &str| {
         form.iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.trim())
     };
-    check_session_form(&signed_in, field("csrf"))?;
     let pack = field("pack")
         .and_then(|id| state.library.pack(id))
         .ok_or_else(|| {
@@ -543,10 +528,10 @@ pub struct PresenterQuery {
 pub async fn show_session(
     state: web::Data<AppState>,
     request: HttpRequest,
-    path: web::Path<String>,
+    owned: OwnedSession,
     query: web::Query<PresenterQuery>,
 ) -> Result<HttpResponse, AppError> {
-    show_view(&state, &request, &path, &query, View::Presenter)
+    show_view(&state, &request, owned, &query, View::Presenter)
 }
 
 /// `GET /teachers/live/{session}/screen`: the presenter page for a projector alone,
@@ -554,10 +539,10 @@ pub async fn show_session(
 pub async fn show_screen(
     state: web::Data<AppState>,
     request: HttpRequest,
-    path: web::Path<String>,
+    owned: OwnedSession,
     query: web::Query<PresenterQuery>,
 ) -> Result<HttpResponse, AppError> {
-    show_view(&state, &request, &path, &query, View::Screen)
+    show_view(&state, &request, owned, &query, View::Screen)
 }
 
 /// `GET /teachers/live/{session}/remote`: the controls alone, for the facilitator's
@@ -565,21 +550,19 @@ pub async fn show_screen(
 pub async fn show_remote(
     state: web::Data<AppState>,
     request: HttpRequest,
-    path: web::Path<String>,
+    owned: OwnedSession,
     query: web::Query<PresenterQuery>,
 ) -> Result<HttpResponse, AppError> {
-    show_view(&state, &request, &path, &query, View::Remote)
+    show_view(&state, &request, owned, &query, View::Remote)
 }
 
 fn show_view(
     state: &AppState,
     request: &HttpRequest,
-    path: &str,
+    OwnedSession { signed_in, session }: OwnedSession,
     query: &PresenterQuery,
     view: View,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(state, request)?;
-    let session = own_session(state, &signed_in, path)?;
     let joined = state.storage.participant_count(session.id);
     if session.state.phase == Phase::Ended {
         return show_review(state, &session, joined);
@@ -774,18 +757,16 @@ pub struct MoveForm {
     view: Option<String>,
 }
 
+crate::web::extract::with_csrf!(MoveForm);
+
 /// `POST /teachers/live/{session}/moves`: opens, closes, reveals, moves on or ends.
 /// A move made on a page that no longer shows where the session stands (a second
 /// press, another device) changes nothing and says so.
 pub async fn make_move(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
-    form: web::Form<MoveForm>,
+    OwnedSession { session, .. }: OwnedSession,
+    form: CheckedForm<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let session = own_session(&state, &signed_in, &path)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
     let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
     let action = form
         .action
@@ -817,7 +798,7 @@ pub async fn make_move(
         let mut current = state
             .storage
             .live_session(session.id)?
-            .ok_or_else(|| AppError::NotFound(NO_SUCH_SESSION.into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::web::extract::NO_SUCH_SESSION.into()))?;
         let stale = from != current.state.phase
             || version.is_some_and(|version| version != current.state.version);
         if stale {
@@ -849,17 +830,15 @@ pub struct RemovalForm {
     view: Option<String>,
 }
 
+crate::web::extract::with_csrf!(RemovalForm);
+
 /// `POST /teachers/live/{session}/removals`: removes a participant. Their page tells
 /// them; their nickname, and its look-alikes, stay taken; their answers go.
 pub async fn remove_participant(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
-    form: web::Form<RemovalForm>,
+    OwnedSession { session, .. }: OwnedSession,
+    form: CheckedForm<RemovalForm>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let session = own_session(&state, &signed_in, &path)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
     let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
     let refuse = |message: &str| AppError::bad_request_with_back(message, here.clone());
     let participant = form
@@ -927,11 +906,8 @@ const COUNTS_EVERY: Duration = Duration::from_millis(250);
 /// counts of participants and answers as they change.
 pub async fn facilitator_events(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
+    OwnedSession { session, .. }: OwnedSession,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let session = own_session(&state, &signed_in, &path)?;
     let channel = state.live.channel(session.id, &session.state);
     let receiver = channel.activity.subscribe();
     let id = session.id;
@@ -981,11 +957,8 @@ pub async fn facilitator_events(
 /// participant.
 pub async fn export_session(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
+    OwnedSession { session, .. }: OwnedSession,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let session = own_session(&state, &signed_in, &path)?;
     let pack = state.library.pack(&session.pack_id);
     let answers = state.storage.live_answers_of(session.id)?;
     let mut rows = vec![

@@ -253,6 +253,8 @@ pub struct CsrfForm {
     csrf: Option<String>,
 }
 
+crate::web::extract::with_csrf!(CsrfForm);
+
 /// Renders a template into an HTML response with `status`, setting `cookie` if any.
 fn html_with(
     status: actix_web::http::StatusCode,

@@ -2,38 +2,21 @@
 //! exercise went (options chosen, facility, discrimination); and CSV exports.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::classes::{assignments_done, describe_for_teacher, own_class};
+use super::classes::{assignments_done, describe_for_teacher};
 use crate::assignments::Status;
 use crate::content::{Exercise, Pack};
-use crate::practice::{Round, Token};
+use crate::practice::Round;
 use crate::results::{ItemResponse, item_statistics, safe_cell};
 use crate::storage::assignments::Assignment;
 use crate::storage::classes::Class;
 use crate::storage::students::Student;
 use crate::web::error::AppError;
-use crate::web::teacher_session::{SignedIn, require_teacher};
+use crate::web::extract::{OwnedAssignment, OwnedClass};
 use crate::web::view::{Gloss, VersionView, version_views};
 use crate::web::{AppState, format_time, now};
-
-/// The assignment `id` of the teacher's class; 404 otherwise.
-fn own_assignment(
-    state: &AppState,
-    signed_in: &SignedIn,
-    class_id: &str,
-    assignment_id: &str,
-) -> Result<(Class, Assignment), AppError> {
-    let class = own_class(state, signed_in, class_id)?;
-    let assignment = Token::parse(assignment_id)
-        .map(|id| state.storage.assignment(id))
-        .transpose()?
-        .flatten()
-        .filter(|assignment| assignment.class == class.id)
-        .ok_or_else(|| AppError::NotFound("There is no such assignment in this class.".into()))?;
-    Ok((class, assignment))
-}
 
 /// Every student of the class with their round for the assignment, if started.
 fn rounds_of(
@@ -154,11 +137,10 @@ fn prompt_of(exercise: &Exercise) -> String {
 /// students by questions, and the questions most missed first.
 pub async fn show_assignment(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<(String, String)>,
+    OwnedAssignment {
+        class, assignment, ..
+    }: OwnedAssignment,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
     let page = super::off_worker(&state, move |state| {
         let pack = state.library.pack(&assignment.pack_id);
         let rows = rounds_of(state, &class, &assignment)?;
@@ -383,11 +365,10 @@ fn csv_download(filename: &str, bytes: Vec<u8>) -> HttpResponse {
 /// `GET …/assignments/{assignment}/results.csv`: one row per student per exercise.
 pub async fn export_assignment(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<(String, String)>,
+    OwnedAssignment {
+        class, assignment, ..
+    }: OwnedAssignment,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
     let filename = format!("assignment-{}.csv", assignment.id);
     let bytes = super::off_worker(&state, move |state| {
         let pack = state.library.pack(&assignment.pack_id);
@@ -439,11 +420,8 @@ pub async fn export_assignment(
 /// `GET /teachers/classes/{class}/gradebook.csv`: one row per student.
 pub async fn export_gradebook(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
+    OwnedClass { class, .. }: OwnedClass,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
-    let class = own_class(&state, &signed_in, &path)?;
     let filename = format!("gradebook-{}.csv", class.id);
     let bytes = super::off_worker(&state, move |state| {
         let assignments = state.storage.assignments_of(class.id)?;
@@ -522,7 +500,9 @@ pub struct RevealQuery {
 /// quoted from each document.
 pub async fn show_exercise(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    OwnedAssignment {
+        class, assignment, ..
+    }: OwnedAssignment,
     path: web::Path<(String, String, String)>,
     query: web::Query<RevealQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -540,8 +520,6 @@ pub async fn show_exercise(
     };
     let from_url = reveal_url(true, show_answer);
     let answer_url = format!("{}#options", reveal_url(show_from, true));
-    let signed_in = require_teacher(&state, &request)?;
-    let (class, assignment) = own_assignment(&state, &signed_in, &path.0, &path.1)?;
     let exercise_id = path.into_inner().2;
     let page = super::off_worker(&state, move |state| {
         let not_found = || AppError::NotFound("This assignment has no such exercise.".into());

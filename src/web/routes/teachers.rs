@@ -15,10 +15,10 @@ use crate::practice::Token;
 use crate::storage::classes::Class;
 use crate::storage::teachers::{CreateTeacherError, Teacher, TeacherSession};
 use crate::web::error::{AppError, BUSY_RETRY_AFTER};
+use crate::web::extract::CheckedForm;
 use crate::web::teacher_session::{
     SESSION_SECONDS, SignedIn, anonymous_form_token, check_anonymous_form, check_session_form,
-    device_cookie, expired_session_cookie, require_teacher, session_cookie, signed_in,
-    trusted_device,
+    device_cookie, expired_session_cookie, session_cookie, signed_in, trusted_device,
 };
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
@@ -426,11 +426,9 @@ pub struct PasswordForm {
     repeat_password: Option<String>,
 }
 
-pub async fn show_password(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    let signed_in = require_teacher(&state, &request)?;
+crate::web::extract::with_csrf!(PasswordForm);
+
+pub async fn show_password(signed_in: SignedIn) -> Result<HttpResponse, AppError> {
     page(
         StatusCode::OK,
         &PasswordPage {
@@ -443,12 +441,10 @@ pub async fn show_password(
 
 pub async fn update_password(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    form: web::Form<PasswordForm>,
+    signed_in: SignedIn,
+    form: CheckedForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let signed_in: SignedIn = require_teacher(&state, &request)?;
-    check_session_form(&signed_in, form.csrf.as_deref())?;
-    let form = form.into_inner();
+    let form = form.0;
     let again = |status: StatusCode, error: String| {
         page(
             status,

@@ -1,0 +1,230 @@
+//! What a handler requires, said in its signature, so that a new handler cannot forget
+//! a check:
+//!
+//! - [`SignedIn`]: a signed-in teacher. Anyone else is sent to sign in.
+//! - [`OwnedClass`], [`OwnedStudent`], [`OwnedAssignment`], [`OwnedSession`]: a class,
+//!   student, assignment or live session of that teacher, named by the path's
+//!   `{class}`, `{student}`, `{assignment}` or `{session}`. Another teacher's answers
+//!   404, exactly as one that does not exist.
+//! - [`CheckedForm`]: a signed-in teacher's form whose CSRF token was checked before
+//!   the handler runs.
+//!
+//! The teacher is looked up once per request, however many of these a handler takes.
+
+use std::future::{Future, Ready, ready};
+use std::ops::Deref;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::error::AppError;
+use super::teacher_session::{SignedIn, check_session_form, require_teacher};
+use crate::practice::Token;
+use crate::storage::assignments::Assignment;
+use crate::storage::classes::Class;
+use crate::storage::live::LiveSession;
+use crate::storage::students::Student;
+
+const NO_SUCH_CLASS: &str =
+    "There is no class at this address among yours. Your classes are listed on your page.";
+const NO_SUCH_STUDENT: &str = "There is no such student in this class.";
+const NO_SUCH_ASSIGNMENT: &str = "There is no such assignment in this class.";
+pub(crate) const NO_SUCH_SESSION: &str = "There is no live session at this address among yours. Your sessions are listed on the live sessions page.";
+
+fn app_state(request: &HttpRequest) -> Result<&AppState, AppError> {
+    request
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.get_ref())
+        .ok_or_else(|| AppError::Fault("the server's state is missing".into()))
+}
+
+/// The signed-in teacher, looked up once per request and kept in its extensions.
+fn signed_in(request: &HttpRequest) -> Result<SignedIn, AppError> {
+    if let Some(known) = request.extensions().get::<SignedIn>() {
+        return Ok(known.clone());
+    }
+    let found = require_teacher(app_state(request)?, request)?;
+    request.extensions_mut().insert(found.clone());
+    Ok(found)
+}
+
+/// The id in the path's segment `name`, if it is one.
+fn path_id(request: &HttpRequest, name: &str) -> Option<Token> {
+    request.match_info().get(name).and_then(Token::parse)
+}
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = Ready<Result<SignedIn, AppError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(signed_in(request))
+    }
+}
+
+/// A class of the signed-in teacher: the path's `{class}`.
+pub struct OwnedClass {
+    pub signed_in: SignedIn,
+    pub class: Class,
+}
+
+fn owned_class(request: &HttpRequest) -> Result<OwnedClass, AppError> {
+    let signed_in = signed_in(request)?;
+    let state = app_state(request)?;
+    let class = path_id(request, "class")
+        .map(|id| state.storage.class(id))
+        .transpose()?
+        .flatten()
+        .filter(|class| class.teacher == signed_in.teacher.id)
+        .ok_or_else(|| AppError::NotFound(NO_SUCH_CLASS.into()))?;
+    Ok(OwnedClass { signed_in, class })
+}
+
+impl FromRequest for OwnedClass {
+    type Error = AppError;
+    type Future = Ready<Result<OwnedClass, AppError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(owned_class(request))
+    }
+}
+
+/// A student of a class of the signed-in teacher: the path's `{class}` and `{student}`.
+pub struct OwnedStudent {
+    pub signed_in: SignedIn,
+    pub class: Class,
+    pub student: Student,
+}
+
+impl FromRequest for OwnedStudent {
+    type Error = AppError;
+    type Future = Ready<Result<OwnedStudent, AppError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready((|| {
+            let OwnedClass { signed_in, class } = owned_class(request)?;
+            let state = app_state(request)?;
+            let student = path_id(request, "student")
+                .map(|id| state.storage.student(id))
+                .transpose()?
+                .flatten()
+                .filter(|student| student.class == class.id)
+                .ok_or_else(|| AppError::NotFound(NO_SUCH_STUDENT.into()))?;
+            Ok(OwnedStudent {
+                signed_in,
+                class,
+                student,
+            })
+        })())
+    }
+}
+
+/// An assignment of a class of the signed-in teacher: the path's `{class}` and
+/// `{assignment}`.
+pub struct OwnedAssignment {
+    pub class: Class,
+    pub assignment: Assignment,
+}
+
+impl FromRequest for OwnedAssignment {
+    type Error = AppError;
+    type Future = Ready<Result<OwnedAssignment, AppError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready((|| {
+            let OwnedClass { class, .. } = owned_class(request)?;
+            let state = app_state(request)?;
+            let assignment = path_id(request, "assignment")
+                .map(|id| state.storage.assignment(id))
+                .transpose()?
+                .flatten()
+                .filter(|assignment| assignment.class == class.id)
+                .ok_or_else(|| AppError::NotFound(NO_SUCH_ASSIGNMENT.into()))?;
+            Ok(OwnedAssignment { class, assignment })
+        })())
+    }
+}
+
+/// A live session of the signed-in teacher: the path's `{session}`.
+pub struct OwnedSession {
+    pub signed_in: SignedIn,
+    pub session: LiveSession,
+}
+
+impl FromRequest for OwnedSession {
+    type Error = AppError;
+    type Future = Ready<Result<OwnedSession, AppError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready((|| {
+            let signed_in = signed_in(request)?;
+            let state = app_state(request)?;
+            let session = path_id(request, "session")
+                .map(|id| state.storage.live_session(id))
+                .transpose()?
+                .flatten()
+                .filter(|session| session.teacher == signed_in.teacher.id)
+                .ok_or_else(|| AppError::NotFound(NO_SUCH_SESSION.into()))?;
+            Ok(OwnedSession { signed_in, session })
+        })())
+    }
+}
+
+/// A form that carries a CSRF token.
+pub trait WithCsrf {
+    /// The token the form was sent with, if any.
+    fn csrf(&self) -> Option<&str>;
+}
+
+/// A form given as its fields in order (one with repeated fields, such as ticked
+/// skills): its token is its field `csrf`.
+impl WithCsrf for Vec<(String, String)> {
+    fn csrf(&self) -> Option<&str> {
+        self.iter()
+            .find(|(name, _)| name == "csrf")
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// A signed-in teacher's form whose token was checked against their session before
+/// the handler runs: a forged or stale form is refused (403) and logged.
+pub struct CheckedForm<T>(pub T);
+
+impl<T> Deref for CheckedForm<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for CheckedForm<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<CheckedForm<T>, actix_web::Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let request = request.clone();
+        let form = web::Form::<T>::from_request(&request, payload);
+        Box::pin(async move {
+            let signed_in = signed_in(&request)?;
+            let form = form.await?.into_inner();
+            check_session_form(&signed_in, form.csrf())?;
+            Ok(CheckedForm(form))
+        })
+    }
+}
+
+/// Implements [`WithCsrf`] for forms with a field `csrf: Option<String>`.
+macro_rules! with_csrf {
+    ($($form:ty),+ $(,)?) => {
+        $(impl $crate::web::extract::WithCsrf for $form {
+            fn csrf(&self) -> Option<&str> {
+                self.csrf.as_deref()
+            }
+        })+
+    };
+}
+pub(crate) use with_csrf;
