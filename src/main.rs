@@ -106,6 +106,21 @@ struct ServeArgs {
     /// them. Otherwise the limits on guessing go by the connection's own address.
     #[arg(long, env = "SOURCEWISE_TRUST_FORWARDED", value_parser = clap::builder::FalseyValueParser::new())]
     trust_forwarded: bool,
+    /// How log lines are written to standard error: `text`, for a person, or `json`, one
+    /// object a line, for a log collector.
+    #[arg(
+        long,
+        env = "SOURCEWISE_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -224,10 +239,20 @@ fn serve(args: ServeArgs) -> ExitCode {
                 .expect("a valid log directive"),
         );
     }
-    tracing_subscriber::fmt()
+    // Colours only on a terminal: a file or the journal would keep the escape codes.
+    let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Text => log.init(),
+        // Each line one JSON object; the request's id, method and path in "span".
+        LogFormat::Json => log
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
     let settings = Settings {
         bind: args.bind,
         data_dir: args.data_dir,

@@ -173,6 +173,8 @@ impl Application {
                     access_log,
                     middleware::Logger::new("%s %r %Dms").exclude("/healthz"),
                 ))
+                // Outermost, so that every line a request logs is inside its span.
+                .wrap(middleware::from_fn(request_span))
                 .configure(routes::register)
         })
         // Live sessions hold event streams open for as long as a page is; on a stop
@@ -403,6 +405,34 @@ pub(crate) fn public_url_for(state: &AppState, request: &HttpRequest, path: &str
         "http"
     };
     format!("{scheme}://{host}/{path}")
+}
+
+/// Runs every request in a span with a short random id, its method and its path, so
+/// that each line it logs (a warning, an error, the access log) says which request it
+/// was; the id goes back to the browser as `X-Request-Id`, for an operator to find what
+/// a user reports. The span is at the level of errors, so that it shows whenever
+/// anything is logged (a span below the log's level would be left out). The query is
+/// not logged: it can carry what a form typed.
+async fn request_span(
+    request: actix_web::dev::ServiceRequest,
+    next: middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use tracing::Instrument;
+    let id = format!("{:08x}", rand::random::<u32>());
+    let span = tracing::error_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        path = %request.path(),
+    );
+    let mut response = next.call(request).instrument(span).await?;
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&id) {
+        response.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
+            value,
+        );
+    }
+    Ok(response)
 }
 
 /// Whether a warning that any anonymous request can cause (a refused form, say) may be

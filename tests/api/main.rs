@@ -10,6 +10,7 @@ mod helpers;
 mod join_link;
 mod joining;
 mod live;
+mod logs;
 mod names;
 mod pack;
 mod persistence;
