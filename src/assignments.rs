@@ -9,6 +9,7 @@ use std::fmt;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 /// The most questions a teacher can pick by hand for one assignment.
 pub const MAX_PICKED: usize = 50;
@@ -222,6 +223,13 @@ impl DueZone {
         self.name.as_deref()
     }
 
+    /// The zone's offset from UTC. Every zone is within ±14 hours, as `parse` keeps it
+    /// (and `from_stored` reads only what it kept); past `time`'s ±25:59:59 it would be UTC.
+    pub fn utc_offset(&self) -> UtcOffset {
+        UtcOffset::from_whole_seconds(self.offset_minutes.saturating_mul(60))
+            .unwrap_or(UtcOffset::UTC)
+    }
+
     /// "Europe/Berlin", or "UTC+02:00", or "UTC".
     pub fn label(&self) -> String {
         if let Some(name) = &self.name {
@@ -253,50 +261,37 @@ pub fn parse_time(text: &str) -> Option<(u32, u32)> {
 /// The last second an assignment is due, in seconds since the Unix epoch: `time` on
 /// `date` in `zone` (its minute begun), or without a time the end of that day there.
 pub fn deadline_at(date: DueDate, time: Option<(u32, u32)>, zone: &DueZone) -> u64 {
-    let day_start = days_from_civil(date.year, date.month, date.day) * 86_400;
-    let local = match time {
-        Some((hour, minute)) => day_start + i64::from(hour * 3600 + minute * 60),
-        None => day_start + 86_399,
+    let midnight = date.0.midnight().assume_offset(zone.utc_offset());
+    let after_midnight = match time {
+        Some((hour, minute)) => i64::from(hour) * 3600 + i64::from(minute) * 60,
+        None => 86_399,
     };
-    (local - i64::from(zone.offset_minutes) * 60).max(0) as u64
+    (midnight.unix_timestamp() + after_midnight).max(0) as u64
+}
+
+/// `seconds` since the Unix epoch as a date and time at `offset`. `time` stops at the
+/// end of the year 9999, which no deadline (at most 2200) nor clock reaches: a time
+/// past it reads as that last second.
+pub fn date_time(seconds: u64, offset: UtcOffset) -> OffsetDateTime {
+    i64::try_from(seconds)
+        .ok()
+        .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
+        .and_then(|utc| utc.checked_to_offset(offset))
+        .unwrap_or(PrimitiveDateTime::MAX.assume_offset(offset))
 }
 
 /// "Tuesday 1 December 2026, 17:00 (Europe/Berlin)": a deadline as the teacher set it,
 /// with the weekday, in their time zone.
 pub fn describe_deadline(deadline: u64, zone: &DueZone) -> String {
-    const WEEKDAYS: [&str; 7] = [
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-    ];
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let local = deadline as i64 + i64::from(zone.offset_minutes) * 60;
-    let days = local.div_euclid(86_400);
-    let seconds = local.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
+    let local = date_time(deadline, zone.utc_offset());
     format!(
-        "{} {day} {} {year}, {:02}:{:02} ({})",
-        WEEKDAYS[days.rem_euclid(7) as usize],
-        MONTHS[(month - 1) as usize],
-        seconds / 3600,
-        seconds % 3600 / 60,
+        "{} {} {} {}, {:02}:{:02} ({})",
+        local.weekday(),
+        local.day(),
+        local.month(),
+        local.year(),
+        local.hour(),
+        local.minute(),
         zone.label()
     )
 }
@@ -329,37 +324,37 @@ impl FeedbackTiming {
 
 /// A due date: the assignment is due by the end of that day (UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DueDate {
-    year: i32,
-    month: u32,
-    day: u32,
-}
+pub struct DueDate(Date);
+
+/// The last second of a day.
+const END_OF_DAY: Time = match Time::from_hms(23, 59, 59) {
+    Ok(time) => time,
+    Err(_) => panic!("23:59:59 is a time of day"),
+};
 
 impl DueDate {
     /// Reads `YYYY-MM-DD`, as a browser's date field sends it.
     pub fn parse(text: &str) -> Option<DueDate> {
         let mut parts = text.trim().splitn(3, '-');
         let year: i32 = parts.next()?.parse().ok()?;
-        let month: u32 = parts.next()?.parse().ok()?;
-        let day: u32 = parts.next()?.parse().ok()?;
-        let date = DueDate { year, month, day };
-        ((2000..=2200).contains(&year)
-            && (1..=12).contains(&month)
-            && day >= 1
-            && day <= days_in_month(year, month))
-        .then_some(date)
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = parts.next()?.parse().ok()?;
+        if !(2000..=2200).contains(&year) {
+            return None;
+        }
+        Date::from_calendar_date(year, Month::try_from(month).ok()?, day)
+            .ok()
+            .map(DueDate)
     }
 
     /// The last second of the day, in seconds since the Unix epoch.
     pub fn deadline(self) -> u64 {
-        let days = days_from_civil(self.year, self.month, self.day);
-        (days as u64) * 86_400 + 86_399
+        self.0.with_time(END_OF_DAY).assume_utc().unix_timestamp() as u64
     }
 
     /// The date of the day that contains `deadline`.
     pub fn from_deadline(deadline: u64) -> DueDate {
-        let (year, month, day) = civil_from_days((deadline / 86_400) as i64);
-        DueDate { year, month, day }
+        DueDate(date_time(deadline, UtcOffset::UTC).date())
     }
 }
 
@@ -368,54 +363,11 @@ impl fmt::Display for DueDate {
         write!(
             formatter,
             "{:04}-{:02}-{:02}",
-            self.year, self.month, self.day
+            self.0.year(),
+            u8::from(self.0.month()),
+            self.0.day()
         )
     }
-}
-
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
-    let year = i64::from(year) - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month = i64::from(month);
-    let day_of_year =
-        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The calendar date (year, month, day) of `days` since 1970-01-01 (Howard Hinnant's
-/// algorithm).
-pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year as i32, month, day)
 }
 
 /// Where a student stands on an assignment.
@@ -572,6 +524,182 @@ mod tests {
         ] {
             assert_eq!(DueDate::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_29th_of_february_is_a_date_in_leap_years_only() {
+        // 2028 is a leap year; 2100 is not (a century); 2000 is (400 years).
+        let leap = DueDate::parse("2028-02-29").unwrap();
+        // 2028-02-29 00:00:00 UTC is 1835395200 (date -u -d 2028-02-29 +%s).
+        assert_eq!(leap.deadline(), 1_835_395_200 + 86_399);
+        assert_eq!(DueDate::from_deadline(leap.deadline()), leap);
+        assert_eq!(
+            describe_deadline(leap.deadline(), &DueZone::utc()),
+            "Tuesday 29 February 2028, 23:59 (UTC)"
+        );
+        assert_eq!(
+            DueDate::from_deadline(leap.deadline() + 1).to_string(),
+            "2028-03-01"
+        );
+        assert_eq!(DueDate::parse("2100-02-29"), None);
+        assert_eq!(DueDate::parse("2026-02-29"), None);
+        let february_end = DueDate::parse("2100-02-28").unwrap();
+        assert_eq!(february_end.deadline(), 4_107_456_000 + 86_399);
+        assert_eq!(
+            DueDate::from_deadline(february_end.deadline() + 1).to_string(),
+            "2100-03-01"
+        );
+        assert_eq!(
+            describe_deadline(february_end.deadline() + 1, &DueZone::utc()),
+            "Monday 1 March 2100, 00:00 (UTC)"
+        );
+        let millennium = DueDate::parse("2000-02-29").unwrap();
+        assert_eq!(millennium.deadline(), 951_782_400 + 86_399);
+        // The last date a teacher can set.
+        let last = DueDate::parse("2200-12-31").unwrap();
+        assert_eq!(last.deadline(), 7_289_568_000 + 86_399);
+        assert_eq!(
+            describe_deadline(last.deadline(), &DueZone::utc()),
+            "Wednesday 31 December 2200, 23:59 (UTC)"
+        );
+    }
+
+    #[test]
+    fn a_deadline_at_the_turn_of_the_year_is_on_the_right_side_of_it() {
+        let new_years_eve = DueDate::parse("2026-12-31").unwrap();
+        // 2027-01-01 00:00:00 UTC is 1798761600.
+        assert_eq!(new_years_eve.deadline(), 1_798_761_600 - 1);
+        assert_eq!(
+            describe_deadline(new_years_eve.deadline(), &DueZone::utc()),
+            "Thursday 31 December 2026, 23:59 (UTC)"
+        );
+        assert_eq!(
+            describe_deadline(new_years_eve.deadline() + 1, &DueZone::utc()),
+            "Friday 1 January 2027, 00:00 (UTC)"
+        );
+        assert_eq!(
+            DueDate::from_deadline(new_years_eve.deadline() + 1).to_string(),
+            "2027-01-01"
+        );
+        // New Year's Day, a minute past midnight in Berlin, is still 2026 in UTC.
+        let berlin = DueZone::parse("60", "Europe/Berlin").unwrap();
+        let deadline = deadline_at(DueDate::parse("2027-01-01").unwrap(), Some((0, 1)), &berlin);
+        assert_eq!(deadline, 1_798_761_600 - 3600 + 60);
+        assert_eq!(
+            describe_deadline(deadline, &berlin),
+            "Friday 1 January 2027, 00:01 (Europe/Berlin)"
+        );
+        assert_eq!(
+            describe_deadline(deadline, &DueZone::utc()),
+            "Thursday 31 December 2026, 23:01 (UTC)"
+        );
+    }
+
+    #[test]
+    fn a_deadline_near_midnight_is_kept_in_the_farthest_zones() {
+        let date = DueDate::parse("2026-12-01").unwrap();
+        // 2026-12-01 00:00:00 UTC is 1796083200.
+        let midnight = 1_796_083_200;
+        let kiribati = DueZone::parse("840", "Pacific/Kiritimati").unwrap();
+        let baker = DueZone::parse("-720", "").unwrap();
+        assert_eq!(kiribati.label(), "Pacific/Kiritimati");
+        assert_eq!(baker.label(), "UTC-12:00");
+        assert_eq!(DueZone::parse("840", "").unwrap().label(), "UTC+14:00");
+        assert_eq!(DueZone::parse("841", ""), None);
+        assert_eq!(DueZone::parse("-841", ""), None);
+
+        // The end of the day at +14:00 is 09:59:59 UTC that day.
+        let end = deadline_at(date, None, &kiribati);
+        assert_eq!(end, midnight + 86_399 - 14 * 3600);
+        assert_eq!(
+            describe_deadline(end, &kiribati),
+            "Tuesday 1 December 2026, 23:59 (Pacific/Kiritimati)"
+        );
+        assert_eq!(
+            describe_deadline(end, &DueZone::utc()),
+            "Tuesday 1 December 2026, 09:59 (UTC)"
+        );
+        // Midnight at +14:00 is 10:00 UTC the day before.
+        let start = deadline_at(date, Some((0, 0)), &kiribati);
+        assert_eq!(start, midnight - 14 * 3600);
+        assert_eq!(
+            describe_deadline(start, &kiribati),
+            "Tuesday 1 December 2026, 00:00 (Pacific/Kiritimati)"
+        );
+        assert_eq!(
+            describe_deadline(start, &DueZone::utc()),
+            "Monday 30 November 2026, 10:00 (UTC)"
+        );
+
+        // The end of the day at −12:00 is 11:59:59 UTC the next day.
+        let end = deadline_at(date, None, &baker);
+        assert_eq!(end, midnight + 86_399 + 12 * 3600);
+        assert_eq!(
+            describe_deadline(end, &baker),
+            "Tuesday 1 December 2026, 23:59 (UTC-12:00)"
+        );
+        assert_eq!(
+            describe_deadline(end, &DueZone::utc()),
+            "Wednesday 2 December 2026, 11:59 (UTC)"
+        );
+        let late = deadline_at(date, Some((23, 59)), &baker);
+        assert_eq!(late, end - 59);
+        assert_eq!(DueDate::from_deadline(late).to_string(), "2026-12-02");
+
+        // An offset that is not whole hours (India, +05:30; Newfoundland, −03:30).
+        let india = DueZone::parse("330", "Asia/Kolkata").unwrap();
+        let deadline = deadline_at(date, Some((0, 15)), &india);
+        assert_eq!(deadline, midnight + 15 * 60 - 330 * 60);
+        assert_eq!(
+            describe_deadline(deadline, &DueZone::utc()),
+            "Monday 30 November 2026, 18:45 (UTC)"
+        );
+        let newfoundland = DueZone::parse("-210", "").unwrap();
+        assert_eq!(newfoundland.label(), "UTC-03:30");
+        assert_eq!(
+            describe_deadline(deadline, &newfoundland),
+            "Monday 30 November 2026, 15:15 (UTC-03:30)"
+        );
+    }
+
+    #[test]
+    fn a_time_before_1970_in_the_teachers_zone_is_said_as_such() {
+        // The epoch is 1 January 1970, a Thursday, at 00:00 UTC: 12:00 the day before
+        // at −12:00.
+        assert_eq!(
+            describe_deadline(0, &DueZone::parse("-720", "").unwrap()),
+            "Wednesday 31 December 1969, 12:00 (UTC-12:00)"
+        );
+        assert_eq!(
+            describe_deadline(0, &DueZone::parse("840", "").unwrap()),
+            "Thursday 1 January 1970, 14:00 (UTC+14:00)"
+        );
+        assert_eq!(DueDate::from_deadline(0).to_string(), "1970-01-01");
+    }
+
+    #[test]
+    fn times_past_what_time_holds_read_as_its_last_second_without_a_panic() {
+        // No deadline passes 2200 and no clock the year 9999; a corrupt record might.
+        let kiribati = DueZone::parse("840", "").unwrap();
+        assert_eq!(
+            describe_deadline(u64::MAX, &kiribati),
+            "Friday 31 December 9999, 23:59 (UTC+14:00)"
+        );
+        assert_eq!(
+            DueDate::from_deadline(253_402_300_800).to_string(),
+            "9999-12-31"
+        );
+        // An offset a record cannot hold (the form refuses past ±14 h) is taken as UTC.
+        assert_eq!(
+            DueZone::from_stored(100_000, None).utc_offset(),
+            UtcOffset::UTC
+        );
+        assert_eq!(
+            DueZone::from_stored(-720, None)
+                .utc_offset()
+                .whole_minutes(),
+            -720
+        );
     }
 
     #[test]

@@ -4,35 +4,29 @@
 //! Pure: the time comes in as an argument. The server says it in UTC; the browser's
 //! script (`templates/student.js`) says it again in the browser's own time zone.
 
-use crate::assignments::civil_from_days;
+use time::UtcOffset;
+
+use crate::assignments::date_time;
 
 const DAY: u64 = 86_400;
-const WEEKDAYS: [&str; 7] = [
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-];
 
 /// `deadline` (seconds since the epoch) as "due tomorrow (Thursday 2026-12-03, 23:59
 /// UTC)", counted in UTC days from `now`; "was due …" once it has passed.
 pub fn due_in_words(deadline: u64, now: u64) -> String {
-    let day = deadline / DAY;
-    let (year, month, date) = civil_from_days(day as i64);
-    let weekday = WEEKDAYS[(day % 7) as usize];
-    let minutes = (deadline % DAY) / 60;
+    let due = date_time(deadline, UtcOffset::UTC);
+    let weekday = due.weekday();
     let when = format!(
-        "{weekday} {year:04}-{month:02}-{date:02}, {:02}:{:02} UTC",
-        minutes / 60,
-        minutes % 60
+        "{weekday} {:04}-{:02}-{:02}, {:02}:{:02} UTC",
+        due.year(),
+        u8::from(due.month()),
+        due.day(),
+        due.hour(),
+        due.minute()
     );
     if deadline < now {
         return format!("was due {when}");
     }
-    let words = match day - now / DAY {
+    let words = match deadline / DAY - now / DAY {
         0 => "due today".to_string(),
         1 => "due tomorrow".to_string(),
         2..=6 => format!("due on {weekday}"),
@@ -43,13 +37,15 @@ pub fn due_in_words(deadline: u64, now: u64) -> String {
 
 /// `deadline` as the `datetime` of a `<time>` element: `2026-12-03T23:59:59Z`.
 pub fn machine_time(deadline: u64) -> String {
-    let (year, month, date) = civil_from_days((deadline / DAY) as i64);
-    let seconds = deadline % DAY;
+    let due = date_time(deadline, UtcOffset::UTC);
     format!(
-        "{year:04}-{month:02}-{date:02}T{:02}:{:02}:{:02}Z",
-        seconds / 3_600,
-        (seconds / 60) % 60,
-        seconds % 60
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        due.year(),
+        u8::from(due.month()),
+        due.day(),
+        due.hour(),
+        due.minute(),
+        due.second()
     )
 }
 
@@ -90,6 +86,42 @@ mod tests {
             machine_time(WEDNESDAY + DAY + END_OF_DAY),
             "2026-12-03T23:59:59Z"
         );
+    }
+
+    #[test]
+    fn due_dates_across_february_and_the_new_year_are_counted_in_days() {
+        // 2028-02-28 00:00:00 UTC, a Monday; 2028 is a leap year.
+        let monday = 1_835_308_800;
+        let now = monday + 8 * 3_600;
+        assert_eq!(
+            due_in_words(monday + DAY + END_OF_DAY, now),
+            "due tomorrow (Tuesday 2028-02-29, 23:59 UTC)"
+        );
+        assert_eq!(
+            due_in_words(monday + 2 * DAY + END_OF_DAY, now),
+            "due on Wednesday (Wednesday 2028-03-01, 23:59 UTC)"
+        );
+        assert_eq!(
+            machine_time(monday + DAY + END_OF_DAY),
+            "2028-02-29T23:59:59Z"
+        );
+        // 2026-12-31 00:00:00 UTC, a Thursday.
+        let new_years_eve = 1_798_675_200;
+        let now = new_years_eve + 23 * 3_600;
+        assert_eq!(
+            due_in_words(new_years_eve + DAY + END_OF_DAY, now),
+            "due tomorrow (Friday 2027-01-01, 23:59 UTC)"
+        );
+        assert_eq!(
+            due_in_words(new_years_eve + 10 * DAY, now),
+            "due in 10 days (Sunday 2027-01-10, 00:00 UTC)"
+        );
+        assert_eq!(
+            due_in_words(new_years_eve + END_OF_DAY, now + 3_600),
+            "was due Thursday 2026-12-31, 23:59 UTC"
+        );
+        assert_eq!(machine_time(new_years_eve + DAY), "2027-01-01T00:00:00Z");
+        assert_eq!(machine_time(0), "1970-01-01T00:00:00Z");
     }
 
     #[test]

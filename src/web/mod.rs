@@ -477,10 +477,15 @@ fn now() -> u64 {
 
 /// A time as "2026-11-22 14:05 UTC": learners may be anywhere, so say the zone.
 fn format_time(seconds: u64) -> String {
-    let days = (seconds / 86_400) as i64;
-    let (hour, minute) = ((seconds % 86_400) / 3600, (seconds % 3600) / 60);
-    let (year, month, day) = crate::assignments::civil_from_days(days);
-    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
+    let time = crate::assignments::date_time(seconds, time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        time.year(),
+        u8::from(time.month()),
+        time.day(),
+        time.hour(),
+        time.minute()
+    )
 }
 
 #[cfg(test)]
@@ -492,5 +497,10 @@ mod tests {
         assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_time(951_782_400), "2000-02-29 00:00 UTC");
         assert_eq!(format_time(1_795_356_300), "2026-11-22 14:05 UTC");
+        // 2100 is not a leap year; the turn of a year.
+        assert_eq!(format_time(4_107_456_000 + 86_399), "2100-02-28 23:59 UTC");
+        assert_eq!(format_time(4_107_456_000 + 86_400), "2100-03-01 00:00 UTC");
+        assert_eq!(format_time(1_798_761_600 - 60), "2026-12-31 23:59 UTC");
+        assert_eq!(format_time(1_798_761_600), "2027-01-01 00:00 UTC");
     }
 }

@@ -14,6 +14,7 @@
 
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
+use subtle::ConstantTimeEq;
 
 use crate::practice::Token;
 use crate::storage::teachers::{Teacher, TeacherSession};
@@ -201,14 +202,10 @@ pub fn check_anonymous_form(
     }
 }
 
-/// Compares two tokens in time that does not depend on where they differ.
+/// Compares two tokens in time that does not depend on where they differ. Tokens of
+/// different lengths differ at once: a length is no secret.
 fn same(given: &str, expected: &str) -> bool {
-    given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
-            == 0
+    given.len() == expected.len() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 /// The browser's form token, if it holds a good one: who a browser is, for counting
@@ -216,4 +213,24 @@ fn same(given: &str, expected: &str) -> bool {
 pub fn form_token(state: &AppState, request: &HttpRequest) -> Option<String> {
     signed_value(request, &state.cookie_key, FORM_COOKIE)
         .filter(|token| Token::parse(token).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same;
+
+    #[test]
+    fn tokens_are_the_same_only_byte_for_byte_and_length_for_length() {
+        let token = "3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7";
+        assert!(same(token, token));
+        assert!(same("", ""));
+        // A difference anywhere, first or last.
+        assert!(!same("af2a9c0d4e5b6a7f8091a2b3c4d5e6f7", token));
+        assert!(!same("3f2a9c0d4e5b6a7f8091a2b3c4d5e6f8", token));
+        // A prefix, a longer token or nothing is not the token.
+        assert!(!same(&token[..31], token));
+        assert!(!same(&format!("{token}0"), token));
+        assert!(!same("", token));
+        assert!(!same(token, ""));
+    }
 }
