@@ -1149,4 +1149,35 @@ mod tests {
             Removal::NotThere
         ));
     }
+
+    #[tokio::test]
+    async fn a_crash_while_a_student_joins_leaves_their_nickname_free() {
+        use crate::storage::students::CRASH_WHILE_JOINING;
+        let folder = tempfile::tempdir().unwrap();
+        let storage = Storage::open(folder.path()).unwrap();
+        let class = Token::random(&mut rand::rng());
+        let first = newcomer(class, "Maya");
+        CRASH_WHILE_JOINING.set(true);
+        let outcome = storage
+            .add_student(&first, Token::random(&mut rand::rng()))
+            .await;
+        CRASH_WHILE_JOINING.set(false);
+        assert!(outcome.is_err(), "the join did not complete");
+        assert!(storage.student(first.id).unwrap().is_none());
+        // Nothing of the half-made join stays: the nickname is free for the next one.
+        let again = newcomer(class, "Maya");
+        let outcome = storage
+            .add_student(&again, Token::random(&mut rand::rng()))
+            .await;
+        assert!(outcome.is_ok(), "{outcome:?}");
+        assert_eq!(
+            storage
+                .student(again.id)
+                .unwrap()
+                .unwrap()
+                .nickname
+                .as_str(),
+            "Maya"
+        );
+    }
 }

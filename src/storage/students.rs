@@ -55,6 +55,12 @@ pub enum JoinError {
     Storage(#[from] StorageError),
 }
 
+#[cfg(test)]
+thread_local! {
+    /// In a test: adding a student stops half-way, as a crash would.
+    pub(crate) static CRASH_WHILE_JOINING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 #[derive(Serialize, Deserialize)]
 struct StudentRecord {
     v: u32,
@@ -148,32 +154,65 @@ impl Storage {
     /// Adds a student to a class unless the nickname, or one that looks like it, is
     /// taken there, as joined from the browser `device`. Returns once on disk.
     pub async fn add_student(&self, student: &Student, device: Token) -> Result<(), JoinError> {
-        {
+        use sled::transaction::{ConflictableTransactionError, TransactionError};
+        let record = Self::student_record(student)?;
+        let keys = nickname_keys(student.class, &student.nickname);
+        let id = &student.id.as_bytes()[..];
+        // One transaction: the nickname's keys, the student, the class's list, the
+        // browser's link and the resume code are all written, or none is, so that a
+        // crash half-way cannot leave a nickname reserved for no one.
+        let outcome = {
             let _claiming = self.claiming_nicknames();
-            let claimed = claim_nickname(
+            (
                 &self.class_nicknames,
-                student.class,
-                &student.nickname,
-                student.id,
-            )?;
-            if let Err(holder) = claimed {
+                &self.students,
+                &self.class_students,
+                &self.student_devices,
+                &self.learner_students,
+                &self.resume_codes,
+            )
+                .transaction(
+                    |(nicknames, students, class_students, devices, learners, resume_codes)| {
+                        for key in &keys {
+                            match nicknames.get(key)? {
+                                Some(holder) if holder.as_ref() != id => {
+                                    return Err(ConflictableTransactionError::Abort(
+                                        holder.to_vec(),
+                                    ));
+                                }
+                                _ => {}
+                            }
+                        }
+                        for key in &keys {
+                            nicknames.insert(key.as_slice(), id)?;
+                        }
+                        #[cfg(test)]
+                        if CRASH_WHILE_JOINING.get() {
+                            return Err(ConflictableTransactionError::Abort(Vec::new()));
+                        }
+                        students.insert(id, record.as_slice())?;
+                        class_students.insert(pair(student.class, student.id), &[])?;
+                        devices.insert(pair(student.id, device), &[])?;
+                        learners
+                            .insert(pair(device, student.id), &student.learner.as_bytes()[..])?;
+                        resume_codes.insert(resume_key(student.class, &student.resume), id)?;
+                        Ok(())
+                    },
+                )
+        };
+        match outcome {
+            Ok(()) => {}
+            Err(TransactionError::Abort(holder)) if holder.len() == 16 => {
+                let holder = token_at(&holder, "a nickname's key")?;
                 return Err(JoinError::NicknameTaken(
                     self.nickname_of_student(holder, &student.nickname)?,
                 ));
             }
-            self.write_student(student)?;
+            Err(TransactionError::Abort(_)) => {
+                return Err(StorageError::Corrupt("a student could not be added".into()).into());
+            }
+            Err(TransactionError::Storage(error)) => return Err(StorageError::from(error).into()),
         }
-        let resume = &student.resume;
-        self.class_students
-            .insert(pair(student.class, student.id), &[])
-            .map_err(StorageError::from)?;
-        self.link(student, device)?;
-        self.resume_codes
-            .insert(
-                resume_key(student.class, resume),
-                &student.id.as_bytes()[..],
-            )
-            .map_err(StorageError::from)?;
         self.flusher.flush().await?;
         Ok(())
     }
