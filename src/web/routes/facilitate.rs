@@ -419,6 +419,14 @@ enum View {
     Remote,
 }
 
+/// As forms carry it (`view`) and the page's class names it: "presenter", "screen" or
+/// "remote".
+impl std::fmt::Display for View {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.slug())
+    }
+}
+
 impl View {
     fn slug(self) -> &'static str {
         match self {
@@ -450,8 +458,8 @@ impl View {
 #[template(path = "teachers/live.html")]
 struct PresenterPage<'a> {
     session: &'a LiveSession,
-    /// "presenter", "screen" or "remote".
-    view: &'static str,
+    /// The presenter page, the full-screen view or the phone remote.
+    view: View,
     url: String,
     events_url: String,
     join_url: String,
@@ -464,7 +472,8 @@ struct PresenterPage<'a> {
     joined: usize,
     roster: Vec<RosterLine>,
     answered: usize,
-    stage: &'static str,
+    /// Where the exercise shown stands; `None` in the lobby.
+    stage: Option<Stage>,
     place: Option<LivePlace>,
     exercise: Option<&'a Exercise>,
     passage_from: Option<&'a str>,
@@ -593,7 +602,7 @@ fn show_view(
     };
     let mut page = PresenterPage {
         session: &session,
-        view: view.slug(),
+        view,
         url: session_url(&session),
         events_url: format!("{}/events", session_url(&session)),
         qr_svg: super::classes::qr_svg(&join_url),
@@ -605,7 +614,7 @@ fn show_view(
         joined,
         roster,
         answered: 0,
-        stage: "lobby",
+        stage: None,
         place: None,
         exercise: None,
         passage_from: None,
@@ -628,7 +637,7 @@ fn show_view(
         let (pack, exercise) = exercise_of(state, &session, position)?;
         let answers = state.storage.live_answers_at(session.id, position)?;
         page.answered = answers.len();
-        page.stage = stage.slug();
+        page.stage = Some(stage);
         page.place = Some(LivePlace {
             number: position + 1,
             total: session.exercise_ids.len(),

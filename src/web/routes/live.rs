@@ -195,12 +195,24 @@ struct SummaryLine {
     was_correct: bool,
 }
 
-/// What a participant sees. `view` says which part of the page applies: "lobby",
-/// "question", "received", "closed", "split", "revealed", "ended" or "removed".
+/// Which part of the participant's page applies: an enum, so that a template that
+/// names a view that does not exist does not compile.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ParticipantView {
+    Lobby,
+    Question,
+    Received,
+    Closed,
+    Split,
+    Revealed,
+    Ended,
+}
+
+/// What a participant sees; `view` says which part of the page applies.
 #[derive(Template)]
 #[template(path = "live/participant.html")]
 struct ParticipantPage<'a> {
-    view: &'static str,
+    view: ParticipantView,
     nickname: &'a str,
     url: String,
     events_url: String,
@@ -263,7 +275,7 @@ pub async fn show_live(
     let (csrf, cookie) = anonymous_form_token(&state, &request);
     let wants_change = query.change.is_some();
     let mut page = ParticipantPage {
-        view: "lobby",
+        view: ParticipantView::Lobby,
         nickname: participant.nickname.as_str(),
         url: page_url(&session),
         events_url: format!("{}/events", page_url(&session)),
@@ -290,7 +302,7 @@ pub async fn show_live(
     match session.state.phase {
         Phase::Lobby => {}
         Phase::Ended => {
-            page.view = "ended";
+            page.view = ParticipantView::Ended;
             page.auto_refresh = false;
             for (position, id) in session.exercise_ids.iter().enumerate() {
                 if !session.state.opened[position] {
@@ -348,14 +360,14 @@ pub async fn show_live(
                 Stage::Open if answer.is_none() || wants_change => {
                     page.auto_refresh = false;
                     page.replacing = answer.is_some();
-                    "question"
+                    ParticipantView::Question
                 }
                 Stage::Open => {
                     page.replacing = true;
-                    "received"
+                    ParticipantView::Received
                 }
-                Stage::Closed => "closed",
-                Stage::Split => "split",
+                Stage::Closed => ParticipantView::Closed,
+                Stage::Split => ParticipantView::Split,
                 Stage::Revealed | Stage::Explained | Stage::Options | Stage::Evidence => {
                     page.was_correct = answer.as_ref().is_some_and(|answer| answer.correct);
                     page.correct_label = exercise.correct_choice().label();
@@ -368,7 +380,7 @@ pub async fn show_live(
                         page.versions = version_views(pack, exercise, "");
                         page.compare = false;
                     }
-                    "revealed"
+                    ParticipantView::Revealed
                 }
             };
         }
