@@ -115,6 +115,11 @@ struct ServeArgs {
         default_value = "text"
     )]
     log_format: LogFormat,
+    /// Browsers reach the server over HTTPS, through a reverse proxy that serves it:
+    /// every cookie is marked Secure, and every response tells the browser to use only
+    /// HTTPS for this host (Strict-Transport-Security, a year).
+    #[arg(long, env = "SOURCEWISE_HTTPS", value_parser = clap::builder::FalseyValueParser::new())]
+    https: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -260,6 +265,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         access_log: args.access_log,
         public_url: args.public_url,
         trust_forwarded: args.trust_forwarded,
+        https: args.https,
     };
     let runtime = match actix_web::rt::System::new().block_on(async { run(settings).await }) {
         Ok(()) => return ExitCode::SUCCESS,

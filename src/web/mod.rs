@@ -47,6 +47,10 @@ pub struct Settings {
     /// Whether `X-Forwarded-For`, `-Host` and `-Proto` are believed: only behind a
     /// reverse proxy that sets them. Otherwise anyone could claim any address.
     pub trust_forwarded: bool,
+    /// Whether browsers reach the server only over HTTPS, through a reverse proxy that
+    /// serves it: then every cookie is marked `Secure` and every response says
+    /// `Strict-Transport-Security`. See [`https_only`].
+    pub https: bool,
 }
 
 /// What every handler can reach.
@@ -147,6 +151,7 @@ impl Application {
             listening: address,
         });
         let access_log = settings.access_log;
+        let https = settings.https;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -168,6 +173,7 @@ impl Application {
                             "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
                         )),
                 )
+                .wrap(middleware::Condition::new(https, middleware::from_fn(https_only)))
                 .wrap(middleware::Compress::default())
                 .wrap(middleware::Condition::new(
                     access_log,
@@ -210,6 +216,51 @@ fn form_error(error: UrlencodedError, _request: &HttpRequest) -> actix_web::Erro
         ))
         .into(),
     }
+}
+
+/// How long a browser that has seen `Strict-Transport-Security` uses nothing but
+/// HTTPS for this host: a year, renewed by every response.
+const HSTS: &str = "max-age=31536000";
+
+/// With `--https`: every cookie a response sets is sent back only over HTTPS, and the
+/// browser is told to use HTTPS alone for this host. Done here, on the response, so
+/// that no cookie is missed, whichever handler builds it.
+async fn https_only(
+    request: actix_web::dev::ServiceRequest,
+    next: middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::http::header::{self, HeaderValue};
+    let mut response = next.call(request).await?;
+    let headers = response.headers_mut();
+    let cookies: Vec<HeaderValue> = headers.get_all(header::SET_COOKIE).cloned().collect();
+    if !cookies.is_empty() {
+        headers.remove(header::SET_COOKIE);
+        for cookie in cookies {
+            headers.append(header::SET_COOKIE, secure_cookie(cookie));
+        }
+    }
+    headers.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static(HSTS),
+    );
+    Ok(response)
+}
+
+/// A `Set-Cookie` value with the `Secure` attribute (unchanged if it has it already).
+fn secure_cookie(
+    value: actix_web::http::header::HeaderValue,
+) -> actix_web::http::header::HeaderValue {
+    let already = value
+        .to_str()
+        .ok()
+        .and_then(|text| Cookie::parse(text).ok())
+        .is_some_and(|cookie| cookie.secure() == Some(true));
+    if already {
+        return value;
+    }
+    let mut bytes = value.as_bytes().to_vec();
+    bytes.extend_from_slice(b"; Secure");
+    actix_web::http::header::HeaderValue::from_bytes(&bytes).unwrap_or(value)
 }
 
 const LEARNER_COOKIE: &str = "sourcewise_learner";

@@ -57,6 +57,16 @@ pub fn start_server_with(
     questions: &Path,
     extra: &[&str],
 ) -> Result<(Child, String), String> {
+    start_server_with_env(data_dir, questions, extra, &[])
+}
+
+/// Starts the server binary with extra arguments and environment variables.
+pub fn start_server_with_env(
+    data_dir: &Path,
+    questions: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Result<(Child, String), String> {
     let bind: &[&str] = if extra.contains(&"--bind") {
         &[]
     } else {
@@ -71,6 +81,7 @@ pub fn start_server_with(
         .arg("--questions")
         .arg(questions)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -98,9 +109,14 @@ pub fn spawn_app() -> TestApp {
 
 /// A server started with extra arguments.
 pub fn spawn_app_with(extra: &[&str]) -> TestApp {
+    spawn_app_with_env(extra, &[])
+}
+
+/// A server started with extra arguments and environment variables.
+pub fn spawn_app_with_env(extra: &[&str], env: &[(&str, &str)]) -> TestApp {
     let data_dir = tempfile::tempdir().expect("a temporary data directory");
-    let (process, address) =
-        start_server_with(data_dir.path(), &questions_dir(), extra).expect("the server starts");
+    let (process, address) = start_server_with_env(data_dir.path(), &questions_dir(), extra, env)
+        .expect("the server starts");
     TestApp {
         browser: Browser {
             address,

@@ -7,6 +7,7 @@ mod check_command;
 mod classes;
 mod crash;
 mod helpers;
+mod https;
 mod join_link;
 mod joining;
 mod live;
