@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::AppError;
-use super::teacher_session::{SignedIn, check_session_form, require_teacher};
+use super::teacher_session::{SignedIn, check_anonymous_form, check_session_form, require_teacher};
 use crate::practice::Token;
 use crate::storage::assignments::Assignment;
 use crate::storage::classes::Class;
@@ -228,3 +228,31 @@ macro_rules! with_csrf {
     };
 }
 pub(crate) use with_csrf;
+
+/// A form shown before sign-in (joining, answering, signing up) whose token was checked
+/// against the browser's form cookie before the handler runs: a forged or stale form
+/// is refused (403), and logged within the log's cap.
+pub struct AnonymousForm<T>(pub T);
+
+impl<T> Deref for AnonymousForm<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for AnonymousForm<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<AnonymousForm<T>, actix_web::Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let request = request.clone();
+        let form = web::Form::<T>::from_request(&request, payload);
+        Box::pin(async move {
+            let form = form.await?.into_inner();
+            check_anonymous_form(app_state(&request)?, &request, form.csrf())?;
+            Ok(AnonymousForm(form))
+        })
+    }
+}

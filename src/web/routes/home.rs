@@ -14,8 +14,9 @@ use super::{html_with, see_other};
 use crate::classes::{CodeKind, JoinCode};
 use crate::content::Pack;
 use crate::web::error::AppError;
+use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
-use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::teacher_session::anonymous_form_token;
 use crate::web::{AppState, now};
 
 #[derive(Template)]
@@ -61,6 +62,8 @@ pub struct CodeForm {
     code: Option<String>,
 }
 
+crate::web::extract::with_csrf!(CodeForm);
+
 /// What a code of the wrong form gets.
 const NOT_A_CODE: &str = "That is not a code. A class code has 8 letters and digits, like ABCD-2345; a live-session code has 10 digits, like 482 913 2077. Copy it from the board or the projector.";
 
@@ -69,10 +72,9 @@ const NOT_A_CODE: &str = "That is not a code. A class code has 8 letters and dig
 pub async fn enter_code(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<CodeForm>,
+    form: AnonymousForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
-    let typed = form.into_inner().code.unwrap_or_default();
+    let typed = form.0.code.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
         home_page(&state, &request, status, typed.clone(), Some(error))
     };

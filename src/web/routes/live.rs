@@ -26,10 +26,11 @@ use crate::practice::{Answer, Token, option_order};
 use crate::storage::live::{LiveAnswer, LiveSession, Participant};
 use crate::storage::students::JoinError;
 use crate::web::error::AppError;
+use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
 use crate::web::live_hub::Signal;
 use crate::web::streams::OpenStreams;
-use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::teacher_session::anonymous_form_token;
 use crate::web::view::{Gloss, VersionView, version_views};
 use crate::web::{AppState, now};
 
@@ -500,14 +501,15 @@ pub struct JoinForm {
     nickname: Option<String>,
 }
 
+crate::web::extract::with_csrf!(JoinForm);
+
 /// `POST /live`: joins a session under a nickname and shows its page.
 pub async fn join_live(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<JoinForm>,
+    form: AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
-    let form = form.into_inner();
+    let form = form.0;
     let code_text = form.code.unwrap_or_default();
     let nickname_text = form.nickname.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
@@ -610,15 +612,16 @@ pub struct AnswerForm {
     replace: Option<String>,
 }
 
+crate::web::extract::with_csrf!(AnswerForm);
+
 /// `POST /live/{code}/answers`: records (or changes) the participant's answer to the
 /// exercise that is open.
 pub async fn submit_answer(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
-    form: web::Form<AnswerForm>,
+    form: AnonymousForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     // A participant answers whatever anyone else has typed; a browser that has not
     // joined (or names an unknown code) makes a miss, past its allowance a wait.
     let Some((session, participant)) = joined_session(&state, &request, &path)? else {

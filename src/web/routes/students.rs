@@ -24,6 +24,7 @@ use crate::practice::Token;
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
+use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
 use crate::web::learners::Learners;
 use crate::web::routes::classes::describe_without_due;
@@ -86,6 +87,8 @@ pub struct JoinForm {
     nickname: Option<String>,
 }
 
+crate::web::extract::with_csrf!(JoinForm);
+
 /// The class with the code typed, if it takes new students; otherwise what to tell them.
 /// A well-formed code of nothing counts as a miss of `client`.
 fn open_class(
@@ -119,10 +122,9 @@ fn open_class(
 pub async fn create_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<JoinForm>,
+    form: AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
-    let form = form.into_inner();
+    let form = form.0;
     let code_text = form.code.unwrap_or_default();
     let nickname_text = form.nickname.unwrap_or_default();
     let again_with = |status: StatusCode, error: String| {
@@ -387,6 +389,8 @@ pub struct ResumeForm {
     resume: Option<String>,
 }
 
+crate::web::extract::with_csrf!(ResumeForm);
+
 /// What a join code and resume code that match no student get, whichever is wrong.
 const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a student. Check both: the join code is on the board, the resume code on your page on the device you joined with (your teacher can also give you a new one).";
 
@@ -395,10 +399,9 @@ const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a stu
 pub async fn resume_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<ResumeForm>,
+    form: AnonymousForm<ResumeForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
-    let form = form.into_inner();
+    let form = form.0;
     let code_text = form.code.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
         let (csrf, cookie) = anonymous_form_token(&state, &request);

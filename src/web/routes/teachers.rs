@@ -15,10 +15,11 @@ use crate::practice::Token;
 use crate::storage::classes::Class;
 use crate::storage::teachers::{CreateTeacherError, Teacher, TeacherSession};
 use crate::web::error::{AppError, BUSY_RETRY_AFTER};
+use crate::web::extract::AnonymousForm;
 use crate::web::extract::CheckedForm;
 use crate::web::teacher_session::{
-    SESSION_SECONDS, SignedIn, anonymous_form_token, check_anonymous_form, check_session_form,
-    device_cookie, expired_session_cookie, session_cookie, signed_in, trusted_device,
+    SESSION_SECONDS, SignedIn, anonymous_form_token, check_session_form, device_cookie,
+    expired_session_cookie, session_cookie, signed_in, trusted_device,
 };
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
@@ -103,6 +104,8 @@ pub struct SignUpForm {
     repeat_password: Option<String>,
 }
 
+crate::web::extract::with_csrf!(SignUpForm);
+
 pub async fn show_sign_up(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -123,10 +126,9 @@ pub async fn show_sign_up(
 pub async fn create_teacher(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<SignUpForm>,
+    form: AnonymousForm<SignUpForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
-    let form = form.into_inner();
+    let form = form.0;
     let display_name_text = form.display_name.unwrap_or_default();
     let username_text = form.username.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
@@ -264,6 +266,8 @@ pub struct SignInForm {
     password: Option<String>,
 }
 
+crate::web::extract::with_csrf!(SignInForm);
+
 pub async fn show_sign_in(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -291,10 +295,9 @@ pub async fn show_sign_in(
 pub async fn create_session(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<SignInForm>,
+    form: AnonymousForm<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
-    let form = form.into_inner();
+    let form = form.0;
     let username_text = form.username.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
         let (csrf, cookie) = anonymous_form_token(&state, &request);
