@@ -1,5 +1,6 @@
-//! What several pages show in the same way: the skills as ticked in a form, and a text
-//! whose glossary terms link to their entries.
+//! What several pages show in the same way: the skills as ticked in a form, a text
+//! whose glossary terms link to their entries, an exercise's options and quotes as shown
+//! after answering, its excerpt, and a join link's QR code.
 //!
 //! Route modules use these; they hold no state beyond one page's rendering.
 
@@ -194,6 +195,107 @@ impl fmt::Display for Linked<'_> {
             written = range.end;
         }
         escape(formatter, &self.text[written..])
+    }
+}
+
+/// An option as shown after answering.
+pub struct ChoiceOutcome<'a> {
+    pub label: &'a str,
+    pub why: &'a str,
+    pub is_correct: bool,
+    pub was_chosen: bool,
+}
+
+/// A quote as shown after answering, with a link to it in its document.
+pub struct QuoteView<'a> {
+    pub source_title: &'a str,
+    pub note: Option<&'a str>,
+    pub text: &'a str,
+    pub reader_url: String,
+}
+
+/// An exercise's quotes as shown after answering: the passage in its document (if the
+/// exercise shows one) and the evidence from each source. `link_suffix` is added to
+/// each link into the reader (it names the way back).
+pub fn quote_views<'a>(
+    pack: &'a Pack,
+    exercise: &'a Exercise,
+    link_suffix: &str,
+) -> (Option<QuoteView<'a>>, Vec<QuoteView<'a>>) {
+    // The versions of a quote exercise come last among its quotes, and are shown
+    // apart (crate::web::view::version_views).
+    let shown = usize::from(exercise.passage().is_some()) + exercise.evidence().len();
+    let mut views = exercise
+        .quotes()
+        .take(shown)
+        .enumerate()
+        .map(|(index, quote)| QuoteView {
+            source_title: pack
+                .source(quote.source_id())
+                .map(|source| source.short_title())
+                .unwrap_or(quote.source_id()),
+            note: quote.note(),
+            text: quote.text(),
+            reader_url: format!(
+                "/packs/{}/sources/{}?exercise={}&quote={index}{link_suffix}#passage",
+                pack.id(),
+                quote.source_id(),
+                exercise.id(),
+            ),
+        });
+    let passage = if exercise.passage().is_some() {
+        views.next()
+    } else {
+        None
+    };
+    (passage, views.collect())
+}
+
+/// The first words of what an exercise shows, to remind the learner which it was.
+pub fn excerpt(exercise: &Exercise) -> String {
+    let text = exercise
+        .claim()
+        .or(exercise.passage().map(|passage| passage.text()))
+        .unwrap_or(exercise.question());
+    let folded = crate::content::text::fold_whitespace(text);
+    if folded.chars().count() <= 140 {
+        folded
+    } else {
+        let cut: String = folded.chars().take(140).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+pub fn passage_from<'a>(pack: &'a Pack, exercise: &Exercise) -> Option<&'a str> {
+    if exercise.skill() == Skill::Source {
+        return None;
+    }
+    exercise
+        .passage()
+        .and_then(|passage| pack.source(passage.source_id()))
+        .map(|source| source.short_title())
+}
+
+/// The QR code of `url` as an inline SVG image. It is drawn from the URL's bits only:
+/// no text of the URL appears in it.
+pub fn qr_svg(url: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => {
+            let image = code
+                .render::<svg::Color>()
+                .min_dimensions(280, 280)
+                .dark_color(svg::Color("#000000"))
+                .light_color(svg::Color("#ffffff"))
+                .build();
+            let start = image.find("<svg").unwrap_or(0);
+            image[start..].replacen(
+                "<svg",
+                "<svg role=\"img\" aria-label=\"QR code of the join link\" class=\"qr\"",
+                1,
+            )
+        }
+        Err(_) => String::new(),
     }
 }
 

@@ -24,7 +24,7 @@ use crate::storage::students::{JoinError, Student};
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent};
 use crate::web::teacher_session::SignedIn;
-use crate::web::view::focus_of_form;
+use crate::web::view::{focus_of_form, qr_svg};
 use crate::web::{AppState, JoinLink, now};
 
 fn class_url(class: &Class) -> String {
@@ -280,7 +280,7 @@ fn assign_choices(
                 .exercises_of(skill)
                 .map(|exercise| PickChoice {
                     id: exercise.id().to_string(),
-                    prompt: super::rounds::excerpt(exercise),
+                    prompt: crate::web::view::excerpt(exercise),
                     skill: skill.title(),
                     ticked: form.is_picked(exercise.id()),
                 })
@@ -433,29 +433,6 @@ pub async fn show_projector(
     })
 }
 
-/// The QR code of `url` as an inline SVG image. It is drawn from the URL's bits only:
-/// no text of the URL appears in it.
-pub(super) fn qr_svg(url: &str) -> String {
-    use qrcode::render::svg;
-    match qrcode::QrCode::new(url.as_bytes()) {
-        Ok(code) => {
-            let image = code
-                .render::<svg::Color>()
-                .min_dimensions(280, 280)
-                .dark_color(svg::Color("#000000"))
-                .light_color(svg::Color("#ffffff"))
-                .build();
-            let start = image.find("<svg").unwrap_or(0);
-            image[start..].replacen(
-                "<svg",
-                "<svg role=\"img\" aria-label=\"QR code of the join link\" class=\"qr\"",
-                1,
-            )
-        }
-        Err(_) => String::new(),
-    }
-}
-
 #[derive(Deserialize)]
 pub struct SwitchForm {
     csrf: Option<String>,
@@ -573,7 +550,7 @@ fn answer_lines(state: &AppState, student: &Student) -> Result<Vec<AnswerLine>, 
                     when: crate::web::format_time(answer.answered_at),
                     skill: answer.skill.title(),
                     question: exercise
-                        .map(super::rounds::excerpt)
+                        .map(crate::web::view::excerpt)
                         .unwrap_or_else(|| answer.exercise_id.clone()),
                     chosen: exercise
                         .and_then(|exercise| exercise.choice(&answer.choice))

@@ -19,7 +19,6 @@ use serde::Deserialize;
 use super::live::{
     KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
 };
-use super::rounds::{ChoiceOutcome, QuoteView, excerpt, passage_from, quote_views};
 use crate::classes::JoinCode;
 use crate::content::{Exercise, Pack, Skill};
 use crate::live::{Action, LiveState, Phase, Scoring, Stage, ranks};
@@ -28,7 +27,10 @@ use crate::storage::live::{LiveAnswer, LiveSession, MAX_REMOVALS, Removal};
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, OwnedSession};
 use crate::web::teacher_session::SignedIn;
-use crate::web::view::{Gloss, SkillBox, VersionView, focus_of_form, skill_boxes, version_views};
+use crate::web::view::{
+    ChoiceOutcome, Gloss, QuoteView, SkillBox, VersionView, excerpt, focus_of_form, passage_from,
+    quote_views, skill_boxes, version_views,
+};
 use crate::web::{AppState, format_time, now};
 
 fn session_url(session: &LiveSession) -> String {
@@ -605,7 +607,7 @@ fn show_view(
         view,
         url: session_url(&session),
         events_url: format!("{}/events", session_url(&session)),
-        qr_svg: super::classes::qr_svg(&join_url),
+        qr_svg: crate::web::view::qr_svg(&join_url),
         join_url,
         join_warning,
         csrf: signed_in.session.csrf.to_string(),

@@ -18,7 +18,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::html_with;
-use super::rounds::{ChoiceOutcome, QuoteView, excerpt, passage_from, quote_views};
 use crate::classes::{JoinCode, Nickname};
 use crate::content::{Exercise, Pack};
 use crate::live::{Phase, Stage};
@@ -31,7 +30,9 @@ use crate::web::guesses::Client;
 use crate::web::live_hub::Signal;
 use crate::web::streams::OpenStreams;
 use crate::web::teacher_session::anonymous_form_token;
-use crate::web::view::{Gloss, VersionView, version_views};
+use crate::web::view::{
+    ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
+};
 use crate::web::{AppState, now};
 
 const PARTICIPANT_COOKIE: &str = "sourcewise_live";

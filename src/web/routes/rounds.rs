@@ -19,7 +19,9 @@ use crate::practice::{
 use crate::storage::Recorded;
 use crate::web::error::AppError;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
-use crate::web::view::{Gloss, VersionView, version_views};
+use crate::web::view::{
+    ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
+};
 use crate::web::{AppState, learner, learner_cookie, now};
 
 #[derive(Deserialize)]
@@ -131,59 +133,6 @@ fn assignment_name(state: &AppState, round: &Round) -> Result<Option<String>, Ap
         .storage
         .assignment(id)?
         .map(|assignment| assignment.title()))
-}
-
-/// An option as shown after answering.
-pub(super) struct ChoiceOutcome<'a> {
-    pub label: &'a str,
-    pub why: &'a str,
-    pub is_correct: bool,
-    pub was_chosen: bool,
-}
-
-/// A quote as shown after answering, with a link to it in its document.
-pub(super) struct QuoteView<'a> {
-    pub source_title: &'a str,
-    pub note: Option<&'a str>,
-    pub text: &'a str,
-    pub reader_url: String,
-}
-
-/// An exercise's quotes as shown after answering: the passage in its document (if the
-/// exercise shows one) and the evidence from each source. `link_suffix` is added to
-/// each link into the reader (it names the way back).
-pub(super) fn quote_views<'a>(
-    pack: &'a Pack,
-    exercise: &'a Exercise,
-    link_suffix: &str,
-) -> (Option<QuoteView<'a>>, Vec<QuoteView<'a>>) {
-    // The versions of a quote exercise come last among its quotes, and are shown
-    // apart (crate::web::view::version_views).
-    let shown = usize::from(exercise.passage().is_some()) + exercise.evidence().len();
-    let mut views = exercise
-        .quotes()
-        .take(shown)
-        .enumerate()
-        .map(|(index, quote)| QuoteView {
-            source_title: pack
-                .source(quote.source_id())
-                .map(|source| source.short_title())
-                .unwrap_or(quote.source_id()),
-            note: quote.note(),
-            text: quote.text(),
-            reader_url: format!(
-                "/packs/{}/sources/{}?exercise={}&quote={index}{link_suffix}#passage",
-                pack.id(),
-                quote.source_id(),
-                exercise.id(),
-            ),
-        });
-    let passage = if exercise.passage().is_some() {
-        views.next()
-    } else {
-        None
-    };
-    (passage, views.collect())
 }
 
 #[derive(Template)]
@@ -519,21 +468,6 @@ pub async fn show_summary(
     )
 }
 
-/// The first words of what an exercise shows, to remind the learner which it was.
-pub(super) fn excerpt(exercise: &Exercise) -> String {
-    let text = exercise
-        .claim()
-        .or(exercise.passage().map(|passage| passage.text()))
-        .unwrap_or(exercise.question());
-    let folded = crate::content::text::fold_whitespace(text);
-    if folded.chars().count() <= 140 {
-        folded
-    } else {
-        let cut: String = folded.chars().take(140).collect();
-        format!("{}…", cut.trim_end())
-    }
-}
-
 /// Reads a round for the learner who asks. A round that does not exist and a round
 /// that belongs to another learner look the same: not found.
 fn load_round<'a>(
@@ -594,16 +528,6 @@ fn exercise_at<'a>(
             )
         })?;
     Ok((position, exercise))
-}
-
-pub(super) fn passage_from<'a>(pack: &'a Pack, exercise: &Exercise) -> Option<&'a str> {
-    if exercise.skill() == Skill::Source {
-        return None;
-    }
-    exercise
-        .passage()
-        .and_then(|passage| pack.source(passage.source_id()))
-        .map(|source| source.short_title())
 }
 
 fn question_url(round: Token, position: usize) -> String {
