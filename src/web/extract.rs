@@ -203,18 +203,37 @@ impl<T> Deref for CheckedForm<T> {
 
 impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for CheckedForm<T> {
     type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<CheckedForm<T>, actix_web::Error>>>>;
+    type Future = FormFuture<CheckedForm<T>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let request = request.clone();
-        let form = web::Form::<T>::from_request(&request, payload);
-        Box::pin(async move {
-            let signed_in = signed_in(&request)?;
-            let form = form.await?.into_inner();
-            check_session_form(&signed_in, form.csrf())?;
-            Ok(CheckedForm(form))
+        read_and_check(request, payload, CheckedForm, |request, token| {
+            check_session_form(&signed_in(request)?, token)
         })
     }
+}
+
+/// A form being read and checked.
+type FormFuture<F> = Pin<Box<dyn Future<Output = Result<F, actix_web::Error>>>>;
+
+/// Reads the form `T`, then lets `check` judge its token before wrapping it: what the
+/// two kinds of checked form share.
+fn read_and_check<T, F>(
+    request: &HttpRequest,
+    payload: &mut Payload,
+    wrap: fn(T) -> F,
+    check: fn(&HttpRequest, Option<&str>) -> Result<(), AppError>,
+) -> FormFuture<F>
+where
+    T: DeserializeOwned + WithCsrf + 'static,
+    F: 'static,
+{
+    let request = request.clone();
+    let form = web::Form::<T>::from_request(&request, payload);
+    Box::pin(async move {
+        let form = form.await?.into_inner();
+        check(&request, form.csrf())?;
+        Ok(wrap(form))
+    })
 }
 
 /// Implements [`WithCsrf`] for forms with a field `csrf: Option<String>`.
@@ -244,15 +263,11 @@ impl<T> Deref for AnonymousForm<T> {
 
 impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for AnonymousForm<T> {
     type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<AnonymousForm<T>, actix_web::Error>>>>;
+    type Future = FormFuture<AnonymousForm<T>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let request = request.clone();
-        let form = web::Form::<T>::from_request(&request, payload);
-        Box::pin(async move {
-            let form = form.await?.into_inner();
-            check_anonymous_form(app_state(&request)?, &request, form.csrf())?;
-            Ok(AnonymousForm(form))
+        read_and_check(request, payload, AnonymousForm, |request, token| {
+            check_anonymous_form(app_state(request)?, request, token)
         })
     }
 }

@@ -16,15 +16,20 @@ const FOLLOWS: u64 = 10;
 /// Without JavaScript a waiting page reloads every 4 seconds.
 const REFRESHES: u64 = 20;
 
-/// Signs up, starts a live session with the form's defaults (5 exercises at random, no
-/// scores) and returns its code, as the presenter page shows it.
-async fn start_session(teacher: &Session, viewport_name: &str) -> String {
+/// Signs up Ms Rivera, a teacher, and lands on her page.
+async fn sign_up(teacher: &Session) {
     teacher.visit("/teachers/sign-up").await;
     fill(teacher, "display_name", "Ms Rivera").await;
     fill(teacher, "username", "rivera").await;
     fill(teacher, "password", PASSWORD).await;
     fill(teacher, "repeat_password", PASSWORD).await;
     teacher.click_text("Create the account").await;
+}
+
+/// Signs up, starts a live session with the form's defaults (5 exercises at random, no
+/// scores) and returns its code, as the presenter page shows it.
+async fn start_session(teacher: &Session, viewport_name: &str) -> String {
+    sign_up(teacher).await;
     teacher.click_text("Your live sessions").await;
     teacher
         .check_page(&format!("live-sessions{viewport_name}"))
@@ -415,12 +420,7 @@ async fn main_control_bottom(teacher: &Session) -> (String, f64, f64) {
 
 /// Starts a session of two exercises at random from the form.
 async fn start_two_exercises(teacher: &Session) {
-    teacher.visit("/teachers/sign-up").await;
-    fill(teacher, "display_name", "Ms Rivera").await;
-    fill(teacher, "username", "rivera").await;
-    fill(teacher, "password", PASSWORD).await;
-    fill(teacher, "repeat_password", PASSWORD).await;
-    teacher.click_text("Create the account").await;
+    sign_up(teacher).await;
     teacher
         .visit(&format!("/teachers/live/new?pack={PACK}"))
         .await;
@@ -504,12 +504,7 @@ async fn every_presenter_step_keeps_its_main_control_on_screen_and_answers_the_k
 
 /// Opens a session of every exercise of the pack, every skill in turn.
 async fn start_every_exercise(teacher: &Session) -> usize {
-    teacher.visit("/teachers/sign-up").await;
-    fill(teacher, "display_name", "Ms Rivera").await;
-    fill(teacher, "username", "rivera").await;
-    fill(teacher, "password", PASSWORD).await;
-    fill(teacher, "repeat_password", PASSWORD).await;
-    teacher.click_text("Create the account").await;
+    sign_up(teacher).await;
     teacher
         .visit(&format!("/teachers/live/new?pack={PACK}"))
         .await;
@@ -838,12 +833,7 @@ async fn a_phone_sends_its_answer_on_a_tap_within_the_first_screen() {
 async fn the_class_projector_shows_the_qr_code_beside_the_code_on_one_screen() {
     for viewport in [Viewport::Laptop, Viewport::Projector] {
         session(viewport, Scripting::Enabled, async |teacher| {
-            teacher.visit("/teachers/sign-up").await;
-            fill(teacher, "display_name", "Ms Rivera").await;
-            fill(teacher, "username", "rivera").await;
-            fill(teacher, "password", PASSWORD).await;
-            fill(teacher, "repeat_password", PASSWORD).await;
-            teacher.click_text("Create the account").await;
+            sign_up(teacher).await;
             fill(teacher, "class_name", "10B History").await;
             teacher.click_text("Create the class").await;
             let class_page = teacher.path().await;
