@@ -306,18 +306,7 @@ impl Round {
         created_at: u64,
     ) -> Round {
         let exercise_ids = plan_round(pack, focus, length, seed);
-        let answers = vec![None; exercise_ids.len()];
-        Round {
-            id,
-            learner,
-            pack_id: pack.id().to_string(),
-            focus,
-            seed,
-            exercise_ids: exercise_ids.into(),
-            created_at,
-            answers,
-            assignment: None,
-        }
+        Round::with_exercises(id, learner, pack, focus, exercise_ids, seed, created_at)
     }
 
     /// A round of exercises chosen beforehand (an assignment that gives everyone the

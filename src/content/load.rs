@@ -295,6 +295,33 @@ impl<'a> FileText<'a> {
         ContentError::new(self.path, Some(self.line_of(spanned.span().start)), message)
     }
 
+    /// Checks the id of an entry in a list (a perspective, a glossary term): that it is
+    /// valid, and that no earlier entry has it (`seen` holds the line of each id so far).
+    /// Gives the id, or `None` for a duplicate, which the caller then skips.
+    fn entry_id(
+        &self,
+        id: &Spanned<String>,
+        what: &str,
+        seen: &mut HashMap<String, usize>,
+        errors: &mut Vec<ContentError>,
+    ) -> Option<String> {
+        let value = id.get_ref();
+        if !is_valid_id(value) {
+            errors.push(self.error(
+                id,
+                format!("the {what} id {value:?} is not valid: {ID_RULE}"),
+            ));
+        } else if let Some(first) = seen.get(value) {
+            errors.push(self.error(
+                id,
+                format!("duplicate {what} id {value:?} (first used at line {first})"),
+            ));
+            return None;
+        }
+        seen.insert(value.clone(), self.line_of(id.span().start));
+        Some(value.clone())
+    }
+
     /// Checks the plain-words rules on a text the pack's author wrote: at most
     /// `max_words` words in all (if given) and no sentence over
     /// [`MAX_SENTENCE_WORDS`] words outside quotation marks.
@@ -421,25 +448,15 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
     let mut perspective_lines: HashMap<String, usize> = HashMap::new();
     for raw in raw_pack.perspectives {
         let raw = raw.into_inner();
-        let line = pack_file.line_of(raw.id.span().start);
-        let id = raw.id.get_ref().clone();
-        if !is_valid_id(&id) {
-            errors.push(pack_file.error(
-                &raw.id,
-                format!("the perspective id {id:?} is not valid: {ID_RULE}"),
-            ));
-        } else if let Some(first) = perspective_lines.get(&id) {
-            errors.push(pack_file.error(
-                &raw.id,
-                format!("duplicate perspective id {id:?} (first used at line {first})"),
-            ));
+        let Some(id) =
+            pack_file.entry_id(&raw.id, "perspective", &mut perspective_lines, &mut errors)
+        else {
             continue;
-        }
+        };
         if raw.label.get_ref().trim().is_empty() {
             errors
                 .push(pack_file.error(&raw.label, format!("the perspective {id:?} needs a label")));
         }
-        perspective_lines.insert(id.clone(), line);
         perspectives.push(Perspective {
             id,
             label: raw.label.into_inner(),
@@ -693,21 +710,9 @@ fn load_glossary(
     let mut forms: HashMap<String, String> = HashMap::new();
     for raw in raw.terms {
         let raw = raw.into_inner();
-        let id = raw.id.get_ref().clone();
-        let line = file.line_of(raw.id.span().start);
-        if !is_valid_id(&id) {
-            errors.push(file.error(
-                &raw.id,
-                format!("the term id {id:?} is not valid: {ID_RULE}"),
-            ));
-        } else if let Some(first) = lines.get(&id) {
-            errors.push(file.error(
-                &raw.id,
-                format!("duplicate term id {id:?} (first used at line {first})"),
-            ));
+        let Some(id) = file.entry_id(&raw.id, "term", &mut lines, errors) else {
             continue;
-        }
-        lines.insert(id.clone(), line);
+        };
         if raw.term.get_ref().trim().is_empty() {
             errors.push(file.error(&raw.term, format!("the term {id:?} is empty")));
         }

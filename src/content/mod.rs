@@ -129,39 +129,45 @@ impl fmt::Display for Skill {
     }
 }
 
-/// The three answers of a contested-claim exercise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Agreed,
-    Contested,
-    SingleSource,
+/// An enum of the fixed answers of one kind of exercise, each with its slug (as written
+/// in pack files and stored) and the label a learner reads; `ALL` keeps their order.
+macro_rules! answer_scale {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $slug:literal, $label:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($variant,)+
+        }
+
+        impl $name {
+            const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            fn slug(self) -> &'static str {
+                match self {
+                    $($name::$variant => $slug,)+
+                }
+            }
+
+            fn from_slug(slug: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|answer| answer.slug() == slug)
+            }
+
+            fn label(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label,)+
+                }
+            }
+        }
+    };
 }
 
-impl Verdict {
-    const ALL: [Verdict; 3] = [Verdict::Agreed, Verdict::Contested, Verdict::SingleSource];
-
-    fn slug(self) -> &'static str {
-        match self {
-            Verdict::Agreed => "agreed",
-            Verdict::Contested => "contested",
-            Verdict::SingleSource => "single-source",
-        }
-    }
-
-    fn from_slug(slug: &str) -> Option<Verdict> {
-        Verdict::ALL
-            .into_iter()
-            .find(|verdict| verdict.slug() == slug)
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Verdict::Agreed => "Agreed: the sources that mention it agree",
-            Verdict::Contested => {
-                "Contested: the sources disagree, or one of them reports a disagreement"
-            }
-            Verdict::SingleSource => "Asserted by one source only",
-        }
+answer_scale! {
+    /// The three answers of a contested-claim exercise.
+    Verdict {
+        Agreed => "agreed", "Agreed: the sources that mention it agree",
+        Contested => "contested",
+            "Contested: the sources disagree, or one of them reports a disagreement",
+        SingleSource => "single-source", "Asserted by one source only",
     }
 }
 
@@ -169,47 +175,17 @@ impl Verdict {
 /// contested, asserted by one source only), whose order is always kept on screen.
 pub fn scale_rank(answer: &str) -> Option<usize> {
     Verdict::ALL
-        .into_iter()
+        .iter()
         .position(|verdict| verdict.slug() == answer)
 }
 
-/// The three answers of a quote exercise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuoteVerdict {
-    Faithful,
-    Changed,
-    Unverifiable,
-}
-
-impl QuoteVerdict {
-    const ALL: [QuoteVerdict; 3] = [
-        QuoteVerdict::Faithful,
-        QuoteVerdict::Changed,
-        QuoteVerdict::Unverifiable,
-    ];
-
-    fn slug(self) -> &'static str {
-        match self {
-            QuoteVerdict::Faithful => "faithful",
-            QuoteVerdict::Changed => "changed",
-            QuoteVerdict::Unverifiable => "unverifiable",
-        }
-    }
-
-    fn from_slug(slug: &str) -> Option<QuoteVerdict> {
-        QuoteVerdict::ALL
-            .into_iter()
-            .find(|verdict| verdict.slug() == slug)
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            QuoteVerdict::Faithful => "Faithful: the other versions give the same words",
-            QuoteVerdict::Changed => {
-                "Changed: words altered, added or dropped, and the meaning changes"
-            }
-            QuoteVerdict::Unverifiable => "Cannot be checked from these documents",
-        }
+answer_scale! {
+    /// The three answers of a quote exercise.
+    QuoteVerdict {
+        Faithful => "faithful", "Faithful: the other versions give the same words",
+        Changed => "changed",
+            "Changed: words altered, added or dropped, and the meaning changes",
+        Unverifiable => "unverifiable", "Cannot be checked from these documents",
     }
 }
 
