@@ -38,7 +38,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand::Rng;
 use sourcewise::content::Skill;
-use sourcewise::practice::{Answer, Token};
+use sourcewise::ids::Token;
+use sourcewise::practice::Answer;
 use sourcewise::storage::{Recorded, Storage};
 
 /// About the size of a stored answer record (the JSON the app writes).

@@ -41,7 +41,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::{Deserialize, Serialize};
 
 use crate::content::Skill;
-use crate::practice::{Answer, Focus, Round, Tally, Token};
+use crate::ids::Token;
+use crate::practice::{Answer, Focus, Round, Tally};
 use plans::{Plan, Plans};
 
 /// How much memory sled may keep as a cache of the database (its default is 1 GiB). A
@@ -872,9 +873,9 @@ fn leading_version(value: &[u8]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classes::{Nickname, ResumeCode};
-    use crate::storage::live::Participant;
-    use crate::storage::students::{JoinError, Student};
+    use crate::classes::{Nickname, ResumeCode, Student};
+    use crate::live::Participant;
+    use crate::storage::students::JoinError;
     use rand::SeedableRng;
 
     #[derive(Deserialize, Debug, PartialEq)]
@@ -1119,7 +1120,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_live_session_keeps_at_most_its_cap_of_removed_participants() {
-        use crate::storage::live::{MAX_REMOVALS, Removal};
+        use crate::live::{MAX_REMOVALS, Removal};
         let folder = tempfile::tempdir().unwrap();
         let storage = Storage::open(folder.path()).unwrap();
         let session = Token::random(&mut rand::rng());

@@ -9,23 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
-use crate::classes::{ClassName, JoinCode};
-use crate::practice::Token;
-
-/// A class as stored.
-#[derive(Debug, Clone)]
-pub struct Class {
-    pub id: Token,
-    pub teacher: Token,
-    pub name: ClassName,
-    pub description: String,
-    pub code: JoinCode,
-    /// No new students may join.
-    pub locked: bool,
-    /// Put away: listed apart, closed to new students.
-    pub archived: bool,
-    pub created_at: u64,
-}
+use crate::classes::{Class, ClassName, JoinCode};
+use crate::ids::Token;
 
 #[derive(Serialize, Deserialize)]
 struct ClassRecord {

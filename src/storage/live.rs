@@ -23,41 +23,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
 use crate::classes::{JoinCode, Nickname};
-use crate::live::{LiveState, Phase, Scoring, Stage};
-use crate::practice::Token;
+use crate::ids::Token;
+use crate::live::{
+    LiveAnswer, LiveSession, LiveState, MAX_REMOVALS, Participant, Phase, Removal, Scoring, Stage,
+};
 use crate::storage::students::{JoinError, claim_nickname, nickname_keys, token_at};
-
-#[derive(Debug, Clone)]
-pub struct LiveSession {
-    pub id: Token,
-    pub teacher: Token,
-    pub pack_id: String,
-    pub exercise_ids: Vec<String>,
-    /// Fixes the order of each exercise's options, the same on every screen.
-    pub seed: u64,
-    pub scoring: Scoring,
-    pub code: JoinCode,
-    pub created_at: u64,
-    pub ended_at: Option<u64>,
-    pub state: LiveState,
-}
-
-#[derive(Debug, Clone)]
-pub struct Participant {
-    pub id: Token,
-    pub session: Token,
-    pub nickname: Nickname,
-    pub joined_at: u64,
-}
-
-#[derive(Debug, Clone)]
-pub struct LiveAnswer {
-    pub participant: Token,
-    pub position: usize,
-    pub choice: String,
-    pub correct: bool,
-    pub answered_at: u64,
-}
 
 #[derive(Serialize, Deserialize)]
 struct LiveSessionRecord {
@@ -85,20 +55,6 @@ struct ParticipantRecord {
     /// Removed by the facilitator: out of the session, its counts and its leaderboard.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     removed: bool,
-}
-
-/// The most participants a session keeps as removed; past it, removing is refused.
-pub const MAX_REMOVALS: usize = 200;
-
-/// What came of removing a participant.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Removal {
-    /// Removed now: their answers are gone and their nickname stays taken.
-    Removed(Nickname),
-    /// No such participant, or removed already.
-    NotThere,
-    /// The session already has [`MAX_REMOVALS`] removed participants.
-    TooMany,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -30,20 +30,8 @@ use sha2::{Digest, Sha256};
 use sled::Transactional;
 
 use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
-use crate::classes::{Nickname, ResumeCode};
-use crate::practice::Token;
-use crate::storage::classes::Class;
-
-#[derive(Debug, Clone)]
-pub struct Student {
-    pub id: Token,
-    pub class: Token,
-    pub nickname: Nickname,
-    pub learner: Token,
-    /// Shown on the student's page so that they can continue on another device.
-    pub resume: ResumeCode,
-    pub joined_at: u64,
-}
+use crate::classes::{Class, Nickname, ResumeCode, Student};
+use crate::ids::Token;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JoinError {

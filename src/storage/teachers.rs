@@ -13,26 +13,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{FORMAT_VERSION, Storage, StorageError, decode, encode};
-use crate::accounts::{DisplayName, Username};
-use crate::practice::Token;
-
-/// A teacher as stored.
-#[derive(Debug, Clone)]
-pub struct Teacher {
-    pub id: Token,
-    pub username: Username,
-    pub display_name: DisplayName,
-    pub password_hash: String,
-    pub created_at: u64,
-}
-
-/// A signed-in browser: whose it is, the token its forms must carry, and until when.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeacherSession {
-    pub teacher: Token,
-    pub csrf: Token,
-    pub expires_at: u64,
-}
+use crate::accounts::{DisplayName, Teacher, TeacherSession, Username};
+use crate::ids::Token;
 
 /// Why a teacher could not be created.
 #[derive(Debug, thiserror::Error)]
