@@ -40,7 +40,8 @@ use rand::Rng;
 use sourcewise::content::Skill;
 use sourcewise::ids::Token;
 use sourcewise::practice::Answer;
-use sourcewise::storage::{Recorded, Storage};
+use sourcewise::storage::Storage;
+use sourcewise::storage::rounds::Recorded;
 
 /// About the size of a stored answer record (the JSON the app writes).
 const VALUE: &[u8] = br#"{"v":1,"exercise":"source-0007","skill":"source","choice":"doc-b","correct":true,"answered_at":1767225600}"#;

@@ -455,3 +455,40 @@ fn answer_from(
         answered_at: record.answered_at,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_live_session_keeps_at_most_its_cap_of_removed_participants() {
+        let folder = tempfile::tempdir().unwrap();
+        let storage = Storage::open(folder.path()).unwrap();
+        let session = Token::random(&mut rand::rng());
+        let mut ids = Vec::new();
+        for number in 0..=MAX_REMOVALS {
+            let participant = Participant {
+                id: Token::random(&mut rand::rng()),
+                session,
+                nickname: Nickname::parse(&format!("Guest {number}")).unwrap(),
+                joined_at: number as u64,
+            };
+            assert!(storage.add_participant(&participant).await.is_ok());
+            ids.push(participant.id);
+        }
+        for id in &ids[..MAX_REMOVALS] {
+            let removal = storage.remove_participant(session, *id).unwrap();
+            assert!(matches!(removal, Removal::Removed(_)), "{removal:?}");
+        }
+        let removal = storage
+            .remove_participant(session, ids[MAX_REMOVALS])
+            .unwrap();
+        assert!(matches!(removal, Removal::TooMany), "{removal:?}");
+        assert_eq!(storage.participants_of(session).unwrap().len(), 1);
+        // Removed twice is not removed again, and does not count against the cap.
+        assert!(matches!(
+            storage.remove_participant(session, ids[0]).unwrap(),
+            Removal::NotThere
+        ));
+    }
+}

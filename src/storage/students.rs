@@ -25,6 +25,8 @@
 //! browser, so deleting a class can delete every round and answer of its students and
 //! nothing else, and a browser keeps its own practice and every class it joins.
 
+use std::sync::MutexGuard;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sled::Transactional;
@@ -139,6 +141,14 @@ pub(super) fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> 
 }
 
 impl Storage {
+    /// The lock held while browsers are linked to students and while a new resume code
+    /// unlinks them.
+    fn linking_devices(&self) -> MutexGuard<'_, ()> {
+        self.device_links
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Adds a student to a class unless the nickname, or one that looks like it, is
     /// taken there, as joined from the browser `device`. Returns once on disk.
     pub async fn add_student(&self, student: &Student, device: Token) -> Result<(), JoinError> {
@@ -537,5 +547,61 @@ impl Storage {
         }
         self.remove_assignments_of(class.id)?;
         self.delete_class(class).await
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// A student about to join `class` as `nickname`.
+    pub(in crate::storage) fn newcomer(class: Token, nickname: &str) -> Student {
+        let mut rng = rand::rng();
+        Student {
+            id: Token::random(&mut rng),
+            class,
+            nickname: Nickname::parse(nickname).unwrap(),
+            learner: Token::random(&mut rng),
+            resume: ResumeCode::random(&mut rng),
+            joined_at: 3,
+        }
+    }
+
+    /// The nickname that refused a join.
+    pub(in crate::storage) fn taken_by(outcome: Result<(), JoinError>) -> String {
+        match outcome {
+            Err(JoinError::NicknameTaken(existing)) => existing.as_str().to_string(),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_crash_while_a_student_joins_leaves_their_nickname_free() {
+        let folder = tempfile::tempdir().unwrap();
+        let storage = crate::storage::Storage::open(folder.path()).unwrap();
+        let class = Token::random(&mut rand::rng());
+        let first = newcomer(class, "Maya");
+        CRASH_WHILE_JOINING.set(true);
+        let outcome = storage
+            .add_student(&first, Token::random(&mut rand::rng()))
+            .await;
+        CRASH_WHILE_JOINING.set(false);
+        assert!(outcome.is_err(), "the join did not complete");
+        assert!(storage.student(first.id).unwrap().is_none());
+        // Nothing of the half-made join stays: the nickname is free for the next one.
+        let again = newcomer(class, "Maya");
+        let outcome = storage
+            .add_student(&again, Token::random(&mut rand::rng()))
+            .await;
+        assert!(outcome.is_ok(), "{outcome:?}");
+        assert_eq!(
+            storage
+                .student(again.id)
+                .unwrap()
+                .unwrap()
+                .nickname
+                .as_str(),
+            "Maya"
+        );
     }
 }
