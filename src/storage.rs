@@ -327,6 +327,99 @@ fn encode<T: Serialize>(record: &T) -> Result<Vec<u8>, StorageError> {
     serde_json::to_vec(record).map_err(|error| StorageError::Corrupt(error.to_string()))
 }
 
+/// Keys to remove from several trees, gathered by reading first and then removed in one
+/// sled transaction ([`Storage::remove_all`]): all of them, or, after a crash or an
+/// error, none.
+#[derive(Default)]
+struct Removals<'a> {
+    /// Each tree, with the keys to remove from it, in the order first named.
+    trees: Vec<(&'a sled::Tree, Vec<Vec<u8>>)>,
+    /// Keys removed only while they still hold the value given (the tree's place in
+    /// `trees`, the key, the value): a nickname's key goes only if it is still its
+    /// student's.
+    held: Vec<(usize, Vec<u8>, Vec<u8>)>,
+    /// The rounds removed, to drop from the cache of rounds once the removal is
+    /// committed.
+    rounds: Vec<Token>,
+}
+
+impl<'a> Removals<'a> {
+    /// The place of `tree` in `trees`, added if it is new.
+    fn place(&mut self, tree: &'a sled::Tree) -> usize {
+        let name = tree.name();
+        match self
+            .trees
+            .iter()
+            .position(|(known, _)| known.name() == name)
+        {
+            Some(place) => place,
+            None => {
+                self.trees.push((tree, Vec::new()));
+                self.trees.len() - 1
+            }
+        }
+    }
+
+    /// Removes `key` from `tree`.
+    fn remove(&mut self, tree: &'a sled::Tree, key: impl AsRef<[u8]>) {
+        let place = self.place(tree);
+        self.trees[place].1.push(key.as_ref().to_vec());
+    }
+
+    /// Removes `key` from `tree` if it still holds `value`.
+    fn remove_if_held(&mut self, tree: &'a sled::Tree, key: Vec<u8>, value: &[u8]) {
+        let place = self.place(tree);
+        self.held.push((place, key, value.to_vec()));
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// In a test: a removal of several trees ([`Storage::remove_all`]) stops half-way,
+    /// as a crash would.
+    pub(crate) static CRASH_WHILE_REMOVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl Storage {
+    /// Removes everything in `removals` in one sled transaction, then drops its rounds
+    /// from the cache of rounds (not flushed).
+    fn remove_all(&self, removals: Removals<'_>) -> Result<(), StorageError> {
+        use sled::Transactional;
+        use sled::transaction::TransactionError;
+        let trees: Vec<&sled::Tree> = removals.trees.iter().map(|(tree, _)| *tree).collect();
+        trees
+            .as_slice()
+            .transaction(|views| {
+                for ((_, keys), view) in removals.trees.iter().zip(views) {
+                    for key in keys {
+                        view.remove(key.as_slice())?;
+                    }
+                }
+                #[cfg(test)]
+                if CRASH_WHILE_REMOVING.get() {
+                    return Err(sled::transaction::ConflictableTransactionError::Abort(()));
+                }
+                for (place, key, value) in &removals.held {
+                    let view = &views[*place];
+                    if view.get(key.as_slice())?.as_deref() == Some(value.as_slice()) {
+                        view.remove(key.as_slice())?;
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|error| match error {
+                TransactionError::Storage(error) => StorageError::from(error),
+                TransactionError::Abort(()) => {
+                    StorageError::Corrupt("the records could not be removed".into())
+                }
+            })?;
+        for round in removals.rounds {
+            self.plans.remove(round);
+        }
+        Ok(())
+    }
+}
+
 /// Two ids side by side: the key of an index entry such as class + student.
 fn pair(first: Token, second: Token) -> Vec<u8> {
     let mut key = Vec::with_capacity(32);

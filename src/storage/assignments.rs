@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
+use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode, pair};
 use crate::assignments::{Assignment, DueZone, FeedbackTiming, QuestionOrder, Questions};
 use crate::ids::Token;
 use crate::practice::{Focus, Round};
@@ -122,33 +122,24 @@ impl Storage {
         Ok(assignments)
     }
 
-    /// Removes a class's assignments and the rounds' claims (not flushed; the rounds
-    /// themselves go with the students).
-    pub(super) fn remove_assignments_of(&self, class: Token) -> Result<(), StorageError> {
-        for assignment in self.assignments_of(class)? {
-            let claims: Vec<sled::IVec> = self
+    /// Adds a class's `assignments` and the students' claims on them to `removals`
+    /// (the rounds themselves go with the students).
+    pub(super) fn assignments_to_remove<'a>(
+        &'a self,
+        class: Token,
+        assignments: &[Assignment],
+        removals: &mut Removals<'a>,
+    ) -> Result<(), StorageError> {
+        for assignment in assignments {
+            for claim in self
                 .assignment_rounds
                 .scan_prefix(assignment.id.as_bytes())
                 .keys()
-                .collect::<Result<_, _>>()?;
-            for claim in claims {
-                self.assignment_rounds.remove(claim)?;
+            {
+                removals.remove(&self.assignment_rounds, claim?);
             }
-            self.class_assignments.remove(pair(class, assignment.id))?;
-            self.assignments.remove(assignment.id.as_bytes())?;
-        }
-        Ok(())
-    }
-
-    /// Removes a student's claims on the assignments of their class (not flushed).
-    pub(super) fn remove_assignment_rounds_of(
-        &self,
-        class: Token,
-        student: Token,
-    ) -> Result<(), StorageError> {
-        for assignment in self.assignments_of(class)? {
-            self.assignment_rounds
-                .remove(pair(assignment.id, student))?;
+            removals.remove(&self.class_assignments, pair(class, assignment.id));
+            removals.remove(&self.assignments, assignment.id.as_bytes());
         }
         Ok(())
     }

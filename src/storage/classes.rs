@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
+use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode, pair};
 use crate::classes::{Class, ClassName, JoinCode};
 use crate::ids::Token;
 
@@ -124,12 +124,10 @@ impl Storage {
         Ok(())
     }
 
-    /// Deletes a class with its join code. Returns once it is gone from disk.
-    pub async fn delete_class(&self, class: &Class) -> Result<(), StorageError> {
-        self.classes.remove(class.id.as_bytes())?;
-        self.class_codes.remove(class.code.as_str())?;
-        self.teacher_classes.remove(pair(class.teacher, class.id))?;
-        self.flusher.flush().await?;
-        Ok(())
+    /// Adds a class, its join code and its place in its teacher's list to `removals`.
+    pub(super) fn class_to_remove<'a>(&'a self, class: &Class, removals: &mut Removals<'a>) {
+        removals.remove(&self.classes, class.id.as_bytes());
+        removals.remove(&self.class_codes, class.code.as_str());
+        removals.remove(&self.teacher_classes, pair(class.teacher, class.id));
     }
 }

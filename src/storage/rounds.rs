@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::plans::Plan;
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode};
+use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode};
 use crate::content::Skill;
 use crate::ids::Token;
 use crate::practice::{Answer, Focus, Round, Tally};
@@ -346,30 +346,24 @@ impl Storage {
         }
     }
 
-    /// Removes every round of a learner and every answer in them (not flushed: the
-    /// caller flushes once it has removed everything it meant to).
-    pub(super) fn delete_rounds_of(&self, learner: Token) -> Result<(), StorageError> {
-        let keys: Vec<sled::IVec> = self
-            .learner_rounds
-            .scan_prefix(learner.as_bytes())
-            .keys()
-            .collect::<Result<_, _>>()?;
-        for key in keys {
+    /// Adds every round of a learner and every answer in them to `removals`.
+    pub(super) fn rounds_to_remove<'a>(
+        &'a self,
+        learner: Token,
+        removals: &mut Removals<'a>,
+    ) -> Result<(), StorageError> {
+        for key in self.learner_rounds.scan_prefix(learner.as_bytes()).keys() {
+            let key = key?;
             if let Some(round) = key.get(24..40) {
-                let answers: Vec<sled::IVec> = self
-                    .answers
-                    .scan_prefix(round)
-                    .keys()
-                    .collect::<Result<_, _>>()?;
-                for answer in answers {
-                    self.answers.remove(answer)?;
+                for answer in self.answers.scan_prefix(round).keys() {
+                    removals.remove(&self.answers, answer?);
                 }
-                self.rounds.remove(round)?;
+                removals.remove(&self.rounds, round);
                 if let Ok(id) = <[u8; 16]>::try_from(round) {
-                    self.plans.remove(Token::from_bytes(id));
+                    removals.rounds.push(Token::from_bytes(id));
                 }
             }
-            self.learner_rounds.remove(key)?;
+            removals.remove(&self.learner_rounds, key);
         }
         Ok(())
     }

@@ -31,7 +31,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sled::Transactional;
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
+use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode, pair};
+use crate::assignments::Assignment;
 use crate::classes::{Class, Nickname, ResumeCode, Student};
 use crate::ids::Token;
 
@@ -260,24 +261,6 @@ impl Storage {
         Ok(learners)
     }
 
-    /// Signs every browser out of `student` (not flushed).
-    fn unlink_devices(&self, student: &Student) -> Result<(), StorageError> {
-        let keys: Vec<sled::IVec> = self
-            .student_devices
-            .scan_prefix(student.id.as_bytes())
-            .keys()
-            .collect::<Result<_, _>>()?;
-        for key in keys {
-            let device = token_at(&key[16..], "student_devices")?;
-            self.learner_students.remove(pair(device, student.id))?;
-            self.student_devices.remove(key)?;
-        }
-        // A browser that joined before 2026-12 holds the student's learner id itself.
-        self.learner_students
-            .remove(pair(student.learner, student.id))?;
-        Ok(())
-    }
-
     pub fn student(&self, id: Token) -> Result<Option<Student>, StorageError> {
         let Some(value) = self.students.get(id.as_bytes())? else {
             return Ok(None);
@@ -476,30 +459,51 @@ impl Storage {
         Ok(Some(updated))
     }
 
-    /// Removes a student from their class with every round and answer they gave
-    /// (not flushed).
-    fn remove_student(&self, student: &Student) -> Result<(), StorageError> {
-        self.delete_rounds_of(student.learner)?;
-        self.remove_assignment_rounds_of(student.class, student.id)?;
-        self.unlink_devices(student)?;
-        self.class_students
-            .remove(pair(student.class, student.id))?;
-        release_nickname(
-            &self.class_nicknames,
-            student.class,
-            &student.nickname,
-            student.id,
-            &[],
-        )?;
-        self.resume_codes
-            .remove(resume_key(student.class, &student.resume))?;
-        self.students.remove(student.id.as_bytes())?;
+    /// Adds a student to `removals` with every round and answer they gave, their
+    /// claims on the `assignments` of their class, the links of every browser that
+    /// joined or continued as them, their nickname (the keys that are still theirs) and
+    /// their resume code.
+    fn student_to_remove<'a>(
+        &'a self,
+        student: &Student,
+        assignments: &[Assignment],
+        removals: &mut Removals<'a>,
+    ) -> Result<(), StorageError> {
+        self.rounds_to_remove(student.learner, removals)?;
+        for assignment in assignments {
+            removals.remove(&self.assignment_rounds, pair(assignment.id, student.id));
+        }
+        for key in self
+            .student_devices
+            .scan_prefix(student.id.as_bytes())
+            .keys()
+        {
+            let key = key?;
+            let device = token_at(&key[16..], "student_devices")?;
+            removals.remove(&self.learner_students, pair(device, student.id));
+            removals.remove(&self.student_devices, key);
+        }
+        // A browser that joined before 2026-12 holds the student's learner id itself.
+        removals.remove(&self.learner_students, pair(student.learner, student.id));
+        removals.remove(&self.class_students, pair(student.class, student.id));
+        for key in nickname_keys(student.class, &student.nickname) {
+            removals.remove_if_held(&self.class_nicknames, key, student.id.as_bytes());
+        }
+        removals.remove(
+            &self.resume_codes,
+            resume_key(student.class, &student.resume),
+        );
+        removals.remove(&self.students, student.id.as_bytes());
         Ok(())
     }
 
-    /// Deletes a student and all their answers. Returns once it is gone from disk.
+    /// Deletes a student and all their answers, in one sled transaction. Returns once
+    /// it is gone from disk.
     pub async fn delete_student(&self, student: &Student) -> Result<(), StorageError> {
-        self.remove_student(student)?;
+        let mut removals = Removals::default();
+        let assignments = self.assignments_of(student.class)?;
+        self.student_to_remove(student, &assignments, &mut removals)?;
+        self.remove_all(removals)?;
         self.flusher.flush().await?;
         Ok(())
     }
@@ -539,14 +543,21 @@ impl Storage {
         Ok(())
     }
 
-    /// Deletes a class with everything in it: its students, their nicknames and resume
-    /// codes, and every round and answer they gave. Returns once it is gone from disk.
+    /// Deletes a class with everything in it, in one sled transaction: its students,
+    /// their nicknames, browsers' links and resume codes, every round and answer they
+    /// gave, and its assignments. A crash half-way leaves the class whole. Returns once
+    /// it is gone from disk.
     pub async fn delete_class_and_students(&self, class: &Class) -> Result<(), StorageError> {
+        let mut removals = Removals::default();
+        let assignments = self.assignments_of(class.id)?;
         for student in self.students_of(class.id)? {
-            self.remove_student(&student)?;
+            self.student_to_remove(&student, &assignments, &mut removals)?;
         }
-        self.remove_assignments_of(class.id)?;
-        self.delete_class(class).await
+        self.assignments_to_remove(class.id, &assignments, &mut removals)?;
+        self.class_to_remove(class, &mut removals);
+        self.remove_all(removals)?;
+        self.flusher.flush().await?;
+        Ok(())
     }
 }
 
@@ -603,5 +614,126 @@ pub(super) mod tests {
                 .as_str(),
             "Maya"
         );
+    }
+
+    #[tokio::test]
+    async fn a_crash_while_a_class_is_deleted_leaves_all_of_it() {
+        use crate::assignments::{Assignment, DueZone, FeedbackTiming, Questions};
+        use crate::classes::{ClassName, JoinCode};
+        use crate::content::Skill;
+        use crate::practice::{Answer, Focus, Round};
+        let folder = tempfile::tempdir().unwrap();
+        let storage = crate::storage::Storage::open(folder.path()).unwrap();
+        storage.flush().await.unwrap();
+        let empty = storage.record_count().unwrap();
+        let mut rng = rand::rng();
+        let class = Class {
+            id: Token::random(&mut rng),
+            teacher: Token::random(&mut rng),
+            name: ClassName::parse("Year 9").unwrap(),
+            description: String::new(),
+            code: JoinCode::random(&mut rng),
+            locked: false,
+            archived: false,
+            created_at: 1,
+        };
+        let class = storage
+            .create_class(class, || JoinCode::random(&mut rand::rng()))
+            .await
+            .unwrap();
+        let assignment = Assignment {
+            id: Token::random(&mut rng),
+            class: class.id,
+            pack_id: "pack".into(),
+            focus: Focus::all(),
+            length: Some(1),
+            deadline: None,
+            feedback: FeedbackTiming::Immediate,
+            created_at: 2,
+            title: None,
+            questions: Questions::EachTheirOwn,
+            due_zone: DueZone::utc(),
+        };
+        storage.create_assignment(&assignment).await.unwrap();
+        let device = Token::random(&mut rng);
+        let mut students = Vec::new();
+        for nickname in ["Maya", "Ravi", "Sol"] {
+            let student = newcomer(class.id, nickname);
+            storage.add_student(&student, device).await.unwrap();
+            let round = Round {
+                id: Token::random(&mut rng),
+                learner: student.learner,
+                pack_id: "pack".into(),
+                focus: Focus::all(),
+                seed: 1,
+                exercise_ids: vec!["a".to_string()].into(),
+                created_at: 3,
+                answers: vec![None],
+                assignment: Some(assignment.id),
+            };
+            storage
+                .start_assignment_round(assignment.id, student.id, &round)
+                .await
+                .unwrap();
+            let answer = Answer {
+                exercise_id: "a".into(),
+                skill: Skill::Source,
+                choice: "x".into(),
+                correct: true,
+                answered_at: 4,
+            };
+            storage.record_answer(round.id, 0, &answer).await.unwrap();
+            // Read once, so that the round is in the cache of rounds in progress.
+            assert!(storage.round(round.id).unwrap().is_some());
+            students.push((student, round.id));
+        }
+        let whole = storage.record_count().unwrap();
+
+        crate::storage::CRASH_WHILE_REMOVING.set(true);
+        let outcome = storage.delete_class_and_students(&class).await;
+        crate::storage::CRASH_WHILE_REMOVING.set(false);
+        assert!(outcome.is_err(), "the delete did not complete");
+        // Nothing of the half-done delete shows: the class is whole.
+        assert_eq!(storage.record_count().unwrap(), whole);
+        assert!(storage.class_by_code(&class.code).unwrap().is_some());
+        assert_eq!(storage.classes_of(class.teacher).unwrap().len(), 1);
+        assert_eq!(storage.students_of(class.id).unwrap().len(), 3);
+        assert_eq!(storage.assignments_of(class.id).unwrap().len(), 1);
+        assert_eq!(storage.learners_of_device(device).unwrap().len(), 3);
+        for (student, round) in &students {
+            let started = storage
+                .assignment_round(assignment.id, student.id)
+                .unwrap()
+                .expect("the student's round stays");
+            assert_eq!(started.id, *round);
+            assert!(started.answers[0].is_some(), "and its answer");
+            assert!(
+                storage
+                    .student_by_resume_code(class.id, &student.resume)
+                    .unwrap()
+                    .is_some()
+            );
+            assert_eq!(
+                taken_by(
+                    storage
+                        .add_student(&newcomer(class.id, student.nickname.as_str()), device)
+                        .await
+                ),
+                student.nickname.as_str()
+            );
+        }
+
+        storage.delete_class_and_students(&class).await.unwrap();
+        assert_eq!(
+            storage.record_count().unwrap(),
+            empty,
+            "every record of the class is gone"
+        );
+        for (_, round) in &students {
+            assert!(
+                storage.round(*round).unwrap().is_none(),
+                "not kept in the cache either"
+            );
+        }
     }
 }
