@@ -57,20 +57,15 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(text: &str) -> Result<DisplayName, AccountProblem> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(AccountProblem::DisplayNameMissing);
-        }
-        if text.chars().count() > 80 {
-            return Err(AccountProblem::DisplayNameTooLong);
-        }
-        if text.chars().any(char::is_control) {
-            return Err(AccountProblem::DisplayNameCharacters);
-        }
-        if crate::names::has_invisible(text) {
-            return Err(AccountProblem::DisplayNameHidden);
-        }
-        Ok(DisplayName(text.to_string()))
+        let problems = [
+            AccountProblem::DisplayNameMissing,
+            AccountProblem::DisplayNameTooLong,
+            AccountProblem::DisplayNameCharacters,
+            AccountProblem::DisplayNameHidden,
+        ];
+        Ok(DisplayName(
+            crate::names::check_line(text, 80, problems)?.to_string(),
+        ))
     }
 
     pub fn as_str(&self) -> &str {

@@ -135,20 +135,15 @@ pub struct ClassName(String);
 
 impl ClassName {
     pub fn parse(text: &str) -> Result<ClassName, ClassProblem> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(ClassProblem::NameMissing);
-        }
-        if text.chars().count() > 80 {
-            return Err(ClassProblem::NameTooLong);
-        }
-        if names::has_control(text, &[]) {
-            return Err(ClassProblem::NameCharacters);
-        }
-        if names::has_invisible(text) {
-            return Err(ClassProblem::NameHidden);
-        }
-        Ok(ClassName(text.to_string()))
+        let problems = [
+            ClassProblem::NameMissing,
+            ClassProblem::NameTooLong,
+            ClassProblem::NameCharacters,
+            ClassProblem::NameHidden,
+        ];
+        Ok(ClassName(
+            names::check_line(text, 80, problems)?.to_string(),
+        ))
     }
 
     pub fn as_str(&self) -> &str {

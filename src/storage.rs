@@ -42,6 +42,7 @@ pub mod teachers;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::Token;
@@ -418,6 +419,76 @@ impl Storage {
         }
         Ok(())
     }
+}
+
+/// The record of `kind` ("class", "student", …) under the id `id` in `tree`, decoded, if
+/// there is one; with it, the error for a damaged field of it (`corrupt("name")` says
+/// "class 0123…: name").
+#[expect(
+    clippy::type_complexity,
+    reason = "the record, and the closure that reports a field of it damaged, whose type has no name"
+)]
+fn read_record<R: DeserializeOwned>(
+    tree: &sled::Tree,
+    kind: &'static str,
+    id: Token,
+) -> Result<Option<(R, impl Fn(&str) -> StorageError)>, StorageError> {
+    let Some(value) = tree.get(id.as_bytes())? else {
+        return Ok(None);
+    };
+    let corrupt = move |field: &str| StorageError::Corrupt(format!("{kind} {id}: {field}"));
+    Ok(Some((decode(&value)?, corrupt)))
+}
+
+/// The id stored in `bytes`, from the tree `what`.
+fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> {
+    let id: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| StorageError::Corrupt(format!("an id in {what}")))?;
+    Ok(Token::from_bytes(id))
+}
+
+/// The id that the index `tree` (named `what`) holds under `key`, if any: the class of a
+/// join code, say.
+fn id_at(
+    tree: &sled::Tree,
+    key: impl AsRef<[u8]>,
+    what: &str,
+) -> Result<Option<Token>, StorageError> {
+    tree.get(key)?
+        .map(|value| token_at(&value, what))
+        .transpose()
+}
+
+/// The second ids of the keys under `first` in `tree` (named `what`), an index of two ids
+/// side by side (class + student, …).
+fn ids_under(tree: &sled::Tree, first: Token, what: &str) -> Result<Vec<Token>, StorageError> {
+    tree.scan_prefix(first.as_bytes())
+        .keys()
+        .map(|key| token_at(&key?[16..], what))
+        .collect()
+}
+
+/// What `read` finds for each id under `first` in the index `tree` (see [`ids_under`]),
+/// leaving out the ids it finds nothing for.
+fn records_under<T>(
+    tree: &sled::Tree,
+    first: Token,
+    what: &str,
+    read: impl Fn(Token) -> Result<Option<T>, StorageError>,
+) -> Result<Vec<T>, StorageError> {
+    ids_under(tree, first, what)?
+        .into_iter()
+        .filter_map(|id| read(id).transpose())
+        .collect()
+}
+
+/// Puts `id` under `key` in `tree` unless the key is taken (compare-and-swap, so two
+/// writers never both get it). Whether it did.
+fn claim(tree: &sled::Tree, key: impl AsRef<[u8]>, id: Token) -> Result<bool, StorageError> {
+    Ok(tree
+        .compare_and_swap(key, None as Option<&[u8]>, Some(&id.as_bytes()[..]))?
+        .is_ok())
 }
 
 /// Two ids side by side: the key of an index entry such as class + student.

@@ -9,7 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode, pair};
+use super::{
+    FORMAT_VERSION, Removals, Storage, StorageError, encode, id_at, pair, read_record,
+    records_under,
+};
 use crate::assignments::{Assignment, DueZone, FeedbackTiming, QuestionOrder, Questions};
 use crate::ids::Token;
 use crate::practice::{Focus, Round};
@@ -73,11 +76,11 @@ impl Storage {
     }
 
     pub fn assignment(&self, id: Token) -> Result<Option<Assignment>, StorageError> {
-        let Some(value) = self.assignments.get(id.as_bytes())? else {
+        let Some((record, corrupt)) =
+            read_record::<AssignmentRecord>(&self.assignments, "assignment", id)?
+        else {
             return Ok(None);
         };
-        let record: AssignmentRecord = decode(&value)?;
-        let corrupt = |what: &str| StorageError::Corrupt(format!("assignment {id}: {what}"));
         Ok(Some(Assignment {
             id,
             class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
@@ -108,16 +111,10 @@ impl Storage {
 
     /// A class's assignments, newest first.
     pub fn assignments_of(&self, class: Token) -> Result<Vec<Assignment>, StorageError> {
-        let mut assignments = Vec::new();
-        for key in self.class_assignments.scan_prefix(class.as_bytes()).keys() {
-            let key = key?;
-            let id: [u8; 16] = key[16..]
-                .try_into()
-                .map_err(|_| StorageError::Corrupt("a class's assignment list".into()))?;
-            if let Some(assignment) = self.assignment(Token::from_bytes(id))? {
-                assignments.push(assignment);
-            }
-        }
+        let mut assignments =
+            records_under(&self.class_assignments, class, "class_assignments", |id| {
+                self.assignment(id)
+            })?;
         assignments.sort_by_key(|assignment| std::cmp::Reverse(assignment.created_at));
         Ok(assignments)
     }
@@ -150,14 +147,12 @@ impl Storage {
         assignment: Token,
         student: Token,
     ) -> Result<Option<Round>, StorageError> {
-        match self.assignment_rounds.get(pair(assignment, student))? {
-            Some(id) => {
-                let id: [u8; 16] = id
-                    .as_ref()
-                    .try_into()
-                    .map_err(|_| StorageError::Corrupt("an assignment's round".into()))?;
-                self.round_for_report(Token::from_bytes(id))
-            }
+        match id_at(
+            &self.assignment_rounds,
+            pair(assignment, student),
+            "assignment_rounds",
+        )? {
+            Some(id) => self.round_for_report(id),
             None => Ok(None),
         }
     }
@@ -199,6 +194,7 @@ impl Storage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::decode;
 
     #[test]
     fn an_assignment_stored_before_issue_15_reads_as_each_student_their_own() {

@@ -21,13 +21,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
+use super::classes::claim_code;
+use super::{
+    FORMAT_VERSION, Storage, StorageError, decode, encode, id_at, pair, read_record, records_under,
+    token_at,
+};
 use crate::classes::{JoinCode, Nickname};
 use crate::ids::Token;
 use crate::live::{
     LiveAnswer, LiveSession, LiveState, MAX_REMOVALS, Participant, Phase, Removal, Scoring, Stage,
 };
-use crate::storage::students::{JoinError, claim_nickname, nickname_keys, token_at};
+use crate::storage::students::{JoinError, claim_nickname, nickname_keys};
 
 #[derive(Serialize, Deserialize)]
 struct LiveSessionRecord {
@@ -83,19 +87,9 @@ impl Storage {
     pub async fn create_live(
         &self,
         mut session: LiveSession,
-        mut code: impl FnMut() -> JoinCode,
+        code: impl FnMut() -> JoinCode,
     ) -> Result<LiveSession, StorageError> {
-        loop {
-            let claimed = self.live_codes.compare_and_swap(
-                session.code.as_str(),
-                None as Option<&[u8]>,
-                Some(&session.id.as_bytes()[..]),
-            )?;
-            if claimed.is_ok() {
-                break;
-            }
-            session.code = code();
-        }
+        session.code = claim_code(&self.live_codes, session.code, session.id, code)?;
         self.save_live(&session)?;
         self.teacher_live
             .insert(pair(session.teacher, session.id), &[])?;
@@ -131,11 +125,11 @@ impl Storage {
     }
 
     pub fn live_session(&self, id: Token) -> Result<Option<LiveSession>, StorageError> {
-        let Some(value) = self.live_sessions.get(id.as_bytes())? else {
+        let Some((record, corrupt)) =
+            read_record::<LiveSessionRecord>(&self.live_sessions, "live session", id)?
+        else {
             return Ok(None);
         };
-        let record: LiveSessionRecord = decode(&value)?;
-        let corrupt = |what: &str| StorageError::Corrupt(format!("live session {id}: {what}"));
         let phase = match record.phase.as_str() {
             "lobby" => Phase::Lobby,
             "ended" => Phase::Ended,
@@ -171,21 +165,17 @@ impl Storage {
 
     /// The session with this join code, if any.
     pub fn live_by_code(&self, code: &JoinCode) -> Result<Option<LiveSession>, StorageError> {
-        match self.live_codes.get(code.as_str())? {
-            Some(id) => self.live_session(token_at(&id, "live_codes")?),
+        match id_at(&self.live_codes, code.as_str(), "live_codes")? {
+            Some(id) => self.live_session(id),
             None => Ok(None),
         }
     }
 
     /// A teacher's sessions, newest first.
     pub fn live_sessions_of(&self, teacher: Token) -> Result<Vec<LiveSession>, StorageError> {
-        let mut sessions = Vec::new();
-        for entry in self.teacher_live.scan_prefix(teacher.as_bytes()) {
-            let (key, _) = entry?;
-            if let Some(session) = self.live_session(token_at(&key[16..], "teacher_live")?)? {
-                sessions.push(session);
-            }
-        }
+        let mut sessions = records_under(&self.teacher_live, teacher, "teacher_live", |id| {
+            self.live_session(id)
+        })?;
         sessions.sort_by_key(|session| std::cmp::Reverse(session.created_at));
         Ok(sessions)
     }
@@ -227,9 +217,7 @@ impl Storage {
         session: Token,
         id: Token,
     ) -> Result<Option<Participant>, StorageError> {
-        Ok(self
-            .any_participant(session, id)?
-            .and_then(|(participant, removed)| (!removed).then_some(participant)))
+        self.participant_removed_or_not(session, id, false)
     }
 
     /// A participant the facilitator removed from the session, if `id` is one.
@@ -238,21 +226,21 @@ impl Storage {
         session: Token,
         id: Token,
     ) -> Result<Option<Participant>, StorageError> {
-        Ok(self
-            .any_participant(session, id)?
-            .and_then(|(participant, removed)| removed.then_some(participant)))
+        self.participant_removed_or_not(session, id, true)
     }
 
-    /// A participant, removed or not, with whether they were removed.
-    fn any_participant(
+    /// A participant if they were `removed`, or were not.
+    fn participant_removed_or_not(
         &self,
         session: Token,
         id: Token,
-    ) -> Result<Option<(Participant, bool)>, StorageError> {
+        removed: bool,
+    ) -> Result<Option<Participant>, StorageError> {
         let Some(value) = self.live_participants.get(pair(session, id))? else {
             return Ok(None);
         };
-        Ok(Some(participant_from(session, id, &value)?))
+        let (participant, was_removed) = participant_from(session, id, &value)?;
+        Ok((was_removed == removed).then_some(participant))
     }
 
     /// Everyone in the session (the removed left out), in the order of their nicknames.
@@ -319,9 +307,9 @@ impl Storage {
         Ok(Removal::Removed(participant.nickname))
     }
 
-    /// Rebuilds `live_nicknames` from the participants of every session, for the
-    /// migration to format 3, as [`Storage::rebuild_class_nicknames`] does for classes.
-    pub(super) fn rebuild_live_nicknames(&self) -> Result<(), StorageError> {
+    /// The participants of every session, removed or not (for the migration to format
+    /// 3, which rebuilds `live_nicknames` from them).
+    pub(super) fn every_participant(&self) -> Result<Vec<Participant>, StorageError> {
         let mut participants = Vec::new();
         for entry in self.live_participants.iter() {
             let (key, value) = entry?;
@@ -329,18 +317,7 @@ impl Storage {
             let id = token_at(&key[16..], "live_participants")?;
             participants.push(participant_from(session, id, &value)?.0);
         }
-        participants.sort_by_key(|participant| participant.joined_at);
-        self.live_nicknames.clear()?;
-        for participant in participants {
-            for key in nickname_keys(participant.session, &participant.nickname) {
-                let _ = self.live_nicknames.compare_and_swap(
-                    key,
-                    None as Option<&[u8]>,
-                    Some(&participant.id.as_bytes()[..]),
-                )?;
-            }
-        }
-        Ok(())
+        Ok(participants)
     }
 
     /// How many are in the session, the removed left out.

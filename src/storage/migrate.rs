@@ -7,14 +7,33 @@
 //! [`super::students`] and [`super::live`]) and the text fields of `classes` and
 //! `teachers` in place.
 
-use super::{Storage, StorageError, encode};
+use super::students::nickname_keys;
+use super::{Storage, StorageError, claim, encode};
+use crate::classes::Nickname;
+use crate::ids::Token;
 
 /// Migrates a data directory of format 1 or 2 to format 3 (see [`super::FORMAT_VERSION`]).
 /// Each step can run again: a crash half-way leaves the directory marked as before,
 /// and the next opening does it all again.
 pub(super) fn migrate_to_3(storage: &Storage) -> Result<(), StorageError> {
-    storage.rebuild_class_nicknames()?;
-    storage.rebuild_live_nicknames()?;
+    let students = storage.every_student()?;
+    rebuild_nicknames(&storage.class_nicknames, students, |student| {
+        (
+            student.joined_at,
+            student.class,
+            &student.nickname,
+            student.id,
+        )
+    })?;
+    let participants = storage.every_participant()?;
+    rebuild_nicknames(&storage.live_nicknames, participants, |participant| {
+        (
+            participant.joined_at,
+            participant.session,
+            &participant.nickname,
+            participant.id,
+        )
+    })?;
     let cleaned = take_out_hidden_characters(&storage.classes, "name", "Class")?
         + take_out_hidden_characters(&storage.classes, "description", "")?
         + take_out_hidden_characters(&storage.teachers, "display_name", "Teacher")?;
@@ -22,6 +41,28 @@ pub(super) fn migrate_to_3(storage: &Storage) -> Result<(), StorageError> {
         tracing::info!(
             "took hidden characters (zero-width, byte-order or text-direction marks) out of {cleaned} class names, descriptions and display names"
         );
+    }
+    Ok(())
+}
+
+/// Rebuilds a tree of nickname keys (`class_nicknames`, `live_nicknames`; keys were the
+/// nickname in lower case, now they are look-alike keys) from everyone who holds a
+/// nickname there; `holding` says when each joined, their group (class or session),
+/// their nickname and their id. They are taken in the order they joined: if two
+/// nicknames now look alike, both people stay, and the key goes to the first. Derived
+/// from the records alone, so that it can run again after a crash half-way.
+fn rebuild_nicknames<T>(
+    tree: &sled::Tree,
+    mut holders: Vec<T>,
+    holding: impl Fn(&T) -> (u64, Token, &Nickname, Token),
+) -> Result<(), StorageError> {
+    holders.sort_by_key(|holder| holding(holder).0);
+    tree.clear()?;
+    for holder in &holders {
+        let (_, group, nickname, id) = holding(holder);
+        for key in nickname_keys(group, nickname) {
+            claim(tree, key, id)?;
+        }
     }
     Ok(())
 }
@@ -70,7 +111,7 @@ mod tests {
     use crate::classes::{Nickname, ResumeCode};
     use crate::ids::Token;
     use crate::live::Participant;
-    use crate::storage::students::tests::{newcomer, taken_by};
+    use crate::storage::students::tests::{join, taken_by};
     use crate::storage::{Storage, durable, pair};
 
     /// Writes what a build of format 2 wrote for a class with two students whose
@@ -162,9 +203,7 @@ mod tests {
             .collect();
         assert_eq!(nicknames, ["Maya", "Maya\u{3164}"], "both students stay");
         for typed in ["MAYA", "\u{41c}aya", "\u{ff2d}\u{ff41}\u{ff59}\u{ff41}"] {
-            let outcome = storage
-                .add_student(&newcomer(old.class, typed), Token::random(&mut rand::rng()))
-                .await;
+            let outcome = join(&storage, old.class, typed).await;
             assert_eq!(taken_by(outcome), "Maya", "{typed}");
         }
 
@@ -175,21 +214,10 @@ mod tests {
             .await
             .unwrap();
         storage.delete_student(&renamed).await.unwrap();
-        let outcome = storage
-            .add_student(
-                &newcomer(old.class, "\u{41c}aya"),
-                Token::random(&mut rand::rng()),
-            )
-            .await;
+        let outcome = join(&storage, old.class, "\u{41c}aya").await;
         assert_eq!(taken_by(outcome), "Maya");
         assert!(
-            storage
-                .add_student(
-                    &newcomer(old.class, "Mayan"),
-                    Token::random(&mut rand::rng())
-                )
-                .await
-                .is_ok(),
+            join(&storage, old.class, "Mayan").await.is_ok(),
             "the renamed student's own nickname is free once they are gone"
         );
         // Renaming “Maya” lets go of the keys that were hers.
@@ -198,15 +226,7 @@ mod tests {
             .rename_student(&maya, &Nickname::parse("Maya K").unwrap())
             .await
             .unwrap();
-        assert!(
-            storage
-                .add_student(
-                    &newcomer(old.class, "maya"),
-                    Token::random(&mut rand::rng())
-                )
-                .await
-                .is_ok()
-        );
+        assert!(join(&storage, old.class, "maya").await.is_ok());
 
         // The live session: “Мaya” joined after “Maya”, both stay, and the key is Maya's.
         let participants = storage.participants_of(old.session).unwrap();

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::plans::Plan;
-use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode};
+use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode, read_record};
 use crate::content::Skill;
 use crate::ids::Token;
 use crate::practice::{Answer, Focus, Round, Tally};
@@ -201,24 +201,19 @@ impl Storage {
     /// cache.
     fn plan(&self, id: Token, keep: bool) -> Result<Option<Arc<Plan>>, StorageError> {
         let mark = self.plans.mark();
-        let Some(value) = self.rounds.get(id.as_bytes())? else {
+        let Some((record, corrupt)) = read_record::<RoundRecord>(&self.rounds, "round", id)? else {
             return Ok(None);
         };
-        let record: RoundRecord = decode(&value)?;
-        let corrupt = |what: String| StorageError::Corrupt(format!("round {id}: {what}"));
         let plan = Arc::new(Plan {
-            learner: Token::parse(&record.learner)
-                .ok_or_else(|| corrupt("bad learner id".into()))?,
+            learner: Token::parse(&record.learner).ok_or_else(|| corrupt("bad learner id"))?,
             pack_id: record.pack,
             focus: Focus::from_slug(&record.focus)
-                .ok_or_else(|| corrupt(format!("unknown focus {:?}", record.focus)))?,
+                .ok_or_else(|| corrupt(&format!("unknown focus {:?}", record.focus)))?,
             seed: record.seed,
             exercise_ids: record.exercises.into(),
             created_at: record.created_at,
             assignment: match record.assignment.as_deref() {
-                Some(text) => {
-                    Some(Token::parse(text).ok_or_else(|| corrupt("its assignment".into()))?)
-                }
+                Some(text) => Some(Token::parse(text).ok_or_else(|| corrupt("its assignment"))?),
                 None => None,
             },
         });

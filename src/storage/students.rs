@@ -31,7 +31,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sled::Transactional;
 
-use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode, pair};
+use super::{
+    FORMAT_VERSION, Removals, Storage, StorageError, encode, id_at, ids_under, pair, read_record,
+    records_under, token_at,
+};
 use crate::assignments::Assignment;
 use crate::classes::{Class, Nickname, ResumeCode, Student};
 use crate::ids::Token;
@@ -107,7 +110,7 @@ pub(super) fn claim_nickname(
 
 /// Lets go of the keys of `nickname` in `group` that still point to `id`, except those
 /// in `keep`: a key that another holds (two look-alikes kept by the migration) stays.
-pub(super) fn release_nickname(
+fn release_nickname(
     tree: &sled::Tree,
     group: Token,
     nickname: &Nickname,
@@ -132,13 +135,6 @@ fn resume_key(class: Token, code: &ResumeCode) -> Vec<u8> {
     let mut key = class.as_bytes().to_vec();
     key.extend_from_slice(&Sha256::digest(code.as_str().as_bytes()));
     key
-}
-
-pub(super) fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> {
-    let id: [u8; 16] = bytes
-        .try_into()
-        .map_err(|_| StorageError::Corrupt(format!("an id in {what}")))?;
-    Ok(Token::from_bytes(id))
 }
 
 impl Storage {
@@ -262,11 +258,10 @@ impl Storage {
     }
 
     pub fn student(&self, id: Token) -> Result<Option<Student>, StorageError> {
-        let Some(value) = self.students.get(id.as_bytes())? else {
+        let Some((record, corrupt)) = read_record::<StudentRecord>(&self.students, "student", id)?
+        else {
             return Ok(None);
         };
-        let record: StudentRecord = decode(&value)?;
-        let corrupt = |what: &str| StorageError::Corrupt(format!("student {id}: {what}"));
         Ok(Some(Student {
             id,
             class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
@@ -279,27 +274,18 @@ impl Storage {
 
     /// The students of a class, in alphabetical order of nickname.
     pub fn students_of(&self, class: Token) -> Result<Vec<Student>, StorageError> {
-        let mut students = Vec::new();
-        for entry in self.class_students.scan_prefix(class.as_bytes()) {
-            let (key, _) = entry?;
-            if let Some(student) = self.student(token_at(&key[16..], "class_students")?)? {
-                students.push(student);
-            }
-        }
+        let mut students = records_under(&self.class_students, class, "class_students", |id| {
+            self.student(id)
+        })?;
         students.sort_by_key(|student| student.nickname.folded());
         Ok(students)
     }
 
     /// The students this browser's learner id is (one per class joined with it).
     pub fn students_of_learner(&self, learner: Token) -> Result<Vec<Student>, StorageError> {
-        let mut students = Vec::new();
-        for entry in self.learner_students.scan_prefix(learner.as_bytes()) {
-            let (key, _) = entry?;
-            if let Some(student) = self.student(token_at(&key[16..], "learner_students")?)? {
-                students.push(student);
-            }
-        }
-        Ok(students)
+        records_under(&self.learner_students, learner, "learner_students", |id| {
+            self.student(id)
+        })
     }
 
     /// The student of `class` whose resume code is `code`, if any.
@@ -308,8 +294,8 @@ impl Storage {
         class: Token,
         code: &ResumeCode,
     ) -> Result<Option<Student>, StorageError> {
-        match self.resume_codes.get(resume_key(class, code))? {
-            Some(id) => self.student(token_at(&id, "resume_codes")?),
+        match id_at(&self.resume_codes, resume_key(class, code), "resume_codes")? {
+            Some(id) => self.student(id),
             None => Ok(None),
         }
     }
@@ -473,15 +459,9 @@ impl Storage {
         for assignment in assignments {
             removals.remove(&self.assignment_rounds, pair(assignment.id, student.id));
         }
-        for key in self
-            .student_devices
-            .scan_prefix(student.id.as_bytes())
-            .keys()
-        {
-            let key = key?;
-            let device = token_at(&key[16..], "student_devices")?;
+        for device in ids_under(&self.student_devices, student.id, "student_devices")? {
             removals.remove(&self.learner_students, pair(device, student.id));
-            removals.remove(&self.student_devices, key);
+            removals.remove(&self.student_devices, pair(student.id, device));
         }
         // A browser that joined before 2026-12 holds the student's learner id itself.
         removals.remove(&self.learner_students, pair(student.learner, student.id));
@@ -516,31 +496,16 @@ impl Storage {
             .map_or_else(|| asked.clone(), |student| student.nickname))
     }
 
-    /// Rebuilds `class_nicknames` from the students of every class, for the migration to
-    /// format 3 (keys were the nickname in lower case, now they are look-alike keys).
-    /// Students are taken in the order they joined: if two nicknames now look alike,
-    /// both students stay, and the key goes to the first. Derived from the student
-    /// records alone, so that it can run again after a crash half-way.
-    pub(super) fn rebuild_class_nicknames(&self) -> Result<(), StorageError> {
+    /// The students of every class, in the order of their classes' lists (for the
+    /// migration to format 3, which rebuilds `class_nicknames` from them).
+    pub(super) fn every_student(&self) -> Result<Vec<Student>, StorageError> {
         let mut students = Vec::new();
-        for entry in self.class_students.iter() {
-            let (key, _) = entry?;
-            if let Some(student) = self.student(token_at(&key[16..], "class_students")?)? {
+        for key in self.class_students.iter().keys() {
+            if let Some(student) = self.student(token_at(&key?[16..], "class_students")?)? {
                 students.push(student);
             }
         }
-        students.sort_by_key(|student| student.joined_at);
-        self.class_nicknames.clear()?;
-        for student in students {
-            for key in nickname_keys(student.class, &student.nickname) {
-                let _ = self.class_nicknames.compare_and_swap(
-                    key,
-                    None as Option<&[u8]>,
-                    Some(&student.id.as_bytes()[..]),
-                )?;
-            }
-        }
-        Ok(())
+        Ok(students)
     }
 
     /// Deletes a class with everything in it, in one sled transaction: its students,
@@ -576,6 +541,18 @@ pub(super) mod tests {
             resume: ResumeCode::random(&mut rng),
             joined_at: 3,
         }
+    }
+
+    /// A newcomer joins `class` as `nickname`, from a browser of their own.
+    pub(in crate::storage) async fn join(
+        storage: &Storage,
+        class: Token,
+        nickname: &str,
+    ) -> Result<(), JoinError> {
+        let device = Token::random(&mut rand::rng());
+        storage
+            .add_student(&newcomer(class, nickname), device)
+            .await
     }
 
     /// The nickname that refused a join.
@@ -713,14 +690,8 @@ pub(super) mod tests {
                     .unwrap()
                     .is_some()
             );
-            assert_eq!(
-                taken_by(
-                    storage
-                        .add_student(&newcomer(class.id, student.nickname.as_str()), device)
-                        .await
-                ),
-                student.nickname.as_str()
-            );
+            let again = join(&storage, class.id, student.nickname.as_str()).await;
+            assert_eq!(taken_by(again), student.nickname.as_str());
         }
 
         storage.delete_class_and_students(&class).await.unwrap();
