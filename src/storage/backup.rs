@@ -35,11 +35,7 @@ impl Storage {
 
     /// How many records the database holds, in all its trees.
     pub fn record_count(&self) -> Result<usize, StorageError> {
-        let mut records = 0;
-        for name in self.db.tree_names() {
-            records += self.db.open_tree(name)?.len();
-        }
-        Ok(records)
+        records_in(&self.db)
     }
 
     /// Copies every record to `destination`, a folder that must not exist yet or be
@@ -71,10 +67,7 @@ impl Storage {
             StorageError::Flush(format!("copying into {} failed", destination.display()))
         })?;
         target.flush()?;
-        let mut records = 0;
-        for name in target.tree_names() {
-            records += target.open_tree(name)?.len();
-        }
+        let records = records_in(&target)?;
         let commits = durable::commits_in(&target.open_tree("meta")?)?;
         drop(target);
         let io = |source| StorageError::Io {
@@ -87,4 +80,13 @@ impl Storage {
             .map_err(io)?;
         Ok(records)
     }
+}
+
+/// How many records `db` holds, in all its trees.
+fn records_in(db: &sled::Db) -> Result<usize, StorageError> {
+    let mut records = 0;
+    for name in db.tree_names() {
+        records += db.open_tree(name)?.len();
+    }
+    Ok(records)
 }
