@@ -25,17 +25,14 @@ use std::time::Instant;
 use futures_util::future::join_all;
 use rand::Rng;
 use serde_json::json;
-use sourcewise::accounts::{DisplayName, Username, hash_password};
-use sourcewise::assignments::{DueZone, FeedbackTiming, Questions};
-use sourcewise::classes::{ClassName, JoinCode, Nickname, ResumeCode};
+use sourcewise::accounts::{DisplayName, Teacher, Username, hash_password};
+use sourcewise::assignments::{Assignment, DueZone, FeedbackTiming, Questions};
+use sourcewise::classes::{Class, ClassName, JoinCode, Nickname, ResumeCode, Student};
 use sourcewise::content::Pack;
 use sourcewise::content::load::load_library;
-use sourcewise::practice::{Answer, Focus, Round, Token};
+use sourcewise::ids::Token;
+use sourcewise::practice::{Answer, Focus, Round};
 use sourcewise::storage::Storage;
-use sourcewise::storage::assignments::Assignment;
-use sourcewise::storage::classes::Class;
-use sourcewise::storage::students::Student;
-use sourcewise::storage::teachers::Teacher;
 
 const PASSWORD: &str = "tall ships at dawn";
 /// How many learners are written at once (their commits are shared).

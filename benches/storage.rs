@@ -38,8 +38,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand::Rng;
 use sourcewise::content::Skill;
-use sourcewise::practice::{Answer, Token};
-use sourcewise::storage::{Recorded, Storage};
+use sourcewise::ids::Token;
+use sourcewise::practice::Answer;
+use sourcewise::storage::Storage;
+use sourcewise::storage::rounds::Recorded;
 
 /// About the size of a stored answer record (the JSON the app writes).
 const VALUE: &[u8] = br#"{"v":1,"exercise":"source-0007","skill":"source","choice":"doc-b","correct":true,"answered_at":1767225600}"#;

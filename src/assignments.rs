@@ -11,6 +11,10 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
+use crate::content::Pack;
+use crate::ids::Token;
+use crate::practice::{Focus, Round};
+
 /// The most questions a teacher can pick by hand for one assignment.
 pub const MAX_PICKED: usize = 50;
 
@@ -408,6 +412,72 @@ pub fn feedback_visible(timing: FeedbackTiming, deadline: Option<u64>, now: u64)
         (FeedbackTiming::AfterDue, Some(deadline)) => now > deadline,
         // Without a due date there is no "after": show it.
         (FeedbackTiming::AfterDue, None) => true,
+    }
+}
+
+/// A lesson given to a class: which pack, which questions, when it is due and when
+/// feedback shows.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub id: Token,
+    pub class: Token,
+    pub pack_id: String,
+    pub focus: Focus,
+    /// How many exercises; `None` for all of the chosen kind.
+    pub length: Option<usize>,
+    /// The last second it is due, if it has a due date.
+    pub deadline: Option<u64>,
+    pub feedback: FeedbackTiming,
+    pub created_at: u64,
+    /// The title the teacher gave it, if any (see [`Assignment::title`]).
+    pub title: Option<String>,
+    /// Which questions the students get.
+    pub questions: Questions,
+    /// The teacher's time zone when they set the due date (UTC for older ones).
+    pub due_zone: DueZone,
+}
+
+impl Assignment {
+    /// What every page calls the assignment: the teacher's title, or its skills
+    /// ("Which source? and Agreed or contested?").
+    pub fn title(&self) -> String {
+        self.title.clone().unwrap_or_else(|| self.focus.title())
+    }
+
+    /// A new round for a student starting the assignment: the assignment's own
+    /// questions when everyone gets the same (shuffled by `seed` if so chosen), else
+    /// questions of its skills drawn with `seed`.
+    pub fn new_round(
+        &self,
+        id: Token,
+        learner: Token,
+        pack: &Pack,
+        seed: u64,
+        created_at: u64,
+    ) -> Round {
+        let mut round = match self.questions.for_student(seed) {
+            Some(exercise_ids) => Round::with_exercises(
+                id,
+                learner,
+                pack,
+                self.focus,
+                exercise_ids,
+                seed,
+                created_at,
+            ),
+            None => Round::new(
+                id,
+                learner,
+                pack,
+                self.focus,
+                // "All": as many as the pack has; a round stops when its kind runs out.
+                self.length.unwrap_or(pack.exercises().len()),
+                seed,
+                created_at,
+            ),
+        };
+        round.assignment = Some(self.id);
+        round
     }
 }
 

@@ -1,4 +1,5 @@
-//! Classes as plain values: names, descriptions and join codes.
+//! Classes as plain values: a class and its students, names, descriptions, join
+//! codes, nicknames and resume codes.
 //!
 //! No I/O; randomness comes in as an RNG.
 
@@ -6,6 +7,7 @@ use std::fmt;
 
 use rand::Rng;
 
+use crate::ids::Token;
 use crate::names;
 
 /// The letters and digits a join code is made of: no 0/O, 1/I/L, and upper case only,
@@ -133,20 +135,15 @@ pub struct ClassName(String);
 
 impl ClassName {
     pub fn parse(text: &str) -> Result<ClassName, ClassProblem> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(ClassProblem::NameMissing);
-        }
-        if text.chars().count() > 80 {
-            return Err(ClassProblem::NameTooLong);
-        }
-        if names::has_control(text, &[]) {
-            return Err(ClassProblem::NameCharacters);
-        }
-        if names::has_invisible(text) {
-            return Err(ClassProblem::NameHidden);
-        }
-        Ok(ClassName(text.to_string()))
+        let problems = [
+            ClassProblem::NameMissing,
+            ClassProblem::NameTooLong,
+            ClassProblem::NameCharacters,
+            ClassProblem::NameHidden,
+        ];
+        Ok(ClassName(
+            names::check_line(text, 80, problems)?.to_string(),
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -333,6 +330,33 @@ pub enum ClassProblem {
         "The nickname has more than two marks stacked on a letter; type it again with plain letters."
     )]
     NicknameMarks,
+}
+
+/// A teacher's class.
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub id: Token,
+    pub teacher: Token,
+    pub name: ClassName,
+    pub description: String,
+    pub code: JoinCode,
+    /// No new students may join.
+    pub locked: bool,
+    /// Put away: listed apart, closed to new students.
+    pub archived: bool,
+    pub created_at: u64,
+}
+
+/// A student: a nickname in a class, with a learner id of their own.
+#[derive(Debug, Clone)]
+pub struct Student {
+    pub id: Token,
+    pub class: Token,
+    pub nickname: Nickname,
+    pub learner: Token,
+    /// Shown on the student's page so that they can continue on another device.
+    pub resume: ResumeCode,
+    pub joined_at: u64,
 }
 
 #[cfg(test)]

@@ -1,13 +1,18 @@
 //! Live workshop sessions: a facilitator puts one exercise up at a time, everyone in the
 //! room answers on their phone, and the facilitator reveals how the room split.
 //!
-//! This module is the pure part: the phases of a session and the moves between them.
-//! Storage keeps the phase (see `storage::live`); the web side broadcasts each change.
+//! This module is the pure part: a session, its participants and their answers as
+//! plain values, the phases of a session and the moves between them.
+//! Storage keeps the sessions, their participants and answers (see `storage::live`);
+//! the web side broadcasts each change.
 //!
 //! Each exercise goes through its stages: answers open, answers closed, how the room
 //! split (no answer marked), the answer the sources support, then the explanation in
 //! three steps (why, each option, the evidence from each document). A change of phase gives the session a new version number, which pages
 //! carry so that a stale button press or a stale screen can be recognised.
+
+use crate::classes::{JoinCode, Nickname};
+use crate::ids::Token;
 
 /// Whether participants see scores, and whether the projector shows a leaderboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -387,6 +392,55 @@ pub fn ranks(scores: &[usize]) -> Vec<usize> {
         .iter()
         .map(|score| 1 + scores.iter().filter(|other| *other > score).count())
         .collect()
+}
+
+/// A live session: its exercises, its join code and where it is.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub id: Token,
+    pub teacher: Token,
+    pub pack_id: String,
+    pub exercise_ids: Vec<String>,
+    /// Fixes the order of each exercise's options, the same on every screen.
+    pub seed: u64,
+    pub scoring: Scoring,
+    pub code: JoinCode,
+    pub created_at: u64,
+    pub ended_at: Option<u64>,
+    pub state: LiveState,
+}
+
+/// Someone in a live session, known by a nickname.
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub id: Token,
+    pub session: Token,
+    pub nickname: Nickname,
+    pub joined_at: u64,
+}
+
+/// A participant's answer to the exercise at `position`.
+#[derive(Debug, Clone)]
+pub struct LiveAnswer {
+    pub participant: Token,
+    pub position: usize,
+    pub choice: String,
+    pub correct: bool,
+    pub answered_at: u64,
+}
+
+/// The most participants a session keeps as removed; past it, removing is refused.
+pub const MAX_REMOVALS: usize = 200;
+
+/// What came of removing a participant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removal {
+    /// Removed now: their answers are gone and their nickname stays taken.
+    Removed(Nickname),
+    /// No such participant, or removed already.
+    NotThere,
+    /// The session already has [`MAX_REMOVALS`] removed participants.
+    TooMany,
 }
 
 #[cfg(test)]

@@ -87,6 +87,28 @@ pub fn has_control(text: &str, allowed: &[char]) -> bool {
         .any(|c| c.is_control() && !allowed.contains(&c))
 }
 
+/// A one-line name (a class's name, a teacher's display name) without the spaces around
+/// it, if it has 1 to `max_characters` characters and no control or hidden characters.
+/// Otherwise the problem to report, from `problems`: the name is missing, too long,
+/// holds a control character, or holds a hidden character.
+pub fn check_line<E>(text: &str, max_characters: usize, problems: [E; 4]) -> Result<&str, E> {
+    let [missing, too_long, control, hidden] = problems;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(missing);
+    }
+    if text.chars().count() > max_characters {
+        return Err(too_long);
+    }
+    if has_control(text, &[]) {
+        return Err(control);
+    }
+    if has_invisible(text) {
+        return Err(hidden);
+    }
+    Ok(text)
+}
+
 /// Whether `text` holds an invisible character (see [`is_invisible`]).
 pub fn has_invisible(text: &str) -> bool {
     text.chars().any(is_invisible)

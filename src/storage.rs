@@ -1,20 +1,21 @@
-//! The only module that talks to sled. It stores rounds and answers and reads a
-//! learner's progress back; every value carries a format version so that later
-//! releases can migrate old data instead of misreading it.
+//! The only module that talks to sled: one [`Storage`] handle over one `sled::Db`,
+//! opened here, its format checked and, if older, migrated. Every value carries a
+//! format version so that later releases can migrate old data instead of misreading it.
 //!
-//! Layout (all keys are bytes):
-//! - `meta`: `format_version` → the data directory's format, as a decimal string.
-//! - `rounds`: round id (16 bytes) → a round record (JSON).
-//! - `answers`: round id (16 bytes) + position (u16, big-endian) → an answer record (JSON).
-//! - `learner_rounds`: learner id (16) + sequence number (u64, big-endian) + round id (16)
-//!   → empty. The sequence comes from sled's monotonic id generator, so a learner's
-//!   rounds are listed in the order they were started, even within one second.
+//! Each area keeps its trees in a file of its own, which begins with their key layout:
+//! - [`rounds`]: rounds, their answers, and a learner's progress.
+//! - [`teachers`]: teacher accounts, sign-in sessions, and the cookie key.
+//! - [`classes`]: classes and their join codes.
+//! - [`students`]: students, their nicknames, browsers and resume codes.
+//! - [`assignments`]: assignments and each student's round for one.
+//! - [`live`]: live sessions, their participants and their answers.
+//! - [`backup`]: copying a data directory, opening a backup, accepting one as it is.
+//! - [`migrate`]: bringing a data directory of an older format to this one.
+//! - [`plans`]: the cache of rounds read recently; [`durable`]: group commit and `fsync`.
 //!
-//! - teacher accounts and sessions: see [`teachers`]; classes: see [`classes`]; students:
-//!   see [`students`]; assignments: see [`assignments`]; live sessions: see [`live`].
-//!
-//! Invariant: an answer is written at most once per round and position (compare-and-swap),
-//! and `record_answer` returns only after sled has flushed it to disk.
+//! Layout here (all keys are bytes):
+//! - `meta`: `format_version` → the data directory's format, as a decimal string. (Its
+//!   `cookie_key` is [`teachers`]'s, its count of commits [`durable`]'s.)
 //!
 //! Flushing goes through one flusher thread (group commit): a writer queues a request
 //! after its write, and one `Db::flush` serves every request queued before it started.
@@ -28,21 +29,24 @@
 //! before any waiter is told the write is on disk.
 
 pub mod assignments;
+mod backup;
 pub mod classes;
 mod durable;
 pub mod live;
+mod migrate;
 mod plans;
+pub mod rounds;
 pub mod students;
 pub mod teachers;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::content::Skill;
-use crate::practice::{Answer, Focus, Round, Tally, Token};
-use plans::{Plan, Plans};
+use crate::ids::Token;
+use plans::Plans;
 
 /// How much memory sled may keep as a cache of the database (its default is 1 GiB). A
 /// school's data is read by key prefix, so a small cache serves it, and the operating
@@ -118,74 +122,6 @@ pub enum StorageError {
     Corrupt(String),
 }
 
-/// A round moving from one learner to another (see [`Storage::rounds_moved`]).
-struct MovedRound {
-    round: [u8; 16],
-    /// Its record with the new learner (`None` if the record is gone).
-    record: Option<Vec<u8>>,
-    from_key: sled::IVec,
-    to_key: Vec<u8>,
-}
-
-/// Whether an answer was stored, or an earlier one for the same question already was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recorded {
-    Stored,
-    AlreadyAnswered,
-}
-
-#[derive(Serialize, Deserialize)]
-struct RoundRecord {
-    v: u32,
-    learner: String,
-    pack: String,
-    focus: String,
-    seed: u64,
-    exercises: Vec<String>,
-    created_at: u64,
-    /// Absent in free practice (and in rounds stored before assignments existed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    assignment: Option<String>,
-}
-
-/// An answer as stored. Its strings are borrowed from the stored bytes when read (they
-/// hold no escapes, so nothing is copied until the answer is built).
-#[derive(Serialize, Deserialize)]
-struct AnswerRecord<'a> {
-    v: u32,
-    #[serde(borrow)]
-    exercise: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
-    skill: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
-    choice: std::borrow::Cow<'a, str>,
-    correct: bool,
-    answered_at: u64,
-}
-
-impl AnswerRecord<'_> {
-    fn into_answer(self, round: Token) -> Result<Answer, StorageError> {
-        let skill = Skill::from_slug(&self.skill).ok_or_else(|| {
-            StorageError::Corrupt(format!("round {round}: unknown skill {:?}", self.skill))
-        })?;
-        Ok(Answer {
-            exercise_id: self.exercise.into_owned(),
-            skill,
-            choice: self.choice.into_owned(),
-            correct: self.correct,
-            answered_at: self.answered_at,
-        })
-    }
-}
-
-/// The learner's progress: totals per skill and their most recent rounds.
-#[derive(Debug)]
-pub struct Progress {
-    pub tally: Tally,
-    pub recent_rounds: Vec<Round>,
-    pub round_count: usize,
-}
-
 #[derive(Clone)]
 pub struct Storage {
     db: sled::Db,
@@ -229,17 +165,6 @@ impl Storage {
     /// whose count of commits is missing, are refused.
     pub fn open(path: &Path) -> Result<Storage, StorageError> {
         Storage::open_with(path, false)
-    }
-
-    /// Opens a data directory whose count of commits (`sourcewise.commits`) is missing,
-    /// accepting the database as it is: the count is made anew from the database.
-    pub fn accept(path: &Path) -> Result<Storage, StorageError> {
-        if !path.join("db").is_file() {
-            return Err(StorageError::NotADataDirectory {
-                path: path.to_path_buf(),
-            });
-        }
-        Storage::open_with(path, true)
     }
 
     fn open_with(path: &Path, accept_unmarked: bool) -> Result<Storage, StorageError> {
@@ -380,7 +305,7 @@ impl Storage {
         };
         if let Some(version) = older {
             if version < 3 {
-                migrate_to_3(&storage)?;
+                migrate::migrate_to_3(&storage)?;
             }
             // What this build writes from now on an older build could not read.
             meta.insert("format_version", FORMAT_VERSION.to_string().as_bytes())?;
@@ -396,412 +321,6 @@ impl Storage {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-
-    /// Opens a data directory that must already exist (a backup to restore from, say):
-    /// unlike [`Storage::open`], a missing or empty folder is an error, not a new start.
-    pub fn open_existing(path: &Path) -> Result<Storage, StorageError> {
-        if !path.join("db").is_file() {
-            return Err(StorageError::NotADataDirectory {
-                path: path.to_path_buf(),
-            });
-        }
-        Storage::open(path)
-    }
-
-    /// How many records the database holds, in all its trees.
-    pub fn record_count(&self) -> Result<usize, StorageError> {
-        let mut records = 0;
-        for name in self.db.tree_names() {
-            records += self.db.open_tree(name)?.len();
-        }
-        Ok(records)
-    }
-
-    /// Copies every record to `destination`, a folder that must not exist yet or be
-    /// empty, as a data directory of its own, and makes the copy durable. Returns the
-    /// number of records copied. (Backing up and restoring are both this copy.)
-    pub fn copy_to(&self, destination: &Path) -> Result<usize, StorageError> {
-        let occupied = match std::fs::read_dir(destination) {
-            Ok(mut entries) => entries.next().is_some(),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
-            Err(_) => true,
-        };
-        if occupied {
-            return Err(StorageError::NotEmpty {
-                path: destination.to_path_buf(),
-            });
-        }
-        let target = sled::Config::new()
-            .path(destination)
-            .open()
-            .map_err(|reason| StorageError::Open {
-                path: destination.to_path_buf(),
-                reason,
-            })?;
-        // sled's import panics rather than return an error.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            target.import(self.db.export())
-        }))
-        .map_err(|_| {
-            StorageError::Flush(format!("copying into {} failed", destination.display()))
-        })?;
-        target.flush()?;
-        let mut records = 0;
-        for name in target.tree_names() {
-            records += target.open_tree(name)?.len();
-        }
-        let commits = durable::commits_in(&target.open_tree("meta")?)?;
-        drop(target);
-        let io = |source| StorageError::Io {
-            path: destination.to_path_buf(),
-            source,
-        };
-        durable::DiskSync::new(destination).sync().map_err(io)?;
-        durable::CommitMark::open(destination)?
-            .write(commits)
-            .map_err(io)?;
-        Ok(records)
-    }
-
-    /// Stores a new round and waits until it is on disk.
-    pub async fn create_round(&self, round: &Round) -> Result<(), StorageError> {
-        let record = RoundRecord {
-            v: FORMAT_VERSION,
-            learner: round.learner.to_string(),
-            pack: round.pack_id.clone(),
-            focus: round.focus.slug().to_string(),
-            seed: round.seed,
-            exercises: round.exercise_ids.to_vec(),
-            created_at: round.created_at,
-            assignment: round.assignment.map(|assignment| assignment.to_string()),
-        };
-        let value = encode(&record)?;
-        self.rounds.insert(round.id.as_bytes(), value)?;
-        self.learner_rounds.insert(
-            learner_round_key(round.learner, self.db.generate_id()?, round.id),
-            &[],
-        )?;
-        self.flusher.flush().await?;
-        Ok(())
-    }
-
-    /// Reads a round with the answers given so far, for a page of the round: the round
-    /// is kept in the cache of rounds in progress.
-    pub fn round(&self, id: Token) -> Result<Option<Round>, StorageError> {
-        self.read_round(id, true, true)
-    }
-
-    /// Reads a round with its answers for a report over many rounds (progress, class
-    /// results): a round in the cache is read from there, but none is added, so a
-    /// report does not push out the rounds in progress.
-    fn round_for_report(&self, id: Token) -> Result<Option<Round>, StorageError> {
-        self.read_round(id, true, false)
-    }
-
-    /// Reads a round without its answers: every slot of `answers` is empty. For a
-    /// request that only needs the round's plan (answering one question asks
-    /// [`Storage::is_answered`] instead of reading every answer).
-    pub fn round_without_answers(&self, id: Token) -> Result<Option<Round>, StorageError> {
-        self.read_round(id, false, true)
-    }
-
-    /// Whether the question at `position` of a round has an answer.
-    pub fn is_answered(&self, round: Token, position: usize) -> Result<bool, StorageError> {
-        Ok(self.answers.contains_key(answer_key(round, position)?)?)
-    }
-
-    /// Reads a round, from the cache when it is there; `keep` adds what is read from
-    /// the store to the cache.
-    fn read_round(
-        &self,
-        id: Token,
-        with_answers: bool,
-        keep: bool,
-    ) -> Result<Option<Round>, StorageError> {
-        let (plan, kept) = match self.plans.get(id, with_answers) {
-            Some(cached) => cached,
-            None => match self.plan(id, keep)? {
-                Some(plan) => (plan, None),
-                None => return Ok(None),
-            },
-        };
-        let answers = match kept {
-            Some(answers) => answers,
-            None if with_answers => self.read_answers(id, plan.exercise_ids.len(), keep)?,
-            None => vec![None; plan.exercise_ids.len()],
-        };
-        Ok(Some(Round {
-            id,
-            learner: plan.learner,
-            pack_id: plan.pack_id.clone(),
-            focus: plan.focus,
-            seed: plan.seed,
-            exercise_ids: Arc::clone(&plan.exercise_ids),
-            created_at: plan.created_at,
-            answers,
-            assignment: plan.assignment,
-        }))
-    }
-
-    /// Reads a round's answers from the store, and if `keep`, keeps them in the cache.
-    fn read_answers(
-        &self,
-        id: Token,
-        count: usize,
-        keep: bool,
-    ) -> Result<Vec<Option<Answer>>, StorageError> {
-        let mark = self.plans.mark();
-        let mut answers = vec![None; count];
-        for entry in self.answers.scan_prefix(id.as_bytes()) {
-            let (key, value) = entry?;
-            let position = key
-                .get(16..18)
-                .map(|bytes| u16::from_be_bytes([bytes[0], bytes[1]]) as usize)
-                .ok_or_else(|| StorageError::Corrupt(format!("round {id}: bad answer key")))?;
-            if let Some(slot) = answers.get_mut(position) {
-                *slot = Some(decode::<AnswerRecord>(&value)?.into_answer(id)?);
-            }
-        }
-        if keep {
-            self.plans.insert_answers(id, &answers, mark);
-        }
-        Ok(answers)
-    }
-
-    /// Reads a round's record from the store, decoded, and if `keep`, keeps it in the
-    /// cache.
-    fn plan(&self, id: Token, keep: bool) -> Result<Option<Arc<Plan>>, StorageError> {
-        let mark = self.plans.mark();
-        let Some(value) = self.rounds.get(id.as_bytes())? else {
-            return Ok(None);
-        };
-        let record: RoundRecord = decode(&value)?;
-        let corrupt = |what: String| StorageError::Corrupt(format!("round {id}: {what}"));
-        let plan = Arc::new(Plan {
-            learner: Token::parse(&record.learner)
-                .ok_or_else(|| corrupt("bad learner id".into()))?,
-            pack_id: record.pack,
-            focus: Focus::from_slug(&record.focus)
-                .ok_or_else(|| corrupt(format!("unknown focus {:?}", record.focus)))?,
-            seed: record.seed,
-            exercise_ids: record.exercises.into(),
-            created_at: record.created_at,
-            assignment: match record.assignment.as_deref() {
-                Some(text) => {
-                    Some(Token::parse(text).ok_or_else(|| corrupt("its assignment".into()))?)
-                }
-                None => None,
-            },
-        });
-        if keep {
-            self.plans.insert(id, Arc::clone(&plan), mark);
-        }
-        Ok(Some(plan))
-    }
-
-    /// Stores the answer at `position` of a round unless one is there already, and
-    /// returns only once it is flushed to disk.
-    pub async fn record_answer(
-        &self,
-        round: Token,
-        position: usize,
-        answer: &Answer,
-    ) -> Result<Recorded, StorageError> {
-        let record = AnswerRecord {
-            v: FORMAT_VERSION,
-            exercise: answer.exercise_id.as_str().into(),
-            skill: answer.skill.slug().into(),
-            choice: answer.choice.as_str().into(),
-            correct: answer.correct,
-            answered_at: answer.answered_at,
-        };
-        let value = encode(&record)?;
-        let key = answer_key(round, position)?;
-        let outcome =
-            match self
-                .answers
-                .compare_and_swap(key, None as Option<&[u8]>, Some(value))?
-            {
-                Ok(()) => {
-                    self.plans.answered(round, position, answer);
-                    Recorded::Stored
-                }
-                Err(_) => Recorded::AlreadyAnswered,
-            };
-        // Flush even for a repeat: the first answer may still be on its way to disk,
-        // and the learner is about to be told it was kept.
-        self.flusher.flush().await?;
-        Ok(outcome)
-    }
-
-    /// The learner's totals over their rounds, and the `recent` newest rounds; only the
-    /// rounds `shown` accepts count (right and wrong of some assignments wait for their
-    /// due date).
-    pub fn progress(
-        &self,
-        learner: Token,
-        recent: usize,
-        shown: impl Fn(&Round) -> bool,
-    ) -> Result<Progress, StorageError> {
-        let mut tally = Tally::default();
-        let mut recent_rounds = Vec::new();
-        let mut round_count = 0;
-        for entry in self.learner_rounds.scan_prefix(learner.as_bytes()).rev() {
-            let (key, _) = entry?;
-            let round_id: [u8; 16] = key
-                .get(24..40)
-                .and_then(|bytes| bytes.try_into().ok())
-                .ok_or_else(|| StorageError::Corrupt("bad learner round key".into()))?;
-            let Some(round) = self.round_for_report(Token::from_bytes(round_id))? else {
-                continue;
-            };
-            if !shown(&round) {
-                continue;
-            }
-            round_count += 1;
-            tally.merge(&round.tally());
-            if recent_rounds.len() < recent {
-                recent_rounds.push(round);
-            }
-        }
-        Ok(Progress {
-            tally,
-            recent_rounds,
-            round_count,
-        })
-    }
-
-    /// What moving every round of learner `from` to learner `to` writes: each round's
-    /// record with its new learner, and its key in `learner_rounds` before and after.
-    /// Nothing is written here; [`students`]'s new resume code writes it all in one
-    /// transaction, then calls [`Storage::forget_rounds`].
-    fn rounds_moved(&self, from: Token, to: Token) -> Result<Vec<MovedRound>, StorageError> {
-        let mut moved = Vec::new();
-        for key in self.learner_rounds.scan_prefix(from.as_bytes()).keys() {
-            let from_key = key?;
-            let Some(round) = from_key
-                .get(24..40)
-                .and_then(|id| <[u8; 16]>::try_from(id).ok())
-            else {
-                continue;
-            };
-            let record = match self.rounds.get(round)? {
-                Some(value) => {
-                    let mut record: RoundRecord = decode(&value)?;
-                    record.learner = to.to_string();
-                    Some(encode(&record)?)
-                }
-                None => None,
-            };
-            let mut to_key = to.as_bytes().to_vec();
-            to_key.extend_from_slice(&from_key[16..]);
-            moved.push(MovedRound {
-                round,
-                record,
-                from_key,
-                to_key,
-            });
-        }
-        Ok(moved)
-    }
-
-    /// Drops moved rounds from the cache of rounds in progress, which keeps who a
-    /// round's learner is.
-    fn forget_rounds(&self, moved: &[MovedRound]) {
-        for round in moved {
-            self.plans.remove(Token::from_bytes(round.round));
-        }
-    }
-
-    /// The lock held while browsers are linked to students and while a new resume code
-    /// unlinks them.
-    fn linking_devices(&self) -> MutexGuard<'_, ()> {
-        self.device_links
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Removes every round of a learner and every answer in them (not flushed: the
-    /// caller flushes once it has removed everything it meant to).
-    fn delete_rounds_of(&self, learner: Token) -> Result<(), StorageError> {
-        let keys: Vec<sled::IVec> = self
-            .learner_rounds
-            .scan_prefix(learner.as_bytes())
-            .keys()
-            .collect::<Result<_, _>>()?;
-        for key in keys {
-            if let Some(round) = key.get(24..40) {
-                let answers: Vec<sled::IVec> = self
-                    .answers
-                    .scan_prefix(round)
-                    .keys()
-                    .collect::<Result<_, _>>()?;
-                for answer in answers {
-                    self.answers.remove(answer)?;
-                }
-                self.rounds.remove(round)?;
-                if let Ok(id) = <[u8; 16]>::try_from(round) {
-                    self.plans.remove(Token::from_bytes(id));
-                }
-            }
-            self.learner_rounds.remove(key)?;
-        }
-        Ok(())
-    }
-}
-
-/// Migrates a data directory of format 1 or 2 to format 3 (see [`FORMAT_VERSION`]).
-/// Each step can run again: a crash half-way leaves the directory marked as before,
-/// and the next opening does it all again.
-fn migrate_to_3(storage: &Storage) -> Result<(), StorageError> {
-    storage.rebuild_class_nicknames()?;
-    storage.rebuild_live_nicknames()?;
-    let cleaned = take_out_hidden_characters(&storage.classes, "name", "Class")?
-        + take_out_hidden_characters(&storage.classes, "description", "")?
-        + take_out_hidden_characters(&storage.teachers, "display_name", "Teacher")?;
-    if cleaned > 0 {
-        tracing::info!(
-            "took hidden characters (zero-width, byte-order or text-direction marks) out of {cleaned} class names, descriptions and display names"
-        );
-    }
-    Ok(())
-}
-
-/// Takes the invisible characters (see [`crate::names::is_invisible`]) out of the text
-/// field `field` of every record in `tree`, which an older build let through and this
-/// one refuses; a text that had nothing else becomes `blank`. Returns how many records
-/// changed. The record's other fields stay as they are.
-fn take_out_hidden_characters(
-    tree: &sled::Tree,
-    field: &str,
-    blank: &str,
-) -> Result<usize, StorageError> {
-    let mut changed = 0;
-    for entry in tree.iter() {
-        let (key, value) = entry?;
-        let mut record: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&value)
-            .map_err(|error| StorageError::Corrupt(error.to_string()))?;
-        let Some(serde_json::Value::String(text)) = record.get(field) else {
-            continue;
-        };
-        if !crate::names::has_invisible(text) {
-            continue;
-        }
-        let visible: String = text
-            .chars()
-            .filter(|&c| !crate::names::is_invisible(c))
-            .collect();
-        let visible = if visible.trim().is_empty() && !text.trim().is_empty() {
-            blank.to_string()
-        } else {
-            visible
-        };
-        record.insert(field.to_string(), serde_json::Value::String(visible));
-        // The fields come out in alphabetical order, `v` last: `decode` reads both.
-        tree.insert(key, encode(&record)?)?;
-        changed += 1;
-    }
-    Ok(changed)
 }
 
 /// A record as stored: JSON.
@@ -809,29 +328,174 @@ fn encode<T: Serialize>(record: &T) -> Result<Vec<u8>, StorageError> {
     serde_json::to_vec(record).map_err(|error| StorageError::Corrupt(error.to_string()))
 }
 
+/// Keys to remove from several trees, gathered by reading first and then removed in one
+/// sled transaction ([`Storage::remove_all`]): all of them, or, after a crash or an
+/// error, none.
+#[derive(Default)]
+struct Removals<'a> {
+    /// Each tree, with the keys to remove from it, in the order first named.
+    trees: Vec<(&'a sled::Tree, Vec<Vec<u8>>)>,
+    /// Keys removed only while they still hold the value given (the tree's place in
+    /// `trees`, the key, the value): a nickname's key goes only if it is still its
+    /// student's.
+    held: Vec<(usize, Vec<u8>, Vec<u8>)>,
+    /// The rounds removed, to drop from the cache of rounds once the removal is
+    /// committed.
+    rounds: Vec<Token>,
+}
+
+impl<'a> Removals<'a> {
+    /// The place of `tree` in `trees`, added if it is new.
+    fn place(&mut self, tree: &'a sled::Tree) -> usize {
+        let name = tree.name();
+        match self
+            .trees
+            .iter()
+            .position(|(known, _)| known.name() == name)
+        {
+            Some(place) => place,
+            None => {
+                self.trees.push((tree, Vec::new()));
+                self.trees.len() - 1
+            }
+        }
+    }
+
+    /// Removes `key` from `tree`.
+    fn remove(&mut self, tree: &'a sled::Tree, key: impl AsRef<[u8]>) {
+        let place = self.place(tree);
+        self.trees[place].1.push(key.as_ref().to_vec());
+    }
+
+    /// Removes `key` from `tree` if it still holds `value`.
+    fn remove_if_held(&mut self, tree: &'a sled::Tree, key: Vec<u8>, value: &[u8]) {
+        let place = self.place(tree);
+        self.held.push((place, key, value.to_vec()));
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// In a test: a removal of several trees ([`Storage::remove_all`]) stops half-way,
+    /// as a crash would.
+    pub(crate) static CRASH_WHILE_REMOVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl Storage {
+    /// Removes everything in `removals` in one sled transaction, then drops its rounds
+    /// from the cache of rounds (not flushed).
+    fn remove_all(&self, removals: Removals<'_>) -> Result<(), StorageError> {
+        use sled::Transactional;
+        use sled::transaction::TransactionError;
+        let trees: Vec<&sled::Tree> = removals.trees.iter().map(|(tree, _)| *tree).collect();
+        trees
+            .as_slice()
+            .transaction(|views| {
+                for ((_, keys), view) in removals.trees.iter().zip(views) {
+                    for key in keys {
+                        view.remove(key.as_slice())?;
+                    }
+                }
+                #[cfg(test)]
+                if CRASH_WHILE_REMOVING.get() {
+                    return Err(sled::transaction::ConflictableTransactionError::Abort(()));
+                }
+                for (place, key, value) in &removals.held {
+                    let view = &views[*place];
+                    if view.get(key.as_slice())?.as_deref() == Some(value.as_slice()) {
+                        view.remove(key.as_slice())?;
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|error| match error {
+                TransactionError::Storage(error) => StorageError::from(error),
+                TransactionError::Abort(()) => {
+                    StorageError::Corrupt("the records could not be removed".into())
+                }
+            })?;
+        for round in removals.rounds {
+            self.plans.remove(round);
+        }
+        Ok(())
+    }
+}
+
+/// The record of `kind` ("class", "student", …) under the id `id` in `tree`, decoded, if
+/// there is one; with it, the error for a damaged field of it (`corrupt("name")` says
+/// "class 0123…: name").
+#[expect(
+    clippy::type_complexity,
+    reason = "the record, and the closure that reports a field of it damaged, whose type has no name"
+)]
+fn read_record<R: DeserializeOwned>(
+    tree: &sled::Tree,
+    kind: &'static str,
+    id: Token,
+) -> Result<Option<(R, impl Fn(&str) -> StorageError)>, StorageError> {
+    let Some(value) = tree.get(id.as_bytes())? else {
+        return Ok(None);
+    };
+    let corrupt = move |field: &str| StorageError::Corrupt(format!("{kind} {id}: {field}"));
+    Ok(Some((decode(&value)?, corrupt)))
+}
+
+/// The id stored in `bytes`, from the tree `what`.
+fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> {
+    let id: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| StorageError::Corrupt(format!("an id in {what}")))?;
+    Ok(Token::from_bytes(id))
+}
+
+/// The id that the index `tree` (named `what`) holds under `key`, if any: the class of a
+/// join code, say.
+fn id_at(
+    tree: &sled::Tree,
+    key: impl AsRef<[u8]>,
+    what: &str,
+) -> Result<Option<Token>, StorageError> {
+    tree.get(key)?
+        .map(|value| token_at(&value, what))
+        .transpose()
+}
+
+/// The second ids of the keys under `first` in `tree` (named `what`), an index of two ids
+/// side by side (class + student, …).
+fn ids_under(tree: &sled::Tree, first: Token, what: &str) -> Result<Vec<Token>, StorageError> {
+    tree.scan_prefix(first.as_bytes())
+        .keys()
+        .map(|key| token_at(&key?[16..], what))
+        .collect()
+}
+
+/// What `read` finds for each id under `first` in the index `tree` (see [`ids_under`]),
+/// leaving out the ids it finds nothing for.
+fn records_under<T>(
+    tree: &sled::Tree,
+    first: Token,
+    what: &str,
+    read: impl Fn(Token) -> Result<Option<T>, StorageError>,
+) -> Result<Vec<T>, StorageError> {
+    ids_under(tree, first, what)?
+        .into_iter()
+        .filter_map(|id| read(id).transpose())
+        .collect()
+}
+
+/// Puts `id` under `key` in `tree` unless the key is taken (compare-and-swap, so two
+/// writers never both get it). Whether it did.
+fn claim(tree: &sled::Tree, key: impl AsRef<[u8]>, id: Token) -> Result<bool, StorageError> {
+    Ok(tree
+        .compare_and_swap(key, None as Option<&[u8]>, Some(&id.as_bytes()[..]))?
+        .is_ok())
+}
+
 /// Two ids side by side: the key of an index entry such as class + student.
 fn pair(first: Token, second: Token) -> Vec<u8> {
     let mut key = Vec::with_capacity(32);
     key.extend_from_slice(first.as_bytes());
     key.extend_from_slice(second.as_bytes());
-    key
-}
-
-/// The key of the answer at `position` of a round: round id + position (u16, big-endian).
-fn answer_key(round: Token, position: usize) -> Result<[u8; 18], StorageError> {
-    let position = u16::try_from(position)
-        .map_err(|_| StorageError::Corrupt(format!("position {position} out of range")))?;
-    let mut key = [0u8; 18];
-    key[..16].copy_from_slice(round.as_bytes());
-    key[16..].copy_from_slice(&position.to_be_bytes());
-    Ok(key)
-}
-
-fn learner_round_key(learner: Token, sequence: u64, round: Token) -> Vec<u8> {
-    let mut key = Vec::with_capacity(40);
-    key.extend_from_slice(learner.as_bytes());
-    key.extend_from_slice(&sequence.to_be_bytes());
-    key.extend_from_slice(round.as_bytes());
     key
 }
 
@@ -872,10 +536,6 @@ fn leading_version(value: &[u8]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classes::{Nickname, ResumeCode};
-    use crate::storage::live::Participant;
-    use crate::storage::students::{JoinError, Student};
-    use rand::SeedableRng;
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Record {
@@ -930,254 +590,5 @@ mod tests {
                 Err(StorageError::Corrupt(_))
             ));
         }
-    }
-
-    /// Writes what a build of format 2 wrote for a class with two students whose
-    /// nicknames were different then and look alike now (“Maya”, and “Maya” with an
-    /// invisible Hangul filler, which joined later), a live session with “Maya” and a
-    /// Cyrillic “Мaya”, a class name with a right-to-left override and a display name
-    /// with a byte-order mark.
-    struct Format2 {
-        folder: tempfile::TempDir,
-        teacher: Token,
-        class: Token,
-        maya: Token,
-        filler: Token,
-        session: Token,
-    }
-
-    fn format_2_directory() -> Format2 {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(14);
-        let folder = tempfile::tempdir().unwrap();
-        let [teacher, class, maya, filler, session, first, second] =
-            std::array::from_fn(|_| Token::random(&mut rng));
-        let db = sled::open(folder.path()).unwrap();
-        db.open_tree("meta")
-            .unwrap()
-            .insert("format_version", "2")
-            .unwrap();
-        let teachers = db.open_tree("teachers").unwrap();
-        let record = serde_json::json!({"v": 2, "username": "rivera",
-            "display_name": "\u{feff}Ms Rivera", "password_hash": "x", "created_at": 1});
-        teachers
-            .insert(teacher.as_bytes(), record.to_string().as_bytes())
-            .unwrap();
-        let classes = db.open_tree("classes").unwrap();
-        let record = serde_json::json!({"v": 2, "teacher": teacher.to_string(),
-            "name": "ab\u{202e}gnp.exe", "description": "Tuesdays\u{200b}", "code": "ABCDEF",
-            "locked": false, "archived": false, "created_at": 1});
-        classes
-            .insert(class.as_bytes(), record.to_string().as_bytes())
-            .unwrap();
-        let students = db.open_tree("students").unwrap();
-        let class_students = db.open_tree("class_students").unwrap();
-        let class_nicknames = db.open_tree("class_nicknames").unwrap();
-        for (id, nickname, joined_at) in [(maya, "Maya", 1), (filler, "Maya\u{3164}", 2)] {
-            let record = serde_json::json!({"v": 2, "class": class.to_string(),
-                "nickname": nickname, "learner": Token::random(&mut rng).to_string(),
-                "resume_code": ResumeCode::random(&mut rng).as_str(), "joined_at": joined_at});
-            students
-                .insert(id.as_bytes(), record.to_string().as_bytes())
-                .unwrap();
-            class_students.insert(pair(class, id), &[]).unwrap();
-            let mut key = class.as_bytes().to_vec();
-            key.extend_from_slice(nickname.to_lowercase().as_bytes());
-            class_nicknames.insert(key, id.as_bytes()).unwrap();
-        }
-        let participants = db.open_tree("live_participants").unwrap();
-        let live_nicknames = db.open_tree("live_nicknames").unwrap();
-        for (id, nickname, joined_at) in [(first, "Maya", 1), (second, "\u{41c}aya", 2)] {
-            let record = serde_json::json!({"v": 2, "nickname": nickname, "joined_at": joined_at});
-            participants
-                .insert(pair(session, id), record.to_string().as_bytes())
-                .unwrap();
-            let mut key = session.as_bytes().to_vec();
-            key.extend_from_slice(nickname.to_lowercase().as_bytes());
-            live_nicknames.insert(key, id.as_bytes()).unwrap();
-        }
-        db.flush().unwrap();
-        drop(db);
-        // A directory that was served has its count of commits beside the database.
-        durable::CommitMark::open(folder.path()).unwrap();
-        Format2 {
-            folder,
-            teacher,
-            class,
-            maya,
-            filler,
-            session,
-        }
-    }
-
-    fn newcomer(class: Token, nickname: &str) -> Student {
-        let mut rng = rand::rng();
-        Student {
-            id: Token::random(&mut rng),
-            class,
-            nickname: Nickname::parse(nickname).unwrap(),
-            learner: Token::random(&mut rng),
-            resume: ResumeCode::random(&mut rng),
-            joined_at: 3,
-        }
-    }
-
-    fn taken_by(outcome: Result<(), JoinError>) -> String {
-        match outcome {
-            Err(JoinError::NicknameTaken(existing)) => existing.as_str().to_string(),
-            other => panic!("not refused: {other:?}"),
-        }
-    }
-
-    #[tokio::test]
-    async fn a_format_2_directory_is_migrated_and_keeps_both_of_two_look_alikes() {
-        let old = format_2_directory();
-        let storage = Storage::open(old.folder.path()).unwrap();
-        let nicknames: Vec<String> = storage
-            .students_of(old.class)
-            .unwrap()
-            .iter()
-            .map(|student| student.nickname.as_str().to_string())
-            .collect();
-        assert_eq!(nicknames, ["Maya", "Maya\u{3164}"], "both students stay");
-        for typed in ["MAYA", "\u{41c}aya", "\u{ff2d}\u{ff41}\u{ff59}\u{ff41}"] {
-            let outcome = storage
-                .add_student(&newcomer(old.class, typed), Token::random(&mut rand::rng()))
-                .await;
-            assert_eq!(taken_by(outcome), "Maya", "{typed}");
-        }
-
-        // Removing or renaming the later look-alike never frees the key “Maya” holds.
-        let filler = storage.student(old.filler).unwrap().unwrap();
-        let renamed = storage
-            .rename_student(&filler, &Nickname::parse("Mayan").unwrap())
-            .await
-            .unwrap();
-        storage.delete_student(&renamed).await.unwrap();
-        let outcome = storage
-            .add_student(
-                &newcomer(old.class, "\u{41c}aya"),
-                Token::random(&mut rand::rng()),
-            )
-            .await;
-        assert_eq!(taken_by(outcome), "Maya");
-        assert!(
-            storage
-                .add_student(
-                    &newcomer(old.class, "Mayan"),
-                    Token::random(&mut rand::rng())
-                )
-                .await
-                .is_ok(),
-            "the renamed student's own nickname is free once they are gone"
-        );
-        // Renaming “Maya” lets go of the keys that were hers.
-        let maya = storage.student(old.maya).unwrap().unwrap();
-        storage
-            .rename_student(&maya, &Nickname::parse("Maya K").unwrap())
-            .await
-            .unwrap();
-        assert!(
-            storage
-                .add_student(
-                    &newcomer(old.class, "maya"),
-                    Token::random(&mut rand::rng())
-                )
-                .await
-                .is_ok()
-        );
-
-        // The live session: “Мaya” joined after “Maya”, both stay, and the key is Maya's.
-        let participants = storage.participants_of(old.session).unwrap();
-        assert_eq!(participants.len(), 2);
-        let outcome = storage
-            .add_participant(&Participant {
-                id: Token::random(&mut rand::rng()),
-                session: old.session,
-                nickname: Nickname::parse("MAYA").unwrap(),
-                joined_at: 3,
-            })
-            .await;
-        assert_eq!(taken_by(outcome), "Maya");
-
-        // Hidden characters are out of the names that are read back as checked values.
-        let class = storage.class(old.class).unwrap().unwrap();
-        assert_eq!(class.name.as_str(), "abgnp.exe");
-        assert_eq!(class.description, "Tuesdays");
-        let teacher = storage.teacher(old.teacher).unwrap().unwrap();
-        assert_eq!(teacher.display_name.as_str(), "Ms Rivera");
-        assert_eq!(
-            storage
-                .db
-                .open_tree("meta")
-                .unwrap()
-                .get("format_version")
-                .unwrap()
-                .as_deref(),
-            Some(&b"3"[..])
-        );
-    }
-
-    #[tokio::test]
-    async fn a_live_session_keeps_at_most_its_cap_of_removed_participants() {
-        use crate::storage::live::{MAX_REMOVALS, Removal};
-        let folder = tempfile::tempdir().unwrap();
-        let storage = Storage::open(folder.path()).unwrap();
-        let session = Token::random(&mut rand::rng());
-        let mut ids = Vec::new();
-        for number in 0..=MAX_REMOVALS {
-            let participant = Participant {
-                id: Token::random(&mut rand::rng()),
-                session,
-                nickname: Nickname::parse(&format!("Guest {number}")).unwrap(),
-                joined_at: number as u64,
-            };
-            assert!(storage.add_participant(&participant).await.is_ok());
-            ids.push(participant.id);
-        }
-        for id in &ids[..MAX_REMOVALS] {
-            let removal = storage.remove_participant(session, *id).unwrap();
-            assert!(matches!(removal, Removal::Removed(_)), "{removal:?}");
-        }
-        let removal = storage
-            .remove_participant(session, ids[MAX_REMOVALS])
-            .unwrap();
-        assert!(matches!(removal, Removal::TooMany), "{removal:?}");
-        assert_eq!(storage.participants_of(session).unwrap().len(), 1);
-        // Removed twice is not removed again, and does not count against the cap.
-        assert!(matches!(
-            storage.remove_participant(session, ids[0]).unwrap(),
-            Removal::NotThere
-        ));
-    }
-
-    #[tokio::test]
-    async fn a_crash_while_a_student_joins_leaves_their_nickname_free() {
-        use crate::storage::students::CRASH_WHILE_JOINING;
-        let folder = tempfile::tempdir().unwrap();
-        let storage = Storage::open(folder.path()).unwrap();
-        let class = Token::random(&mut rand::rng());
-        let first = newcomer(class, "Maya");
-        CRASH_WHILE_JOINING.set(true);
-        let outcome = storage
-            .add_student(&first, Token::random(&mut rand::rng()))
-            .await;
-        CRASH_WHILE_JOINING.set(false);
-        assert!(outcome.is_err(), "the join did not complete");
-        assert!(storage.student(first.id).unwrap().is_none());
-        // Nothing of the half-made join stays: the nickname is free for the next one.
-        let again = newcomer(class, "Maya");
-        let outcome = storage
-            .add_student(&again, Token::random(&mut rand::rng()))
-            .await;
-        assert!(outcome.is_ok(), "{outcome:?}");
-        assert_eq!(
-            storage
-                .student(again.id)
-                .unwrap()
-                .unwrap()
-                .nickname
-                .as_str(),
-            "Maya"
-        );
     }
 }

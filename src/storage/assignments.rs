@@ -9,74 +9,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
-use crate::assignments::{DueZone, FeedbackTiming, QuestionOrder, Questions};
-use crate::content::Pack;
-use crate::practice::{Focus, Round, Token};
-
-#[derive(Debug, Clone)]
-pub struct Assignment {
-    pub id: Token,
-    pub class: Token,
-    pub pack_id: String,
-    pub focus: Focus,
-    /// How many exercises; `None` for all of the chosen kind.
-    pub length: Option<usize>,
-    /// The last second it is due, if it has a due date.
-    pub deadline: Option<u64>,
-    pub feedback: FeedbackTiming,
-    pub created_at: u64,
-    /// The title the teacher gave it, if any (see [`Assignment::title`]).
-    pub title: Option<String>,
-    /// Which questions the students get.
-    pub questions: Questions,
-    /// The teacher's time zone when they set the due date (UTC for older ones).
-    pub due_zone: DueZone,
-}
-
-impl Assignment {
-    /// What every page calls the assignment: the teacher's title, or its skills
-    /// ("Which source? and Agreed or contested?").
-    pub fn title(&self) -> String {
-        self.title.clone().unwrap_or_else(|| self.focus.title())
-    }
-
-    /// A new round for a student starting the assignment: the assignment's own
-    /// questions when everyone gets the same (shuffled by `seed` if so chosen), else
-    /// questions of its skills drawn with `seed`.
-    pub fn new_round(
-        &self,
-        id: Token,
-        learner: Token,
-        pack: &Pack,
-        seed: u64,
-        created_at: u64,
-    ) -> Round {
-        let mut round = match self.questions.for_student(seed) {
-            Some(exercise_ids) => Round::with_exercises(
-                id,
-                learner,
-                pack,
-                self.focus,
-                exercise_ids,
-                seed,
-                created_at,
-            ),
-            None => Round::new(
-                id,
-                learner,
-                pack,
-                self.focus,
-                // "All": as many as the pack has; a round stops when its kind runs out.
-                self.length.unwrap_or(pack.exercises().len()),
-                seed,
-                created_at,
-            ),
-        };
-        round.assignment = Some(self.id);
-        round
-    }
-}
+use super::{
+    FORMAT_VERSION, Removals, Storage, StorageError, encode, id_at, pair, read_record,
+    records_under,
+};
+use crate::assignments::{Assignment, DueZone, FeedbackTiming, QuestionOrder, Questions};
+use crate::ids::Token;
+use crate::practice::{Focus, Round};
 
 #[derive(Serialize, Deserialize)]
 struct AssignmentRecord {
@@ -137,11 +76,11 @@ impl Storage {
     }
 
     pub fn assignment(&self, id: Token) -> Result<Option<Assignment>, StorageError> {
-        let Some(value) = self.assignments.get(id.as_bytes())? else {
+        let Some((record, corrupt)) =
+            read_record::<AssignmentRecord>(&self.assignments, "assignment", id)?
+        else {
             return Ok(None);
         };
-        let record: AssignmentRecord = decode(&value)?;
-        let corrupt = |what: &str| StorageError::Corrupt(format!("assignment {id}: {what}"));
         Ok(Some(Assignment {
             id,
             class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
@@ -172,47 +111,32 @@ impl Storage {
 
     /// A class's assignments, newest first.
     pub fn assignments_of(&self, class: Token) -> Result<Vec<Assignment>, StorageError> {
-        let mut assignments = Vec::new();
-        for key in self.class_assignments.scan_prefix(class.as_bytes()).keys() {
-            let key = key?;
-            let id: [u8; 16] = key[16..]
-                .try_into()
-                .map_err(|_| StorageError::Corrupt("a class's assignment list".into()))?;
-            if let Some(assignment) = self.assignment(Token::from_bytes(id))? {
-                assignments.push(assignment);
-            }
-        }
+        let mut assignments =
+            records_under(&self.class_assignments, class, "class_assignments", |id| {
+                self.assignment(id)
+            })?;
         assignments.sort_by_key(|assignment| std::cmp::Reverse(assignment.created_at));
         Ok(assignments)
     }
 
-    /// Removes a class's assignments and the rounds' claims (not flushed; the rounds
-    /// themselves go with the students).
-    pub(super) fn remove_assignments_of(&self, class: Token) -> Result<(), StorageError> {
-        for assignment in self.assignments_of(class)? {
-            let claims: Vec<sled::IVec> = self
+    /// Adds a class's `assignments` and the students' claims on them to `removals`
+    /// (the rounds themselves go with the students).
+    pub(super) fn assignments_to_remove<'a>(
+        &'a self,
+        class: Token,
+        assignments: &[Assignment],
+        removals: &mut Removals<'a>,
+    ) -> Result<(), StorageError> {
+        for assignment in assignments {
+            for claim in self
                 .assignment_rounds
                 .scan_prefix(assignment.id.as_bytes())
                 .keys()
-                .collect::<Result<_, _>>()?;
-            for claim in claims {
-                self.assignment_rounds.remove(claim)?;
+            {
+                removals.remove(&self.assignment_rounds, claim?);
             }
-            self.class_assignments.remove(pair(class, assignment.id))?;
-            self.assignments.remove(assignment.id.as_bytes())?;
-        }
-        Ok(())
-    }
-
-    /// Removes a student's claims on the assignments of their class (not flushed).
-    pub(super) fn remove_assignment_rounds_of(
-        &self,
-        class: Token,
-        student: Token,
-    ) -> Result<(), StorageError> {
-        for assignment in self.assignments_of(class)? {
-            self.assignment_rounds
-                .remove(pair(assignment.id, student))?;
+            removals.remove(&self.class_assignments, pair(class, assignment.id));
+            removals.remove(&self.assignments, assignment.id.as_bytes());
         }
         Ok(())
     }
@@ -223,14 +147,12 @@ impl Storage {
         assignment: Token,
         student: Token,
     ) -> Result<Option<Round>, StorageError> {
-        match self.assignment_rounds.get(pair(assignment, student))? {
-            Some(id) => {
-                let id: [u8; 16] = id
-                    .as_ref()
-                    .try_into()
-                    .map_err(|_| StorageError::Corrupt("an assignment's round".into()))?;
-                self.round_for_report(Token::from_bytes(id))
-            }
+        match id_at(
+            &self.assignment_rounds,
+            pair(assignment, student),
+            "assignment_rounds",
+        )? {
+            Some(id) => self.round_for_report(id),
             None => Ok(None),
         }
     }
@@ -272,6 +194,7 @@ impl Storage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::decode;
 
     #[test]
     fn an_assignment_stored_before_issue_15_reads_as_each_student_their_own() {

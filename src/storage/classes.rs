@@ -8,24 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
-use crate::classes::{ClassName, JoinCode};
-use crate::practice::Token;
-
-/// A class as stored.
-#[derive(Debug, Clone)]
-pub struct Class {
-    pub id: Token,
-    pub teacher: Token,
-    pub name: ClassName,
-    pub description: String,
-    pub code: JoinCode,
-    /// No new students may join.
-    pub locked: bool,
-    /// Put away: listed apart, closed to new students.
-    pub archived: bool,
-    pub created_at: u64,
-}
+use super::{
+    FORMAT_VERSION, Removals, Storage, StorageError, claim, encode, id_at, pair, read_record,
+    records_under,
+};
+use crate::classes::{Class, ClassName, JoinCode};
+use crate::ids::Token;
 
 #[derive(Serialize, Deserialize)]
 struct ClassRecord {
@@ -45,19 +33,9 @@ impl Storage {
     pub async fn create_class(
         &self,
         mut class: Class,
-        mut code: impl FnMut() -> JoinCode,
+        code: impl FnMut() -> JoinCode,
     ) -> Result<Class, StorageError> {
-        loop {
-            let claimed = self.class_codes.compare_and_swap(
-                class.code.as_str(),
-                None as Option<&[u8]>,
-                Some(&class.id.as_bytes()[..]),
-            )?;
-            if claimed.is_ok() {
-                break;
-            }
-            class.code = code();
-        }
+        class.code = claim_code(&self.class_codes, class.code, class.id, code)?;
         self.write_class(&class)?;
         self.teacher_classes
             .insert(pair(class.teacher, class.id), &[])?;
@@ -82,11 +60,10 @@ impl Storage {
     }
 
     pub fn class(&self, id: Token) -> Result<Option<Class>, StorageError> {
-        let Some(value) = self.classes.get(id.as_bytes())? else {
+        let Some((record, corrupt)) = read_record::<ClassRecord>(&self.classes, "class", id)?
+        else {
             return Ok(None);
         };
-        let record: ClassRecord = decode(&value)?;
-        let corrupt = |what: &str| StorageError::Corrupt(format!("class {id}: {what}"));
         Ok(Some(Class {
             id,
             teacher: Token::parse(&record.teacher).ok_or_else(|| corrupt("teacher"))?,
@@ -101,28 +78,17 @@ impl Storage {
 
     /// The class with this join code, if any.
     pub fn class_by_code(&self, code: &JoinCode) -> Result<Option<Class>, StorageError> {
-        let Some(id) = self.class_codes.get(code.as_str())? else {
-            return Ok(None);
-        };
-        let id: [u8; 16] = id
-            .as_ref()
-            .try_into()
-            .map_err(|_| StorageError::Corrupt(format!("the class of code {code}")))?;
-        self.class(Token::from_bytes(id))
+        match id_at(&self.class_codes, code.as_str(), "class_codes")? {
+            Some(id) => self.class(id),
+            None => Ok(None),
+        }
     }
 
     /// A teacher's classes, newest first.
     pub fn classes_of(&self, teacher: Token) -> Result<Vec<Class>, StorageError> {
-        let mut classes = Vec::new();
-        for entry in self.teacher_classes.scan_prefix(teacher.as_bytes()) {
-            let (key, _) = entry?;
-            let id: [u8; 16] = key[16..]
-                .try_into()
-                .map_err(|_| StorageError::Corrupt("a teacher's class list".into()))?;
-            if let Some(class) = self.class(Token::from_bytes(id))? {
-                classes.push(class);
-            }
-        }
+        let mut classes = records_under(&self.teacher_classes, teacher, "teacher_classes", |id| {
+            self.class(id)
+        })?;
         classes.sort_by(|a, b| {
             b.created_at
                 .cmp(&a.created_at)
@@ -139,12 +105,24 @@ impl Storage {
         Ok(())
     }
 
-    /// Deletes a class with its join code. Returns once it is gone from disk.
-    pub async fn delete_class(&self, class: &Class) -> Result<(), StorageError> {
-        self.classes.remove(class.id.as_bytes())?;
-        self.class_codes.remove(class.code.as_str())?;
-        self.teacher_classes.remove(pair(class.teacher, class.id))?;
-        self.flusher.flush().await?;
-        Ok(())
+    /// Adds a class, its join code and its place in its teacher's list to `removals`.
+    pub(super) fn class_to_remove<'a>(&'a self, class: &Class, removals: &mut Removals<'a>) {
+        removals.remove(&self.classes, class.id.as_bytes());
+        removals.remove(&self.class_codes, class.code.as_str());
+        removals.remove(&self.teacher_classes, pair(class.teacher, class.id));
     }
+}
+
+/// Claims a join code in `tree` for `id`: `code` if it is free, else the first free one
+/// that `fresh` makes. Returns the code claimed.
+pub(super) fn claim_code(
+    tree: &sled::Tree,
+    mut code: JoinCode,
+    id: Token,
+    mut fresh: impl FnMut() -> JoinCode,
+) -> Result<JoinCode, StorageError> {
+    while !claim(tree, code.as_str(), id)? {
+        code = fresh();
+    }
+    Ok(code)
 }

@@ -21,43 +21,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
+use super::classes::claim_code;
+use super::{
+    FORMAT_VERSION, Storage, StorageError, decode, encode, id_at, pair, read_record, records_under,
+    token_at,
+};
 use crate::classes::{JoinCode, Nickname};
-use crate::live::{LiveState, Phase, Scoring, Stage};
-use crate::practice::Token;
-use crate::storage::students::{JoinError, claim_nickname, nickname_keys, token_at};
-
-#[derive(Debug, Clone)]
-pub struct LiveSession {
-    pub id: Token,
-    pub teacher: Token,
-    pub pack_id: String,
-    pub exercise_ids: Vec<String>,
-    /// Fixes the order of each exercise's options, the same on every screen.
-    pub seed: u64,
-    pub scoring: Scoring,
-    pub code: JoinCode,
-    pub created_at: u64,
-    pub ended_at: Option<u64>,
-    pub state: LiveState,
-}
-
-#[derive(Debug, Clone)]
-pub struct Participant {
-    pub id: Token,
-    pub session: Token,
-    pub nickname: Nickname,
-    pub joined_at: u64,
-}
-
-#[derive(Debug, Clone)]
-pub struct LiveAnswer {
-    pub participant: Token,
-    pub position: usize,
-    pub choice: String,
-    pub correct: bool,
-    pub answered_at: u64,
-}
+use crate::ids::Token;
+use crate::live::{
+    LiveAnswer, LiveSession, LiveState, MAX_REMOVALS, Participant, Phase, Removal, Scoring, Stage,
+};
+use crate::storage::students::{JoinError, claim_nickname, nickname_keys};
 
 #[derive(Serialize, Deserialize)]
 struct LiveSessionRecord {
@@ -87,20 +61,6 @@ struct ParticipantRecord {
     removed: bool,
 }
 
-/// The most participants a session keeps as removed; past it, removing is refused.
-pub const MAX_REMOVALS: usize = 200;
-
-/// What came of removing a participant.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Removal {
-    /// Removed now: their answers are gone and their nickname stays taken.
-    Removed(Nickname),
-    /// No such participant, or removed already.
-    NotThere,
-    /// The session already has [`MAX_REMOVALS`] removed participants.
-    TooMany,
-}
-
 #[derive(Serialize, Deserialize)]
 struct LiveAnswerRecord {
     v: u32,
@@ -127,19 +87,9 @@ impl Storage {
     pub async fn create_live(
         &self,
         mut session: LiveSession,
-        mut code: impl FnMut() -> JoinCode,
+        code: impl FnMut() -> JoinCode,
     ) -> Result<LiveSession, StorageError> {
-        loop {
-            let claimed = self.live_codes.compare_and_swap(
-                session.code.as_str(),
-                None as Option<&[u8]>,
-                Some(&session.id.as_bytes()[..]),
-            )?;
-            if claimed.is_ok() {
-                break;
-            }
-            session.code = code();
-        }
+        session.code = claim_code(&self.live_codes, session.code, session.id, code)?;
         self.save_live(&session)?;
         self.teacher_live
             .insert(pair(session.teacher, session.id), &[])?;
@@ -175,11 +125,11 @@ impl Storage {
     }
 
     pub fn live_session(&self, id: Token) -> Result<Option<LiveSession>, StorageError> {
-        let Some(value) = self.live_sessions.get(id.as_bytes())? else {
+        let Some((record, corrupt)) =
+            read_record::<LiveSessionRecord>(&self.live_sessions, "live session", id)?
+        else {
             return Ok(None);
         };
-        let record: LiveSessionRecord = decode(&value)?;
-        let corrupt = |what: &str| StorageError::Corrupt(format!("live session {id}: {what}"));
         let phase = match record.phase.as_str() {
             "lobby" => Phase::Lobby,
             "ended" => Phase::Ended,
@@ -215,21 +165,17 @@ impl Storage {
 
     /// The session with this join code, if any.
     pub fn live_by_code(&self, code: &JoinCode) -> Result<Option<LiveSession>, StorageError> {
-        match self.live_codes.get(code.as_str())? {
-            Some(id) => self.live_session(token_at(&id, "live_codes")?),
+        match id_at(&self.live_codes, code.as_str(), "live_codes")? {
+            Some(id) => self.live_session(id),
             None => Ok(None),
         }
     }
 
     /// A teacher's sessions, newest first.
     pub fn live_sessions_of(&self, teacher: Token) -> Result<Vec<LiveSession>, StorageError> {
-        let mut sessions = Vec::new();
-        for entry in self.teacher_live.scan_prefix(teacher.as_bytes()) {
-            let (key, _) = entry?;
-            if let Some(session) = self.live_session(token_at(&key[16..], "teacher_live")?)? {
-                sessions.push(session);
-            }
-        }
+        let mut sessions = records_under(&self.teacher_live, teacher, "teacher_live", |id| {
+            self.live_session(id)
+        })?;
         sessions.sort_by_key(|session| std::cmp::Reverse(session.created_at));
         Ok(sessions)
     }
@@ -271,9 +217,7 @@ impl Storage {
         session: Token,
         id: Token,
     ) -> Result<Option<Participant>, StorageError> {
-        Ok(self
-            .any_participant(session, id)?
-            .and_then(|(participant, removed)| (!removed).then_some(participant)))
+        self.participant_removed_or_not(session, id, false)
     }
 
     /// A participant the facilitator removed from the session, if `id` is one.
@@ -282,21 +226,21 @@ impl Storage {
         session: Token,
         id: Token,
     ) -> Result<Option<Participant>, StorageError> {
-        Ok(self
-            .any_participant(session, id)?
-            .and_then(|(participant, removed)| removed.then_some(participant)))
+        self.participant_removed_or_not(session, id, true)
     }
 
-    /// A participant, removed or not, with whether they were removed.
-    fn any_participant(
+    /// A participant if they were `removed`, or were not.
+    fn participant_removed_or_not(
         &self,
         session: Token,
         id: Token,
-    ) -> Result<Option<(Participant, bool)>, StorageError> {
+        removed: bool,
+    ) -> Result<Option<Participant>, StorageError> {
         let Some(value) = self.live_participants.get(pair(session, id))? else {
             return Ok(None);
         };
-        Ok(Some(participant_from(session, id, &value)?))
+        let (participant, was_removed) = participant_from(session, id, &value)?;
+        Ok((was_removed == removed).then_some(participant))
     }
 
     /// Everyone in the session (the removed left out), in the order of their nicknames.
@@ -363,9 +307,9 @@ impl Storage {
         Ok(Removal::Removed(participant.nickname))
     }
 
-    /// Rebuilds `live_nicknames` from the participants of every session, for the
-    /// migration to format 3, as [`Storage::rebuild_class_nicknames`] does for classes.
-    pub(super) fn rebuild_live_nicknames(&self) -> Result<(), StorageError> {
+    /// The participants of every session, removed or not (for the migration to format
+    /// 3, which rebuilds `live_nicknames` from them).
+    pub(super) fn every_participant(&self) -> Result<Vec<Participant>, StorageError> {
         let mut participants = Vec::new();
         for entry in self.live_participants.iter() {
             let (key, value) = entry?;
@@ -373,18 +317,7 @@ impl Storage {
             let id = token_at(&key[16..], "live_participants")?;
             participants.push(participant_from(session, id, &value)?.0);
         }
-        participants.sort_by_key(|participant| participant.joined_at);
-        self.live_nicknames.clear()?;
-        for participant in participants {
-            for key in nickname_keys(participant.session, &participant.nickname) {
-                let _ = self.live_nicknames.compare_and_swap(
-                    key,
-                    None as Option<&[u8]>,
-                    Some(&participant.id.as_bytes()[..]),
-                )?;
-            }
-        }
-        Ok(())
+        Ok(participants)
     }
 
     /// How many are in the session, the removed left out.
@@ -498,4 +431,41 @@ fn answer_from(
         correct: record.correct,
         answered_at: record.answered_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_live_session_keeps_at_most_its_cap_of_removed_participants() {
+        let folder = tempfile::tempdir().unwrap();
+        let storage = Storage::open(folder.path()).unwrap();
+        let session = Token::random(&mut rand::rng());
+        let mut ids = Vec::new();
+        for number in 0..=MAX_REMOVALS {
+            let participant = Participant {
+                id: Token::random(&mut rand::rng()),
+                session,
+                nickname: Nickname::parse(&format!("Guest {number}")).unwrap(),
+                joined_at: number as u64,
+            };
+            assert!(storage.add_participant(&participant).await.is_ok());
+            ids.push(participant.id);
+        }
+        for id in &ids[..MAX_REMOVALS] {
+            let removal = storage.remove_participant(session, *id).unwrap();
+            assert!(matches!(removal, Removal::Removed(_)), "{removal:?}");
+        }
+        let removal = storage
+            .remove_participant(session, ids[MAX_REMOVALS])
+            .unwrap();
+        assert!(matches!(removal, Removal::TooMany), "{removal:?}");
+        assert_eq!(storage.participants_of(session).unwrap().len(), 1);
+        // Removed twice is not removed again, and does not count against the cap.
+        assert!(matches!(
+            storage.remove_participant(session, ids[0]).unwrap(),
+            Removal::NotThere
+        ));
+    }
 }

@@ -16,7 +16,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::practice::{Answer, Focus, Token};
+use crate::ids::Token;
+use crate::practice::{Answer, Focus};
 
 /// Enough for every round in progress in a busy school at once: a round of 10 questions
 /// with its answers takes about 2 KB, one of 45 about 8 KB. Only the pages of a round add

@@ -25,25 +25,19 @@
 //! browser, so deleting a class can delete every round and answer of its students and
 //! nothing else, and a browser keeps its own practice and every class it joins.
 
+use std::sync::MutexGuard;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sled::Transactional;
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode, pair};
-use crate::classes::{Nickname, ResumeCode};
-use crate::practice::Token;
-use crate::storage::classes::Class;
-
-#[derive(Debug, Clone)]
-pub struct Student {
-    pub id: Token,
-    pub class: Token,
-    pub nickname: Nickname,
-    pub learner: Token,
-    /// Shown on the student's page so that they can continue on another device.
-    pub resume: ResumeCode,
-    pub joined_at: u64,
-}
+use super::{
+    FORMAT_VERSION, Removals, Storage, StorageError, encode, id_at, ids_under, pair, read_record,
+    records_under, token_at,
+};
+use crate::assignments::Assignment;
+use crate::classes::{Class, Nickname, ResumeCode, Student};
+use crate::ids::Token;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JoinError {
@@ -116,7 +110,7 @@ pub(super) fn claim_nickname(
 
 /// Lets go of the keys of `nickname` in `group` that still point to `id`, except those
 /// in `keep`: a key that another holds (two look-alikes kept by the migration) stays.
-pub(super) fn release_nickname(
+fn release_nickname(
     tree: &sled::Tree,
     group: Token,
     nickname: &Nickname,
@@ -143,14 +137,15 @@ fn resume_key(class: Token, code: &ResumeCode) -> Vec<u8> {
     key
 }
 
-pub(super) fn token_at(bytes: &[u8], what: &str) -> Result<Token, StorageError> {
-    let id: [u8; 16] = bytes
-        .try_into()
-        .map_err(|_| StorageError::Corrupt(format!("an id in {what}")))?;
-    Ok(Token::from_bytes(id))
-}
-
 impl Storage {
+    /// The lock held while browsers are linked to students and while a new resume code
+    /// unlinks them.
+    fn linking_devices(&self) -> MutexGuard<'_, ()> {
+        self.device_links
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Adds a student to a class unless the nickname, or one that looks like it, is
     /// taken there, as joined from the browser `device`. Returns once on disk.
     pub async fn add_student(&self, student: &Student, device: Token) -> Result<(), JoinError> {
@@ -262,30 +257,11 @@ impl Storage {
         Ok(learners)
     }
 
-    /// Signs every browser out of `student` (not flushed).
-    fn unlink_devices(&self, student: &Student) -> Result<(), StorageError> {
-        let keys: Vec<sled::IVec> = self
-            .student_devices
-            .scan_prefix(student.id.as_bytes())
-            .keys()
-            .collect::<Result<_, _>>()?;
-        for key in keys {
-            let device = token_at(&key[16..], "student_devices")?;
-            self.learner_students.remove(pair(device, student.id))?;
-            self.student_devices.remove(key)?;
-        }
-        // A browser that joined before 2026-12 holds the student's learner id itself.
-        self.learner_students
-            .remove(pair(student.learner, student.id))?;
-        Ok(())
-    }
-
     pub fn student(&self, id: Token) -> Result<Option<Student>, StorageError> {
-        let Some(value) = self.students.get(id.as_bytes())? else {
+        let Some((record, corrupt)) = read_record::<StudentRecord>(&self.students, "student", id)?
+        else {
             return Ok(None);
         };
-        let record: StudentRecord = decode(&value)?;
-        let corrupt = |what: &str| StorageError::Corrupt(format!("student {id}: {what}"));
         Ok(Some(Student {
             id,
             class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
@@ -298,27 +274,18 @@ impl Storage {
 
     /// The students of a class, in alphabetical order of nickname.
     pub fn students_of(&self, class: Token) -> Result<Vec<Student>, StorageError> {
-        let mut students = Vec::new();
-        for entry in self.class_students.scan_prefix(class.as_bytes()) {
-            let (key, _) = entry?;
-            if let Some(student) = self.student(token_at(&key[16..], "class_students")?)? {
-                students.push(student);
-            }
-        }
+        let mut students = records_under(&self.class_students, class, "class_students", |id| {
+            self.student(id)
+        })?;
         students.sort_by_key(|student| student.nickname.folded());
         Ok(students)
     }
 
     /// The students this browser's learner id is (one per class joined with it).
     pub fn students_of_learner(&self, learner: Token) -> Result<Vec<Student>, StorageError> {
-        let mut students = Vec::new();
-        for entry in self.learner_students.scan_prefix(learner.as_bytes()) {
-            let (key, _) = entry?;
-            if let Some(student) = self.student(token_at(&key[16..], "learner_students")?)? {
-                students.push(student);
-            }
-        }
-        Ok(students)
+        records_under(&self.learner_students, learner, "learner_students", |id| {
+            self.student(id)
+        })
     }
 
     /// The student of `class` whose resume code is `code`, if any.
@@ -327,8 +294,8 @@ impl Storage {
         class: Token,
         code: &ResumeCode,
     ) -> Result<Option<Student>, StorageError> {
-        match self.resume_codes.get(resume_key(class, code))? {
-            Some(id) => self.student(token_at(&id, "resume_codes")?),
+        match id_at(&self.resume_codes, resume_key(class, code), "resume_codes")? {
+            Some(id) => self.student(id),
             None => Ok(None),
         }
     }
@@ -478,30 +445,45 @@ impl Storage {
         Ok(Some(updated))
     }
 
-    /// Removes a student from their class with every round and answer they gave
-    /// (not flushed).
-    fn remove_student(&self, student: &Student) -> Result<(), StorageError> {
-        self.delete_rounds_of(student.learner)?;
-        self.remove_assignment_rounds_of(student.class, student.id)?;
-        self.unlink_devices(student)?;
-        self.class_students
-            .remove(pair(student.class, student.id))?;
-        release_nickname(
-            &self.class_nicknames,
-            student.class,
-            &student.nickname,
-            student.id,
-            &[],
-        )?;
-        self.resume_codes
-            .remove(resume_key(student.class, &student.resume))?;
-        self.students.remove(student.id.as_bytes())?;
+    /// Adds a student to `removals` with every round and answer they gave, their
+    /// claims on the `assignments` of their class, the links of every browser that
+    /// joined or continued as them, their nickname (the keys that are still theirs) and
+    /// their resume code.
+    fn student_to_remove<'a>(
+        &'a self,
+        student: &Student,
+        assignments: &[Assignment],
+        removals: &mut Removals<'a>,
+    ) -> Result<(), StorageError> {
+        self.rounds_to_remove(student.learner, removals)?;
+        for assignment in assignments {
+            removals.remove(&self.assignment_rounds, pair(assignment.id, student.id));
+        }
+        for device in ids_under(&self.student_devices, student.id, "student_devices")? {
+            removals.remove(&self.learner_students, pair(device, student.id));
+            removals.remove(&self.student_devices, pair(student.id, device));
+        }
+        // A browser that joined before 2026-12 holds the student's learner id itself.
+        removals.remove(&self.learner_students, pair(student.learner, student.id));
+        removals.remove(&self.class_students, pair(student.class, student.id));
+        for key in nickname_keys(student.class, &student.nickname) {
+            removals.remove_if_held(&self.class_nicknames, key, student.id.as_bytes());
+        }
+        removals.remove(
+            &self.resume_codes,
+            resume_key(student.class, &student.resume),
+        );
+        removals.remove(&self.students, student.id.as_bytes());
         Ok(())
     }
 
-    /// Deletes a student and all their answers. Returns once it is gone from disk.
+    /// Deletes a student and all their answers, in one sled transaction. Returns once
+    /// it is gone from disk.
     pub async fn delete_student(&self, student: &Student) -> Result<(), StorageError> {
-        self.remove_student(student)?;
+        let mut removals = Removals::default();
+        let assignments = self.assignments_of(student.class)?;
+        self.student_to_remove(student, &assignments, &mut removals)?;
+        self.remove_all(removals)?;
         self.flusher.flush().await?;
         Ok(())
     }
@@ -514,40 +496,215 @@ impl Storage {
             .map_or_else(|| asked.clone(), |student| student.nickname))
     }
 
-    /// Rebuilds `class_nicknames` from the students of every class, for the migration to
-    /// format 3 (keys were the nickname in lower case, now they are look-alike keys).
-    /// Students are taken in the order they joined: if two nicknames now look alike,
-    /// both students stay, and the key goes to the first. Derived from the student
-    /// records alone, so that it can run again after a crash half-way.
-    pub(super) fn rebuild_class_nicknames(&self) -> Result<(), StorageError> {
+    /// The students of every class, in the order of their classes' lists (for the
+    /// migration to format 3, which rebuilds `class_nicknames` from them).
+    pub(super) fn every_student(&self) -> Result<Vec<Student>, StorageError> {
         let mut students = Vec::new();
-        for entry in self.class_students.iter() {
-            let (key, _) = entry?;
-            if let Some(student) = self.student(token_at(&key[16..], "class_students")?)? {
+        for key in self.class_students.iter().keys() {
+            if let Some(student) = self.student(token_at(&key?[16..], "class_students")?)? {
                 students.push(student);
             }
         }
-        students.sort_by_key(|student| student.joined_at);
-        self.class_nicknames.clear()?;
-        for student in students {
-            for key in nickname_keys(student.class, &student.nickname) {
-                let _ = self.class_nicknames.compare_and_swap(
-                    key,
-                    None as Option<&[u8]>,
-                    Some(&student.id.as_bytes()[..]),
-                )?;
-            }
-        }
-        Ok(())
+        Ok(students)
     }
 
-    /// Deletes a class with everything in it: its students, their nicknames and resume
-    /// codes, and every round and answer they gave. Returns once it is gone from disk.
+    /// Deletes a class with everything in it, in one sled transaction: its students,
+    /// their nicknames, browsers' links and resume codes, every round and answer they
+    /// gave, and its assignments. A crash half-way leaves the class whole. Returns once
+    /// it is gone from disk.
     pub async fn delete_class_and_students(&self, class: &Class) -> Result<(), StorageError> {
+        let mut removals = Removals::default();
+        let assignments = self.assignments_of(class.id)?;
         for student in self.students_of(class.id)? {
-            self.remove_student(&student)?;
+            self.student_to_remove(&student, &assignments, &mut removals)?;
         }
-        self.remove_assignments_of(class.id)?;
-        self.delete_class(class).await
+        self.assignments_to_remove(class.id, &assignments, &mut removals)?;
+        self.class_to_remove(class, &mut removals);
+        self.remove_all(removals)?;
+        self.flusher.flush().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// A student about to join `class` as `nickname`.
+    pub(in crate::storage) fn newcomer(class: Token, nickname: &str) -> Student {
+        let mut rng = rand::rng();
+        Student {
+            id: Token::random(&mut rng),
+            class,
+            nickname: Nickname::parse(nickname).unwrap(),
+            learner: Token::random(&mut rng),
+            resume: ResumeCode::random(&mut rng),
+            joined_at: 3,
+        }
+    }
+
+    /// A newcomer joins `class` as `nickname`, from a browser of their own.
+    pub(in crate::storage) async fn join(
+        storage: &Storage,
+        class: Token,
+        nickname: &str,
+    ) -> Result<(), JoinError> {
+        let device = Token::random(&mut rand::rng());
+        storage
+            .add_student(&newcomer(class, nickname), device)
+            .await
+    }
+
+    /// The nickname that refused a join.
+    pub(in crate::storage) fn taken_by(outcome: Result<(), JoinError>) -> String {
+        match outcome {
+            Err(JoinError::NicknameTaken(existing)) => existing.as_str().to_string(),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_crash_while_a_student_joins_leaves_their_nickname_free() {
+        let folder = tempfile::tempdir().unwrap();
+        let storage = crate::storage::Storage::open(folder.path()).unwrap();
+        let class = Token::random(&mut rand::rng());
+        let first = newcomer(class, "Maya");
+        CRASH_WHILE_JOINING.set(true);
+        let outcome = storage
+            .add_student(&first, Token::random(&mut rand::rng()))
+            .await;
+        CRASH_WHILE_JOINING.set(false);
+        assert!(outcome.is_err(), "the join did not complete");
+        assert!(storage.student(first.id).unwrap().is_none());
+        // Nothing of the half-made join stays: the nickname is free for the next one.
+        let again = newcomer(class, "Maya");
+        let outcome = storage
+            .add_student(&again, Token::random(&mut rand::rng()))
+            .await;
+        assert!(outcome.is_ok(), "{outcome:?}");
+        assert_eq!(
+            storage
+                .student(again.id)
+                .unwrap()
+                .unwrap()
+                .nickname
+                .as_str(),
+            "Maya"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_crash_while_a_class_is_deleted_leaves_all_of_it() {
+        use crate::assignments::{Assignment, DueZone, FeedbackTiming, Questions};
+        use crate::classes::{ClassName, JoinCode};
+        use crate::content::Skill;
+        use crate::practice::{Answer, Focus, Round};
+        let folder = tempfile::tempdir().unwrap();
+        let storage = crate::storage::Storage::open(folder.path()).unwrap();
+        storage.flush().await.unwrap();
+        let empty = storage.record_count().unwrap();
+        let mut rng = rand::rng();
+        let class = Class {
+            id: Token::random(&mut rng),
+            teacher: Token::random(&mut rng),
+            name: ClassName::parse("Year 9").unwrap(),
+            description: String::new(),
+            code: JoinCode::random(&mut rng),
+            locked: false,
+            archived: false,
+            created_at: 1,
+        };
+        let class = storage
+            .create_class(class, || JoinCode::random(&mut rand::rng()))
+            .await
+            .unwrap();
+        let assignment = Assignment {
+            id: Token::random(&mut rng),
+            class: class.id,
+            pack_id: "pack".into(),
+            focus: Focus::all(),
+            length: Some(1),
+            deadline: None,
+            feedback: FeedbackTiming::Immediate,
+            created_at: 2,
+            title: None,
+            questions: Questions::EachTheirOwn,
+            due_zone: DueZone::utc(),
+        };
+        storage.create_assignment(&assignment).await.unwrap();
+        let device = Token::random(&mut rng);
+        let mut students = Vec::new();
+        for nickname in ["Maya", "Ravi", "Sol"] {
+            let student = newcomer(class.id, nickname);
+            storage.add_student(&student, device).await.unwrap();
+            let round = Round {
+                id: Token::random(&mut rng),
+                learner: student.learner,
+                pack_id: "pack".into(),
+                focus: Focus::all(),
+                seed: 1,
+                exercise_ids: vec!["a".to_string()].into(),
+                created_at: 3,
+                answers: vec![None],
+                assignment: Some(assignment.id),
+            };
+            storage
+                .start_assignment_round(assignment.id, student.id, &round)
+                .await
+                .unwrap();
+            let answer = Answer {
+                exercise_id: "a".into(),
+                skill: Skill::Source,
+                choice: "x".into(),
+                correct: true,
+                answered_at: 4,
+            };
+            storage.record_answer(round.id, 0, &answer).await.unwrap();
+            // Read once, so that the round is in the cache of rounds in progress.
+            assert!(storage.round(round.id).unwrap().is_some());
+            students.push((student, round.id));
+        }
+        let whole = storage.record_count().unwrap();
+
+        crate::storage::CRASH_WHILE_REMOVING.set(true);
+        let outcome = storage.delete_class_and_students(&class).await;
+        crate::storage::CRASH_WHILE_REMOVING.set(false);
+        assert!(outcome.is_err(), "the delete did not complete");
+        // Nothing of the half-done delete shows: the class is whole.
+        assert_eq!(storage.record_count().unwrap(), whole);
+        assert!(storage.class_by_code(&class.code).unwrap().is_some());
+        assert_eq!(storage.classes_of(class.teacher).unwrap().len(), 1);
+        assert_eq!(storage.students_of(class.id).unwrap().len(), 3);
+        assert_eq!(storage.assignments_of(class.id).unwrap().len(), 1);
+        assert_eq!(storage.learners_of_device(device).unwrap().len(), 3);
+        for (student, round) in &students {
+            let started = storage
+                .assignment_round(assignment.id, student.id)
+                .unwrap()
+                .expect("the student's round stays");
+            assert_eq!(started.id, *round);
+            assert!(started.answers[0].is_some(), "and its answer");
+            assert!(
+                storage
+                    .student_by_resume_code(class.id, &student.resume)
+                    .unwrap()
+                    .is_some()
+            );
+            let again = join(&storage, class.id, student.nickname.as_str()).await;
+            assert_eq!(taken_by(again), student.nickname.as_str());
+        }
+
+        storage.delete_class_and_students(&class).await.unwrap();
+        assert_eq!(
+            storage.record_count().unwrap(),
+            empty,
+            "every record of the class is gone"
+        );
+        for (_, round) in &students {
+            assert!(
+                storage.round(*round).unwrap().is_none(),
+                "not kept in the cache either"
+            );
+        }
     }
 }

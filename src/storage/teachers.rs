@@ -12,27 +12,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{FORMAT_VERSION, Storage, StorageError, decode, encode};
-use crate::accounts::{DisplayName, Username};
-use crate::practice::Token;
-
-/// A teacher as stored.
-#[derive(Debug, Clone)]
-pub struct Teacher {
-    pub id: Token,
-    pub username: Username,
-    pub display_name: DisplayName,
-    pub password_hash: String,
-    pub created_at: u64,
-}
-
-/// A signed-in browser: whose it is, the token its forms must carry, and until when.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeacherSession {
-    pub teacher: Token,
-    pub csrf: Token,
-    pub expires_at: u64,
-}
+use super::{FORMAT_VERSION, Storage, StorageError, claim, decode, encode, id_at, read_record};
+use crate::accounts::{DisplayName, Teacher, TeacherSession, Username};
+use crate::ids::Token;
 
 /// Why a teacher could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -85,15 +67,11 @@ impl Storage {
 
     /// Stores a new teacher, unless the username is taken; returns once it is on disk.
     pub async fn create_teacher(&self, teacher: &Teacher) -> Result<(), CreateTeacherError> {
-        let claimed = self
-            .teacher_usernames
-            .compare_and_swap(
-                teacher.username.as_str(),
-                None as Option<&[u8]>,
-                Some(&teacher.id.as_bytes()[..]),
-            )
-            .map_err(StorageError::from)?;
-        if claimed.is_err() {
+        if !claim(
+            &self.teacher_usernames,
+            teacher.username.as_str(),
+            teacher.id,
+        )? {
             return Err(CreateTeacherError::UsernameTaken);
         }
         self.write_teacher(teacher)?;
@@ -115,11 +93,10 @@ impl Storage {
     }
 
     pub fn teacher(&self, id: Token) -> Result<Option<Teacher>, StorageError> {
-        let Some(value) = self.teachers.get(id.as_bytes())? else {
+        let Some((record, corrupt)) = read_record::<TeacherRecord>(&self.teachers, "teacher", id)?
+        else {
             return Ok(None);
         };
-        let record: TeacherRecord = decode(&value)?;
-        let corrupt = |what: &str| StorageError::Corrupt(format!("teacher {id}: {what}"));
         Ok(Some(Teacher {
             id,
             username: Username::parse(&record.username).map_err(|_| corrupt("username"))?,
@@ -134,14 +111,14 @@ impl Storage {
         &self,
         username: &Username,
     ) -> Result<Option<Teacher>, StorageError> {
-        let Some(id) = self.teacher_usernames.get(username.as_str())? else {
-            return Ok(None);
-        };
-        let id: [u8; 16] = id
-            .as_ref()
-            .try_into()
-            .map_err(|_| StorageError::Corrupt(format!("the id of teacher {username}")))?;
-        self.teacher(Token::from_bytes(id))
+        match id_at(
+            &self.teacher_usernames,
+            username.as_str(),
+            "teacher_usernames",
+        )? {
+            Some(id) => self.teacher(id),
+            None => Ok(None),
+        }
     }
 
     /// Replaces a teacher's password hash and signs out every session of theirs but

@@ -22,11 +22,10 @@ use serde::de::DeserializeOwned;
 use super::AppState;
 use super::error::AppError;
 use super::teacher_session::{SignedIn, check_anonymous_form, check_session_form, require_teacher};
-use crate::practice::Token;
-use crate::storage::assignments::Assignment;
-use crate::storage::classes::Class;
-use crate::storage::live::LiveSession;
-use crate::storage::students::Student;
+use crate::assignments::Assignment;
+use crate::classes::{Class, Student};
+use crate::ids::Token;
+use crate::live::LiveSession;
 
 const NO_SUCH_CLASS: &str =
     "There is no class at this address among yours. Your classes are listed on your page.";

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use actix_web::HttpRequest;
 
-use crate::accounts::FailedAttempts;
+use crate::throttle::FailedAttempts;
 use crate::web::{AppState, client_address};
 
 /// Misses one browser may make in a window: room for a student's typos.

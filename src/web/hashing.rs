@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use crate::accounts::HashingMemory;
-use crate::practice::Token;
+use crate::ids::Token;
 use crate::web::error::AppError;
 
 /// Hashing threads at most, whatever the number of cores.

@@ -5,8 +5,8 @@
 
 use actix_web::HttpRequest;
 
-use crate::practice::Token;
-use crate::storage::students::Student;
+use crate::classes::Student;
+use crate::ids::Token;
 use crate::web::error::AppError;
 use crate::web::{AppState, learner};
 

@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::watch;
 
+use crate::ids::Token;
 use crate::live::LiveState;
-use crate::practice::Token;
 
 /// What every stream of a session is told about a change of phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,7 +28,7 @@ use anyhow::Context;
 
 use crate::content::Library;
 use crate::content::load::load_library;
-use crate::practice::Token;
+use crate::ids::Token;
 use crate::storage::Storage;
 use error::AppError;
 
@@ -61,13 +61,13 @@ pub struct AppState {
     pub cookie_key: actix_web::cookie::Key,
     /// Failed sign-ins, to slow down guessing: per account from browsers it has not
     /// signed in on, and per browser that it has (device cookies).
-    pub failed_sign_ins: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    pub failed_sign_ins: std::sync::Mutex<crate::throttle::FailedAttempts>,
     /// Codes that matched nothing, per browser and per address, to slow down guessing.
     pub guesses: guesses::Guesses,
     /// Sign-ups told that their username is taken, per address.
-    pub failed_sign_ups: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    pub failed_sign_ups: std::sync::Mutex<crate::throttle::FailedAttempts>,
     /// Wrong current passwords on the password form, per account.
-    pub failed_password_changes: std::sync::Mutex<crate::accounts::FailedAttempts>,
+    pub failed_password_changes: std::sync::Mutex<crate::throttle::FailedAttempts>,
     /// The threads that hash and check passwords, with a short queue.
     pub hashing: hashing::Hashing,
     /// The event streams of live sessions.
@@ -133,7 +133,7 @@ impl Application {
             cookie_key: actix_web::cookie::Key::from(&cookie_key),
             failed_sign_ins: std::sync::Mutex::new(Default::default()),
             guesses: Default::default(),
-            failed_sign_ups: std::sync::Mutex::new(crate::accounts::FailedAttempts::with_limit(
+            failed_sign_ups: std::sync::Mutex::new(crate::throttle::FailedAttempts::with_limit(
                 TAKEN_USERNAMES_PER_ADDRESS,
             )),
             failed_password_changes: std::sync::Mutex::new(Default::default()),

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 use actix_web::web;
 
-use crate::practice::Token;
+use crate::ids::Token;
 use crate::web::AppState;
 
 pub const PER_PARTICIPANT: usize = 4;

@@ -16,8 +16,8 @@ use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use subtle::ConstantTimeEq;
 
-use crate::practice::Token;
-use crate::storage::teachers::{Teacher, TeacherSession};
+use crate::accounts::{Teacher, TeacherSession};
+use crate::ids::Token;
 use crate::web::error::AppError;
 use crate::web::{AppState, client_address, now};
 

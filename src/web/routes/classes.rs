@@ -12,15 +12,16 @@ use serde::Deserialize;
 
 use super::{CsrfForm, see_other};
 use crate::assignments::{
-    DueDate, DueZone, FeedbackTiming, MAX_PICKED, QuestionOrder, Questions, check_picked,
-    deadline_at, describe_deadline, parse_time, parse_title,
+    Assignment, DueDate, DueZone, FeedbackTiming, MAX_PICKED, QuestionOrder, Questions,
+    check_picked, deadline_at, describe_deadline, parse_time, parse_title,
 };
-use crate::classes::{ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, parse_description};
+use crate::classes::{
+    Class, ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, Student, parse_description,
+};
 use crate::content::{Pack, Skill};
-use crate::practice::{Focus, MAX_ROUND_LENGTH, Token, plan_round};
-use crate::storage::assignments::Assignment;
-use crate::storage::classes::Class;
-use crate::storage::students::{JoinError, Student};
+use crate::ids::Token;
+use crate::practice::{Focus, MAX_ROUND_LENGTH, plan_round};
+use crate::storage::students::JoinError;
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent};
 use crate::web::teacher_session::SignedIn;

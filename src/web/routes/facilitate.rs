@@ -21,9 +21,11 @@ use super::live::{
 };
 use crate::classes::JoinCode;
 use crate::content::{Exercise, Pack, Skill};
-use crate::live::{Action, LiveState, Phase, Scoring, Stage, ranks};
-use crate::practice::{MAX_ROUND_LENGTH, Token, plan_round};
-use crate::storage::live::{LiveAnswer, LiveSession, MAX_REMOVALS, Removal};
+use crate::ids::Token;
+use crate::live::{
+    Action, LiveAnswer, LiveSession, LiveState, MAX_REMOVALS, Phase, Removal, Scoring, Stage, ranks,
+};
+use crate::practice::{MAX_ROUND_LENGTH, plan_round};
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, OwnedSession};
 use crate::web::teacher_session::SignedIn;

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::html;
-use crate::practice::Token;
+use crate::ids::Token;
 use crate::practice::{SkillScore, Tally};
 use crate::web::error::AppError;
 use crate::web::learners::Learners;

@@ -6,13 +6,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::classes::{assignments_done, describe_for_teacher};
-use crate::assignments::Status;
+use crate::assignments::{Assignment, Status};
+use crate::classes::{Class, Student};
 use crate::content::{Exercise, Pack};
 use crate::practice::Round;
 use crate::results::{ItemResponse, item_statistics, safe_cell};
-use crate::storage::assignments::Assignment;
-use crate::storage::classes::Class;
-use crate::storage::students::Student;
 use crate::web::error::AppError;
 use crate::web::extract::{OwnedAssignment, OwnedClass};
 use crate::web::view::{Gloss, VersionView, version_views};

@@ -13,10 +13,11 @@ use serde::Deserialize;
 use super::packs::find_pack;
 use super::{html, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
+use crate::ids::Token;
 use crate::practice::{
-    Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, Token, option_order,
+    Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, option_order,
 };
-use crate::storage::Recorded;
+use crate::storage::rounds::Recorded;
 use crate::web::error::AppError;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::view::{

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::html;
 use super::packs::find_pack;
 use crate::content::{Pack, Source};
-use crate::practice::Token;
+use crate::ids::Token;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::view::{Gloss, glossary_url};

@@ -19,10 +19,9 @@ use serde::Deserialize;
 use rand::Rng;
 
 use crate::assignments::Status;
-use crate::classes::{JoinCode, Nickname, ResumeCode};
-use crate::practice::Token;
-use crate::storage::classes::Class;
-use crate::storage::students::{JoinError, Student};
+use crate::classes::{Class, JoinCode, Nickname, ResumeCode, Student};
+use crate::ids::Token;
+use crate::storage::students::JoinError;
 use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;

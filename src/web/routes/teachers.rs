@@ -10,10 +10,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::accounts::{AccountProblem, DisplayName, FailedAttempts, Username, check_new_password};
-use crate::practice::Token;
-use crate::storage::classes::Class;
-use crate::storage::teachers::{CreateTeacherError, Teacher, TeacherSession};
+use crate::accounts::{
+    AccountProblem, DisplayName, Teacher, TeacherSession, Username, check_new_password,
+};
+use crate::classes::Class;
+use crate::ids::Token;
+use crate::storage::teachers::CreateTeacherError;
+use crate::throttle::FailedAttempts;
 use crate::web::error::{AppError, BUSY_RETRY_AFTER};
 use crate::web::extract::AnonymousForm;
 use crate::web::extract::CheckedForm;
