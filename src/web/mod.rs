@@ -3,12 +3,15 @@
 //! Invariant: handlers read content from the [`Library`] and progress through
 //! [`Storage`]; templates receive plain values and never touch either.
 
+mod assignment_view;
+mod csv;
 pub mod error;
 mod extract;
 mod guesses;
 mod hashing;
 mod learners;
 mod live_hub;
+mod live_view;
 mod reports;
 mod routes;
 mod streams;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{CsrfForm, see_other};
 use crate::assignments::{
     DueDate, DueZone, FeedbackTiming, MAX_PICKED, QuestionOrder, Questions, check_picked,
-    deadline_at, describe_deadline, parse_time, parse_title,
+    deadline_at, parse_time, parse_title,
 };
 use crate::classes::{ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, parse_description};
 use crate::content::{Pack, Skill};
@@ -21,6 +21,7 @@ use crate::practice::{Focus, MAX_ROUND_LENGTH, Token, plan_round};
 use crate::storage::assignments::Assignment;
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
+use crate::web::assignment_view::{assignments_done, describe_for_teacher};
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent};
 use crate::web::teacher_session::SignedIn;
@@ -347,23 +348,6 @@ pub struct OverviewRow {
     done: usize,
     assigned: usize,
     scores: Vec<crate::practice::SkillScore>,
-}
-
-/// How many of `assignments` the student has finished.
-pub(super) fn assignments_done(
-    state: &AppState,
-    student: &Student,
-    assignments: &[Assignment],
-) -> Result<usize, AppError> {
-    let mut done = 0;
-    for assignment in assignments {
-        if let Some(round) = state.storage.assignment_round(assignment.id, student.id)?
-            && round.next_unanswered().is_none()
-        {
-            done += 1;
-        }
-    }
-    Ok(done)
 }
 
 fn overview(
@@ -737,56 +721,6 @@ fn assignment_lines(
         });
     }
     Ok(lines)
-}
-
-/// "10 questions · due Tuesday 1 December 2026, 17:00 (Europe/Berlin) · answers shown
-/// after the due date": what students and teachers read about an assignment.
-pub fn describe_assignment(assignment: &Assignment) -> String {
-    describe(assignment, true)
-}
-
-/// [`describe_assignment`] without the due time, for a student's list, which says when
-/// it is due in the student's own words ("due tomorrow, 17:00").
-pub fn describe_without_due(assignment: &Assignment) -> String {
-    describe(assignment, false)
-}
-
-fn describe(assignment: &Assignment, with_due: bool) -> String {
-    let count = match &assignment.questions {
-        Questions::Same { exercise_ids, .. } => Some(exercise_ids.len()),
-        Questions::EachTheirOwn => assignment.length,
-    };
-    let mut parts = vec![match count {
-        Some(1) => "1 question".to_string(),
-        Some(length) => format!("{length} questions"),
-        None => "every question of that kind".to_string(),
-    }];
-    if let Some(deadline) = assignment.deadline.filter(|_| with_due) {
-        parts.push(format!(
-            "due {}",
-            describe_deadline(deadline, &assignment.due_zone)
-        ));
-    }
-    parts.push(match assignment.feedback {
-        FeedbackTiming::Immediate => "answers shown straight away".to_string(),
-        FeedbackTiming::AfterDue => "answers shown after the due date".to_string(),
-    });
-    parts.join(" · ")
-}
-
-/// What the teacher's pages say about an assignment: the lesson, which questions the
-/// students get, then [`describe_assignment`].
-pub(super) fn describe_for_teacher(state: &AppState, assignment: &Assignment) -> String {
-    let pack_title = state
-        .library
-        .pack(&assignment.pack_id)
-        .map(|pack| pack.title().to_string())
-        .unwrap_or_else(|| assignment.pack_id.clone());
-    format!(
-        "{pack_title} · {} · {}",
-        assignment.questions.describe(),
-        describe_assignment(assignment)
-    )
 }
 
 /// `POST /teachers/classes/{class}/assignments`: gives the class a lesson to do. A

@@ -16,16 +16,17 @@ use askama::Template;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::live::{
-    KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
-};
 use crate::classes::JoinCode;
 use crate::content::{Exercise, Pack, Skill};
 use crate::live::{Action, LiveState, Phase, Scoring, Stage, ranks};
 use crate::practice::{MAX_ROUND_LENGTH, Token, plan_round};
 use crate::storage::live::{LiveAnswer, LiveSession, MAX_REMOVALS, Removal};
+use crate::web::csv::csv_response;
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, OwnedSession};
+use crate::web::live_view::{
+    KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
+};
 use crate::web::teacher_session::SignedIn;
 use crate::web::view::{
     ChoiceOutcome, Gloss, QuoteView, SkillBox, VersionView, excerpt, focus_of_form, passage_from,
@@ -1012,5 +1013,5 @@ pub async fn export_session(
             ]);
         }
     }
-    super::results::csv_response(&format!("live-session-{}.csv", session.code.as_str()), rows)
+    csv_response(&format!("live-session-{}.csv", session.code.as_str()), rows)
 }

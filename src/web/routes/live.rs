@@ -8,26 +8,26 @@
 //! Without JavaScript the waiting pages refresh themselves; the question page does not
 //! (it would wipe a choice being made) and offers a link instead.
 
-use std::time::Duration;
-
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentEncoding};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::html_with;
 use crate::classes::{JoinCode, Nickname};
-use crate::content::{Exercise, Pack};
+use crate::content::Exercise;
 use crate::live::{Phase, Stage};
-use crate::practice::{Answer, Token, option_order};
+use crate::practice::{Answer, Token};
 use crate::storage::live::{LiveAnswer, LiveSession, Participant};
 use crate::storage::students::JoinError;
 use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
-use crate::web::live_hub::Signal;
+use crate::web::live_view::{
+    KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
+};
 use crate::web::streams::OpenStreams;
 use crate::web::teacher_session::anonymous_form_token;
 use crate::web::view::{
@@ -36,10 +36,6 @@ use crate::web::view::{
 use crate::web::{AppState, now};
 
 const PARTICIPANT_COOKIE: &str = "sourcewise_live";
-
-/// How often an idle event stream sends a comment, so that a dead connection is noticed
-/// and no proxy closes a quiet one.
-pub(super) const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 fn no_such_session(code: &str) -> AppError {
     AppError::NotFound(format!(
@@ -100,85 +96,6 @@ fn participant_cookie(session: &LiveSession, participant: Token) -> Cookie<'stat
         .same_site(SameSite::Lax)
         .max_age(actix_web::cookie::time::Duration::days(2))
         .finish()
-}
-
-/// An option with the letter the room calls it by. The order is the session's, the
-/// same on the projector and on every phone.
-pub(super) struct Lettered<'a> {
-    pub letter: char,
-    pub answer: &'a str,
-    pub label: &'a str,
-    pub checked: bool,
-}
-
-pub(super) fn lettered<'a>(
-    session: &LiveSession,
-    position: usize,
-    exercise: &'a Exercise,
-    chosen: Option<&str>,
-) -> Vec<Lettered<'a>> {
-    option_order(exercise, session.seed, position)
-        .into_iter()
-        .zip('A'..='Z')
-        .map(|(index, letter)| {
-            let choice = &exercise.choices()[index];
-            Lettered {
-                letter,
-                answer: choice.answer(),
-                label: choice.label(),
-                checked: chosen == Some(choice.answer()),
-            }
-        })
-        .collect()
-}
-
-/// The options with their explanations, in the session's order, for after the reveal.
-pub(super) fn outcomes<'a>(
-    session: &LiveSession,
-    position: usize,
-    exercise: &'a Exercise,
-    chosen: Option<&str>,
-) -> Vec<ChoiceOutcome<'a>> {
-    option_order(exercise, session.seed, position)
-        .into_iter()
-        .map(|index| {
-            let choice = &exercise.choices()[index];
-            ChoiceOutcome {
-                label: choice.label(),
-                why: choice.why(),
-                is_correct: choice.answer() == exercise.correct_choice().answer(),
-                was_chosen: chosen == Some(choice.answer()),
-            }
-        })
-        .collect()
-}
-
-/// The pack and the exercise at `position` of a session.
-pub(super) fn exercise_of<'a>(
-    state: &'a AppState,
-    session: &LiveSession,
-    position: usize,
-) -> Result<(&'a Pack, &'a Exercise), AppError> {
-    let gone = || {
-        AppError::NotFound(
-            "This session's exercise is no longer in its lesson pack, so it cannot be shown."
-                .into(),
-        )
-    };
-    let pack = state.library.pack(&session.pack_id).ok_or_else(gone)?;
-    let exercise = session
-        .exercise_ids
-        .get(position)
-        .and_then(|id| pack.exercise(id))
-        .ok_or_else(gone)?;
-    Ok((pack, exercise))
-}
-
-/// Where the room is, for the heading of an exercise.
-pub(super) struct LivePlace {
-    pub number: usize,
-    pub total: usize,
-    pub skill_title: &'static str,
 }
 
 /// The exercise on a participant's screen.
@@ -768,29 +685,6 @@ pub async fn participant_events(
         },
     );
     Ok(event_stream(stream))
-}
-
-/// One server-sent event about the phase, with `extra` JSON fields (",\"a\":1").
-pub(super) fn state_event(signal: Signal, extra: &str) -> String {
-    format!(
-        "id: {version}\nevent: state\ndata: {{\"version\":{version},\"phase\":\"{phase}\",\"number\":{number}{extra}}}\n\n",
-        version = signal.version,
-        phase = signal.phase,
-        number = signal.number,
-    )
-}
-
-/// A response that streams server-sent events as they come, uncompressed and uncached.
-pub(super) fn event_stream(
-    stream: impl futures_util::Stream<Item = Result<web::Bytes, actix_web::Error>> + 'static,
-) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/event-stream")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        // The compressor would hold events back until a buffer fills.
-        .insert_header(ContentEncoding::Identity)
-        .insert_header(("X-Accel-Buffering", "no"))
-        .streaming(stream)
 }
 
 /// A redirect that no cache keeps: where it leads depends on the session's phase.

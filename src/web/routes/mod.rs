@@ -304,3 +304,26 @@ fn html_page(body: String) -> actix_web::HttpResponse {
 fn html(template: &impl askama::Template) -> Result<actix_web::HttpResponse, AppError> {
     Ok(html_page(template.render()?))
 }
+
+/// The pack `id`, or the page that says there is none.
+fn find_pack<'a>(state: &'a AppState, id: &str) -> Result<&'a crate::content::Pack, AppError> {
+    state.library.pack(id).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "There is no lesson pack called “{id}”. The home page lists the packs on offer."
+        ))
+    })
+}
+
+/// The cookie a browser gets when it starts a round of a pack, scoped to the pack's
+/// pages: the learner has seen its content note, which the pack page then folds away.
+const NOTE_READ_COOKIE: &str = "sourcewise_note_read";
+
+/// The cookie saying that this browser has read the content note of `pack`.
+fn note_read_cookie(pack: &crate::content::Pack) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(NOTE_READ_COOKIE, "1")
+        .path(format!("/packs/{}", pack.id()))
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish()
+}

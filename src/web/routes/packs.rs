@@ -11,6 +11,8 @@ use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::teacher_session::anonymous_form_token;
 
+use super::{NOTE_READ_COOKIE, find_pack};
+
 /// One way to start a round, as shown on the pack page.
 struct SkillOffer {
     slug: &'static str,
@@ -37,20 +39,6 @@ struct PackPage<'a> {
     /// Whether this browser has started a round of this pack, and so has read the note:
     /// it is then folded away rather than repeated.
     note_read: bool,
-}
-
-/// The cookie a browser gets when it starts a round of a pack, scoped to the pack's
-/// pages: the learner has seen its content note, which the pack page then folds away.
-pub(super) const NOTE_READ_COOKIE: &str = "sourcewise_note_read";
-
-/// The cookie saying that this browser has read the content note of `pack`.
-pub(super) fn note_read_cookie(pack: &Pack) -> actix_web::cookie::Cookie<'static> {
-    actix_web::cookie::Cookie::build(NOTE_READ_COOKIE, "1")
-        .path(format!("/packs/{}", pack.id()))
-        .http_only(true)
-        .same_site(actix_web::cookie::SameSite::Lax)
-        .max_age(actix_web::cookie::time::Duration::days(365))
-        .finish()
 }
 
 /// The first sentence of `text` and the rest (which may be empty).
@@ -114,12 +102,4 @@ pub async fn show_glossary(
     let mut terms: Vec<&Term> = pack.glossary().terms().iter().collect();
     terms.sort_by_key(|term| term.term().to_lowercase());
     super::html(&GlossaryPage { pack, terms })
-}
-
-pub fn find_pack<'a>(state: &'a AppState, id: &str) -> Result<&'a Pack, AppError> {
-    state.library.pack(id).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "There is no lesson pack called “{id}”. The home page lists the packs on offer."
-        ))
-    })
 }

@@ -1,18 +1,18 @@
 //! What a teacher learns from a class: per assignment, who did what and how each
 //! exercise went (options chosen, facility, discrimination); and CSV exports.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::classes::{assignments_done, describe_for_teacher};
 use crate::assignments::Status;
 use crate::content::{Exercise, Pack};
 use crate::practice::Round;
-use crate::results::{ItemResponse, item_statistics, safe_cell};
+use crate::results::{ItemResponse, item_statistics};
 use crate::storage::assignments::Assignment;
 use crate::storage::classes::Class;
 use crate::storage::students::Student;
+use crate::web::assignment_view::{assignments_done, describe_for_teacher};
+use crate::web::csv::{csv_bytes, csv_download};
 use crate::web::error::AppError;
 use crate::web::extract::{OwnedAssignment, OwnedClass};
 use crate::web::view::{Gloss, VersionView, version_views};
@@ -324,42 +324,6 @@ fn most_missed_first(left: &ExerciseResult, right: &ExerciseResult) -> std::cmp:
         (left.answered, left.wrong, left.number),
         (right.answered, right.wrong, right.number),
     )
-}
-
-/// A CSV file as a download.
-pub(super) fn csv_response(
-    filename: &str,
-    rows: Vec<Vec<String>>,
-) -> Result<HttpResponse, AppError> {
-    Ok(csv_download(filename, csv_bytes(rows)?))
-}
-
-/// A CSV file made of `rows`, cells a spreadsheet would run defused.
-fn csv_bytes(rows: Vec<Vec<String>>) -> Result<Vec<u8>, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer
-            .write_record(row.iter().map(|cell| safe_cell(cell)))
-            .map_err(|error| AppError::Fault(format!("a CSV row could not be written: {error}")))?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|error| AppError::Fault(format!("a CSV file could not be finished: {error}")))?;
-    // A byte-order mark, so that spreadsheets open the UTF-8 text as UTF-8.
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(body);
-    Ok(bytes)
-}
-
-/// A CSV file as a download named `filename`.
-fn csv_download(filename: &str, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(bytes)
 }
 
 /// `GET …/assignments/{assignment}/results.csv`: one row per student per exercise.

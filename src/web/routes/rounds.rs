@@ -10,13 +10,13 @@ use askama::Template;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::packs::find_pack;
-use super::{html, see_other};
+use super::{find_pack, html, note_read_cookie, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
 use crate::practice::{
     Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, Token, option_order,
 };
 use crate::storage::Recorded;
+use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::view::{
@@ -80,7 +80,7 @@ pub async fn create_round(
     if known_learner.is_none() {
         response.cookie(learner_cookie(learner_id));
     }
-    response.cookie(super::packs::note_read_cookie(pack));
+    response.cookie(note_read_cookie(pack));
     Ok(response.finish())
 }
 
@@ -276,36 +276,6 @@ struct SavedPage<'a> {
     next_label: &'static str,
     gloss: Gloss<'a>,
     compare: bool,
-}
-
-/// The due time until which this round's right and wrong stay hidden, if they do (a
-/// round of an assignment whose teacher chose to show answers after the due date), as
-/// the teacher set it: "Tuesday 1 December 2026, 17:00 (Europe/Berlin)".
-pub(super) fn feedback_hidden_until(
-    state: &AppState,
-    round: &Round,
-) -> Result<Option<String>, AppError> {
-    let Some(id) = round.assignment else {
-        return Ok(None);
-    };
-    let Some(assignment) = state.storage.assignment(id)? else {
-        return Ok(None);
-    };
-    Ok(match assignment.deadline {
-        Some(deadline)
-            if !crate::assignments::feedback_visible(
-                assignment.feedback,
-                Some(deadline),
-                now(),
-            ) =>
-        {
-            Some(crate::assignments::describe_deadline(
-                deadline,
-                &assignment.due_zone,
-            ))
-        }
-        _ => None,
-    })
 }
 
 #[derive(Deserialize)]

@@ -23,11 +23,11 @@ use crate::classes::{JoinCode, Nickname, ResumeCode};
 use crate::practice::Token;
 use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
+use crate::web::assignment_view::describe_without_due;
 use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
 use crate::web::learners::Learners;
-use crate::web::routes::classes::describe_without_due;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::{AppState, learner, learner_cookie, now};
 
