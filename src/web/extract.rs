@@ -8,6 +8,9 @@
 //!   404, exactly as one that does not exist.
 //! - [`CheckedForm`]: a signed-in teacher's form whose CSRF token was checked before
 //!   the handler runs.
+//! - [`AnonymousForm`]: a form shown before sign-in (joining, answering, starting a
+//!   round, signing up or in) whose token was checked against the browser's form cookie
+//!   before the handler runs.
 //!
 //! The teacher is looked up once per request, however many of these a handler takes.
 

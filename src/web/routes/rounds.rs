@@ -18,7 +18,8 @@ use crate::practice::{
 use crate::storage::Recorded;
 use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
-use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::extract::AnonymousForm;
+use crate::web::teacher_session::anonymous_form_token;
 use crate::web::view::{
     ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
 };
@@ -31,14 +32,17 @@ pub struct StartForm {
     length: Option<String>,
 }
 
+crate::web::extract::with_csrf!(StartForm, AnswerForm);
+
+/// `POST /packs/{pack}/rounds`: starts a round of the pack and goes to its first
+/// question.
 pub async fn create_round(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
-    form: web::Form<StartForm>,
+    form: AnonymousForm<StartForm>,
 ) -> Result<HttpResponse, AppError> {
     let pack = find_pack(&state, &path)?;
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let back = format!("/packs/{}", pack.id());
     let focus = match form.focus.as_deref().map(str::trim) {
         None | Some("") => return Err(AppError::bad_request_with_back("Choose which skill to practise before you start.", back)),
@@ -285,17 +289,18 @@ pub struct AnswerForm {
     choice: Option<String>,
 }
 
+/// `POST /rounds/{round}/questions/{n}`: records the answer, once, and goes to its
+/// feedback.
 pub async fn submit_answer(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<(String, usize)>,
-    form: web::Form<AnswerForm>,
+    form: AnonymousForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     let (round_text, number) = path.into_inner();
     // Answering needs the round's plan, not its other answers.
     let (round, pack) = load_round_with(&state, &request, &round_text, false)?;
     let (position, exercise) = exercise_at(&round, pack, number)?;
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let here = question_url(round.id, position);
     match form.exercise.as_deref() {
         None | Some("") => {

@@ -31,7 +31,7 @@ use crate::web::learners::Learners;
 use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
 use crate::web::{AppState, learner, learner_cookie, now};
 
-use super::html_with as render;
+use super::{CsrfForm, html_with as render};
 
 #[derive(Template)]
 #[template(path = "students/join.html")]
@@ -260,16 +260,15 @@ fn student_assignments(
 
 /// `POST /student/assignments/{assignment}`: starts the student's round for it (its
 /// exercises fixed from now on), or finds the one they started, and goes to it.
-#[derive(Deserialize)]
-pub struct StartAssignmentForm {
-    csrf: Option<String>,
-}
-
+///
+/// Its token is checked after the assignment and the student are found, not by an
+/// [`AnonymousForm`]: a stranger's form, with or without a token, is answered 404, as
+/// `tests/api/assignments.rs` (`assignment_mistakes_and_strangers_are_refused`) asks.
 pub async fn start_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
-    form: web::Form<StartAssignmentForm>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
     const NOT_YOURS: &str = "There is no such assignment in your classes.";
     let assignment = Token::parse(&path)
