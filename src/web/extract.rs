@@ -15,7 +15,6 @@
 //! The teacher is looked up once per request, however many of these a handler takes.
 
 use std::future::{Future, Ready, ready};
-use std::ops::Deref;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
@@ -192,17 +191,27 @@ impl WithCsrf for Vec<(String, String)> {
     }
 }
 
+/// The first value of the field `name` of a form given as its fields in order.
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// Every value of the field `name` of a form given as its fields in order (a box ticked
+/// once for each value), in order.
+pub fn every_field<'a>(fields: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    fields
+        .iter()
+        .filter(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+        .collect()
+}
+
 /// A signed-in teacher's form whose token was checked against their session before
 /// the handler runs: a forged or stale form is refused (403) and logged.
 pub struct CheckedForm<T>(pub T);
-
-impl<T> Deref for CheckedForm<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
 
 impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for CheckedForm<T> {
     type Error = actix_web::Error;
@@ -255,14 +264,6 @@ pub(crate) use with_csrf;
 /// against the browser's form cookie before the handler runs: a forged or stale form
 /// is refused (403), and logged within the log's cap.
 pub struct AnonymousForm<T>(pub T);
-
-impl<T> Deref for AnonymousForm<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
 
 impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for AnonymousForm<T> {
     type Error = actix_web::Error;

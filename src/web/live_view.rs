@@ -10,7 +10,7 @@ use std::time::Duration;
 use actix_web::http::header::{self, ContentEncoding};
 use actix_web::{HttpResponse, web};
 
-use crate::content::{Exercise, Pack};
+use crate::content::{Choice, Exercise, Pack};
 use crate::practice::option_order;
 use crate::storage::live::LiveSession;
 use crate::web::AppState;
@@ -37,17 +37,13 @@ pub fn lettered<'a>(
     exercise: &'a Exercise,
     chosen: Option<&str>,
 ) -> Vec<Lettered<'a>> {
-    option_order(exercise, session.seed, position)
-        .into_iter()
+    in_session_order(session, position, exercise)
         .zip('A'..='Z')
-        .map(|(index, letter)| {
-            let choice = &exercise.choices()[index];
-            Lettered {
-                letter,
-                answer: choice.answer(),
-                label: choice.label(),
-                checked: chosen == Some(choice.answer()),
-            }
+        .map(|(choice, letter)| Lettered {
+            letter,
+            answer: choice.answer(),
+            label: choice.label(),
+            checked: chosen == Some(choice.answer()),
         })
         .collect()
 }
@@ -59,18 +55,20 @@ pub fn outcomes<'a>(
     exercise: &'a Exercise,
     chosen: Option<&str>,
 ) -> Vec<ChoiceOutcome<'a>> {
+    in_session_order(session, position, exercise)
+        .map(|choice| ChoiceOutcome::of(exercise, choice, chosen))
+        .collect()
+}
+
+/// The options of the exercise at `position` of a session, in the session's order.
+fn in_session_order<'a>(
+    session: &LiveSession,
+    position: usize,
+    exercise: &'a Exercise,
+) -> impl Iterator<Item = &'a Choice> {
     option_order(exercise, session.seed, position)
         .into_iter()
-        .map(|index| {
-            let choice = &exercise.choices()[index];
-            ChoiceOutcome {
-                label: choice.label(),
-                why: choice.why(),
-                is_correct: choice.answer() == exercise.correct_choice().answer(),
-                was_chosen: chosen == Some(choice.answer()),
-            }
-        })
-        .collect()
+        .map(|index| &exercise.choices()[index])
 }
 
 /// The pack and the exercise at `position` of a session.

@@ -23,7 +23,7 @@ use crate::storage::classes::Class;
 use crate::storage::students::{JoinError, Student};
 use crate::web::assignment_view::{assignments_done, describe_for_teacher};
 use crate::web::error::AppError;
-use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent};
+use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent, every_field, field};
 use crate::web::teacher_session::SignedIn;
 use crate::web::view::{focus_of_form, qr_svg};
 use crate::web::{AppState, JoinLink, now};
@@ -59,9 +59,8 @@ struct NewClassPage {
 pub async fn create_class(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    form: CheckedForm<NewClassForm>,
+    CheckedForm(form): CheckedForm<NewClassForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
     let name_text = form.name.unwrap_or_default();
     let description_text = form.description.unwrap_or_default();
     let checked = ClassName::parse(&name_text)
@@ -186,18 +185,11 @@ impl AssignForm {
     }
 
     fn sent(fields: &[(String, String)]) -> AssignForm {
-        let field = |name: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
-                .unwrap_or_default()
-        };
+        let field = |name: &str| field(fields, name).unwrap_or_default().to_string();
         let all = |name: &str| {
-            fields
-                .iter()
-                .filter(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
+            every_field(fields, name)
+                .into_iter()
+                .map(str::to_string)
                 .collect::<Vec<_>>()
         };
         let mut skills = all("skill");
@@ -440,7 +432,7 @@ fn switch(form: &SwitchForm) -> Result<bool, AppError> {
 pub async fn update_locked(
     state: web::Data<AppState>,
     OwnedClass { class, .. }: OwnedClass,
-    form: CheckedForm<SwitchForm>,
+    CheckedForm(form): CheckedForm<SwitchForm>,
 ) -> Result<HttpResponse, AppError> {
     update_switch(&state, class, &form, |class, on| class.locked = on).await
 }
@@ -449,7 +441,7 @@ pub async fn update_locked(
 pub async fn update_archived(
     state: web::Data<AppState>,
     OwnedClass { class, .. }: OwnedClass,
-    form: CheckedForm<SwitchForm>,
+    CheckedForm(form): CheckedForm<SwitchForm>,
 ) -> Result<HttpResponse, AppError> {
     update_switch(&state, class, &form, |class, on| class.archived = on).await
 }
@@ -598,7 +590,7 @@ pub async fn update_nickname(
         class,
         student,
     }: OwnedStudent,
-    form: CheckedForm<RenameForm>,
+    CheckedForm(form): CheckedForm<RenameForm>,
 ) -> Result<HttpResponse, AppError> {
     let typed = form.nickname.clone().unwrap_or_default();
     let again = |error: String| {
@@ -675,7 +667,7 @@ crate::web::extract::with_csrf!(ConfirmForm);
 pub async fn delete_student(
     state: web::Data<AppState>,
     OwnedStudent { class, student, .. }: OwnedStudent,
-    form: CheckedForm<ConfirmForm>,
+    CheckedForm(form): CheckedForm<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     if form.confirm.as_deref() != Some("yes") {
         return Err(AppError::bad_request_with_back(
@@ -729,15 +721,8 @@ pub async fn create_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
     OwnedClass { signed_in, class }: OwnedClass,
-    form: CheckedForm<Vec<(String, String)>>,
+    CheckedForm(fields): CheckedForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form.0;
-    let _field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    };
     let assignment = match assignment_of_form(&state, &class, &fields) {
         Ok(assignment) => assignment,
         Err(message) => {
@@ -765,12 +750,7 @@ fn assignment_of_form(
     class: &Class,
     fields: &[(String, String)],
 ) -> Result<Assignment, String> {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    };
+    let field = |name: &str| field(fields, name);
     let pack = field("pack")
         .and_then(|id| state.library.pack(id))
         .ok_or("Choose one of the lessons on offer.")?;
@@ -818,10 +798,9 @@ fn assignment_of_form(
             (focus, Some(length.unwrap_or(count)), questions)
         }
         Some("picked") => {
-            let picked: Vec<&str> = fields
-                .iter()
-                .filter(|(key, _)| key == "pick")
-                .map(|(_, value)| value.trim())
+            let picked: Vec<&str> = every_field(fields, "pick")
+                .into_iter()
+                .map(str::trim)
                 .collect();
             let exercise_ids = check_picked(&picked, pack.exercises().iter().map(|e| e.id()))
                 .map_err(|problem| problem.to_string())?;

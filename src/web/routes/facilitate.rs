@@ -23,7 +23,7 @@ use crate::practice::{MAX_ROUND_LENGTH, Token, plan_round};
 use crate::storage::live::{LiveAnswer, LiveSession, MAX_REMOVALS, Removal};
 use crate::web::csv::csv_response;
 use crate::web::error::AppError;
-use crate::web::extract::{CheckedForm, OwnedSession};
+use crate::web::extract::{CheckedForm, OwnedSession, every_field, field};
 use crate::web::live_view::{
     KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
 };
@@ -162,13 +162,9 @@ pub async fn show_new(
 pub async fn create_session(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    form: CheckedForm<Vec<(String, String)>>,
+    CheckedForm(form): CheckedForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let field = |name: &str| {
-        form.iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim())
-    };
+    let field = |name: &str| field(&form, name).map(str::trim);
     let pack = field("pack")
         .and_then(|id| state.library.pack(id))
         .ok_or_else(|| {
@@ -212,11 +208,7 @@ pub async fn create_session(
             plan_round(pack, focus()?, count, seed)
         }
         Some("chosen") => {
-            let ticked: Vec<&str> = form
-                .iter()
-                .filter(|(key, _)| key == "exercise")
-                .map(|(_, value)| value.as_str())
-                .collect();
+            let ticked = every_field(&form, "exercise");
             if let Some(unknown) = ticked.iter().find(|id| pack.exercise(id).is_none()) {
                 return Err(wrong(format!(
                     "“{unknown}” is not an exercise of this lesson."
@@ -535,46 +527,37 @@ pub struct PresenterQuery {
     removed: Option<String>,
 }
 
+/// What the presenter page, the full-screen view and the remote read from a request.
+type ViewRequest = (
+    web::Data<AppState>,
+    HttpRequest,
+    OwnedSession,
+    web::Query<PresenterQuery>,
+);
+
 /// `GET /teachers/live/{session}`: the presenter page with its controls, or the review
 /// once the session has ended.
-pub async fn show_session(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    owned: OwnedSession,
-    query: web::Query<PresenterQuery>,
-) -> Result<HttpResponse, AppError> {
-    show_view(&state, &request, owned, &query, View::Presenter)
+pub async fn show_session(asked: ViewRequest) -> Result<HttpResponse, AppError> {
+    show_view(asked, View::Presenter)
 }
 
 /// `GET /teachers/live/{session}/screen`: the presenter page for a projector alone,
 /// without the site's header and footer.
-pub async fn show_screen(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    owned: OwnedSession,
-    query: web::Query<PresenterQuery>,
-) -> Result<HttpResponse, AppError> {
-    show_view(&state, &request, owned, &query, View::Screen)
+pub async fn show_screen(asked: ViewRequest) -> Result<HttpResponse, AppError> {
+    show_view(asked, View::Screen)
 }
 
 /// `GET /teachers/live/{session}/remote`: the controls alone, for the facilitator's
 /// phone, with the exercise's number and where it stands but not the question.
-pub async fn show_remote(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    owned: OwnedSession,
-    query: web::Query<PresenterQuery>,
-) -> Result<HttpResponse, AppError> {
-    show_view(&state, &request, owned, &query, View::Remote)
+pub async fn show_remote(asked: ViewRequest) -> Result<HttpResponse, AppError> {
+    show_view(asked, View::Remote)
 }
 
 fn show_view(
-    state: &AppState,
-    request: &HttpRequest,
-    OwnedSession { signed_in, session }: OwnedSession,
-    query: &PresenterQuery,
+    (state, request, OwnedSession { signed_in, session }, query): ViewRequest,
     view: View,
 ) -> Result<HttpResponse, AppError> {
+    let (state, request) = (state.get_ref(), &request);
     let joined = state.storage.participant_count(session.id);
     if session.state.phase == Phase::Ended {
         return show_review(state, &session, joined);
@@ -777,7 +760,7 @@ crate::web::extract::with_csrf!(MoveForm);
 pub async fn make_move(
     state: web::Data<AppState>,
     OwnedSession { session, .. }: OwnedSession,
-    form: CheckedForm<MoveForm>,
+    CheckedForm(form): CheckedForm<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
     let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
     let action = form
@@ -849,7 +832,7 @@ crate::web::extract::with_csrf!(RemovalForm);
 pub async fn remove_participant(
     state: web::Data<AppState>,
     OwnedSession { session, .. }: OwnedSession,
-    form: CheckedForm<RemovalForm>,
+    CheckedForm(form): CheckedForm<RemovalForm>,
 ) -> Result<HttpResponse, AppError> {
     let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
     let refuse = |message: &str| AppError::bad_request_with_back(message, here.clone());

@@ -15,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::html_with;
+use super::{JoinForm, anonymous_page};
 use crate::classes::{JoinCode, Nickname};
 use crate::content::Exercise;
 use crate::live::{Phase, Stage};
@@ -29,7 +29,6 @@ use crate::web::live_view::{
     KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
 };
 use crate::web::streams::OpenStreams;
-use crate::web::teacher_session::anonymous_form_token;
 use crate::web::view::{
     ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
 };
@@ -191,7 +190,6 @@ pub async fn show_live(
             None,
         );
     };
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
     let wants_change = query.change.is_some();
     let mut page = ParticipantPage {
         view: ParticipantView::Lobby,
@@ -202,7 +200,8 @@ pub async fn show_live(
         auto_refresh: true,
         shown: None,
         choices: Vec::new(),
-        csrf,
+        // The browser's form token, given when the page is rendered.
+        csrf: String::new(),
         replacing: false,
         chosen_label: None,
         was_correct: false,
@@ -304,14 +303,11 @@ pub async fn show_live(
             };
         }
     }
-    let mut response = HttpResponse::Ok();
-    response
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"));
-    if let Some(cookie) = cookie {
-        response.cookie(cookie);
-    }
-    Ok(response.body(page.render()?))
+    let page = anonymous_page(&state, &request, StatusCode::OK, |csrf| ParticipantPage {
+        csrf,
+        ..page
+    })?;
+    Ok(no_store(page))
 }
 
 /// The participant this browser was in the session of `code`, if the facilitator
@@ -349,22 +345,12 @@ fn removed_page(
     request: &HttpRequest,
     (session, participant): &(LiveSession, Participant),
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(state, request);
-    let mut response = HttpResponse::Ok();
-    response
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"));
-    if let Some(cookie) = cookie {
-        response.cookie(cookie);
-    }
-    Ok(response.body(
-        RemovedPage {
-            nickname: participant.nickname.as_str(),
-            code: session.code.to_string(),
-            csrf,
-        }
-        .render()?,
-    ))
+    let page = anonymous_page(state, request, StatusCode::OK, |csrf| RemovedPage {
+        nickname: participant.nickname.as_str(),
+        code: session.code.to_string(),
+        csrf,
+    })?;
+    Ok(no_store(page))
 }
 
 #[derive(Template)]
@@ -384,17 +370,12 @@ fn join_form(
     nickname: String,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(state, request);
-    html_with(
-        status,
-        &JoinPage {
-            csrf,
-            code,
-            nickname,
-            error,
-        },
-        cookie,
-    )
+    anonymous_page(state, request, status, |csrf| JoinPage {
+        csrf,
+        code,
+        nickname,
+        error,
+    })
 }
 
 /// `GET /live`: the form to join a live session.
@@ -412,22 +393,12 @@ pub async fn show_join(
     )
 }
 
-#[derive(Deserialize)]
-pub struct JoinForm {
-    csrf: Option<String>,
-    code: Option<String>,
-    nickname: Option<String>,
-}
-
-crate::web::extract::with_csrf!(JoinForm);
-
 /// `POST /live`: joins a session under a nickname and shows its page.
 pub async fn join_live(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<JoinForm>,
+    AnonymousForm(form): AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
     let code_text = form.code.unwrap_or_default();
     let nickname_text = form.nickname.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
@@ -538,7 +509,7 @@ pub async fn submit_answer(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
-    form: AnonymousForm<AnswerForm>,
+    AnonymousForm(form): AnonymousForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     // A participant answers whatever anyone else has typed; a browser that has not
     // joined (or names an unknown code) makes a miss, past its allowance a wait.
@@ -689,7 +660,11 @@ pub async fn participant_events(
 
 /// A redirect that no cache keeps: where it leads depends on the session's phase.
 fn see_other_uncached(location: String) -> HttpResponse {
-    let mut response = super::see_other(location);
+    no_store(super::see_other(location))
+}
+
+/// `response`, marked for no cache to keep: a live page changes with the session.
+fn no_store(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),

@@ -2,6 +2,7 @@
 //! start first, after the note's warning, so that a learner on a phone reaches it);
 //! `GET /packs/{pack}/glossary`: the plain meanings of the words it uses.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -9,9 +10,8 @@ use crate::content::{Pack, Skill, Term};
 use crate::practice::DEFAULT_ROUND_LENGTH;
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::teacher_session::anonymous_form_token;
 
-use super::{NOTE_READ_COOKIE, find_pack};
+use super::{NOTE_READ_COOKIE, anonymous_page, find_pack};
 
 /// One way to start a round, as shown on the pack page.
 struct SkillOffer {
@@ -55,7 +55,6 @@ pub async fn show_pack(
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
     let pack = find_pack(&state, &path)?;
     let offers = Skill::ALL
         .iter()
@@ -68,22 +67,18 @@ pub async fn show_pack(
         .collect();
     let (note_first, note_rest) = first_sentence(pack.content_note());
     let (about_first, about_rest) = first_sentence(pack.description());
-    super::html_with(
-        actix_web::http::StatusCode::OK,
-        &PackPage {
-            pack,
-            offers,
-            total: pack.exercises().len(),
-            default_length: DEFAULT_ROUND_LENGTH,
-            csrf,
-            note_first,
-            note_rest,
-            about_first,
-            about_rest,
-            note_read: request.cookie(NOTE_READ_COOKIE).is_some(),
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| PackPage {
+        pack,
+        offers,
+        total: pack.exercises().len(),
+        default_length: DEFAULT_ROUND_LENGTH,
+        csrf,
+        note_first,
+        note_rest,
+        about_first,
+        about_rest,
+        note_read: request.cookie(NOTE_READ_COOKIE).is_some(),
+    })
 }
 
 #[derive(Template)]

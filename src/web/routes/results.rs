@@ -137,9 +137,7 @@ fn prompt_of(exercise: &Exercise) -> String {
 /// students by questions, and the questions most missed first.
 pub async fn show_assignment(
     state: web::Data<AppState>,
-    OwnedAssignment {
-        class, assignment, ..
-    }: OwnedAssignment,
+    OwnedAssignment { class, assignment }: OwnedAssignment,
 ) -> Result<HttpResponse, AppError> {
     let page = super::off_worker(&state, move |state| {
         let pack = state.library.pack(&assignment.pack_id);
@@ -329,9 +327,7 @@ fn most_missed_first(left: &ExerciseResult, right: &ExerciseResult) -> std::cmp:
 /// `GET …/assignments/{assignment}/results.csv`: one row per student per exercise.
 pub async fn export_assignment(
     state: web::Data<AppState>,
-    OwnedAssignment {
-        class, assignment, ..
-    }: OwnedAssignment,
+    OwnedAssignment { class, assignment }: OwnedAssignment,
 ) -> Result<HttpResponse, AppError> {
     let filename = format!("assignment-{}.csv", assignment.id);
     let bytes = super::off_worker(&state, move |state| {
@@ -464,9 +460,7 @@ pub struct RevealQuery {
 /// quoted from each document.
 pub async fn show_exercise(
     state: web::Data<AppState>,
-    OwnedAssignment {
-        class, assignment, ..
-    }: OwnedAssignment,
+    OwnedAssignment { class, assignment }: OwnedAssignment,
     path: web::Path<(String, String, String)>,
     query: web::Query<RevealQuery>,
 ) -> Result<HttpResponse, AppError> {

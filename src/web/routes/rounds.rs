@@ -4,13 +4,13 @@
 //! `GET /rounds/{round}/questions/{n}` shows the question while it is unanswered and
 //! the feedback once it is answered, so a reload never loses the learner's place.
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::{find_pack, html, note_read_cookie, see_other};
+use super::{anonymous_page, find_pack, html, note_read_cookie, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
 use crate::practice::{
     Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, Token, option_order,
@@ -19,7 +19,6 @@ use crate::storage::Recorded;
 use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
-use crate::web::teacher_session::anonymous_form_token;
 use crate::web::view::{
     ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
 };
@@ -40,7 +39,7 @@ pub async fn create_round(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
-    form: AnonymousForm<StartForm>,
+    AnonymousForm(form): AnonymousForm<StartForm>,
 ) -> Result<HttpResponse, AppError> {
     let pack = find_pack(&state, &path)?;
     let back = format!("/packs/{}", pack.id());
@@ -180,21 +179,16 @@ pub async fn show_question(
         .collect();
 
     let Some(answer) = &round.answers[position] else {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        return super::html_with(
-            actix_web::http::StatusCode::OK,
-            &QuestionPage {
-                exercise,
-                progress,
-                passage_from,
-                choices: ordered_choices,
-                action: question_url(round.id, position),
-                csrf,
-                gloss: Gloss::of(pack),
-                compare: true,
-            },
-            cookie,
-        );
+        return anonymous_page(&state, &request, StatusCode::OK, |csrf| QuestionPage {
+            exercise,
+            progress,
+            passage_from,
+            choices: ordered_choices,
+            action: question_url(round.id, position),
+            csrf,
+            gloss: Gloss::of(pack),
+            compare: true,
+        });
     };
     if let Some(due) = feedback_hidden_until(&state, &round)? {
         let (next_url, next_label) = match round.next_unanswered() {
@@ -223,12 +217,7 @@ pub async fn show_question(
         .unwrap_or(answer.choice.as_str());
     let outcomes = ordered_choices
         .iter()
-        .map(|choice| ChoiceOutcome {
-            label: choice.label(),
-            why: choice.why(),
-            is_correct: choice.answer() == exercise.correct_choice().answer(),
-            was_chosen: choice.answer() == answer.choice,
-        })
+        .map(|choice| ChoiceOutcome::of(exercise, choice, Some(&answer.choice)))
         .collect();
     let link_suffix = format!("&round={}&number={number}", round.id);
     let (passage, evidence) = quote_views(pack, exercise, &link_suffix);
@@ -295,7 +284,7 @@ pub async fn submit_answer(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<(String, usize)>,
-    form: AnonymousForm<AnswerForm>,
+    AnonymousForm(form): AnonymousForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     let (round_text, number) = path.into_inner();
     // Answering needs the round's plan, not its other answers.
@@ -416,31 +405,27 @@ pub async fn show_summary(
             })
         })
         .collect();
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    super::html_with(
-        actix_web::http::StatusCode::OK,
-        &SummaryPage {
-            pack,
-            assignment: assignment_name(&state, &round)?,
-            focus_title: round.focus.title(),
-            answered: round.answered(),
-            total: round.len(),
-            correct: tally.correct(),
-            next_url: round
-                .next_unanswered()
-                .map(|position| question_url(round.id, position)),
-            scores: tally
-                .scores()
-                .iter()
-                .copied()
-                .filter(|score| score.answered > 0)
-                .collect(),
-            missed,
-            weakest: tally.weakest(),
-            csrf,
-        },
-        cookie,
-    )
+    let assignment = assignment_name(&state, &round)?;
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| SummaryPage {
+        pack,
+        assignment,
+        focus_title: round.focus.title(),
+        answered: round.answered(),
+        total: round.len(),
+        correct: tally.correct(),
+        next_url: round
+            .next_unanswered()
+            .map(|position| question_url(round.id, position)),
+        scores: tally
+            .scores()
+            .iter()
+            .copied()
+            .filter(|score| score.answered > 0)
+            .collect(),
+        missed,
+        weakest: tally.weakest(),
+        csrf,
+    })
 }
 
 /// Reads a round for the learner who asks. A round that does not exist and a round

@@ -28,10 +28,10 @@ use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
 use crate::web::learners::Learners;
-use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::teacher_session::check_anonymous_form;
 use crate::web::{AppState, learner, learner_cookie, now};
 
-use super::{CsrfForm, html_with as render};
+use super::{CsrfForm, JoinForm, anonymous_page};
 
 #[derive(Template)]
 #[template(path = "students/join.html")]
@@ -67,27 +67,13 @@ fn join_form(
     request: &HttpRequest,
     code: String,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(state, request);
-    render(
-        StatusCode::OK,
-        &JoinPage {
-            csrf,
-            code,
-            nickname: String::new(),
-            error: None,
-        },
-        cookie,
-    )
+    anonymous_page(state, request, StatusCode::OK, |csrf| JoinPage {
+        csrf,
+        code,
+        nickname: String::new(),
+        error: None,
+    })
 }
-
-#[derive(Deserialize)]
-pub struct JoinForm {
-    csrf: Option<String>,
-    code: Option<String>,
-    nickname: Option<String>,
-}
-
-crate::web::extract::with_csrf!(JoinForm);
 
 /// The class with the code typed, if it takes new students; otherwise what to tell them.
 /// A well-formed code of nothing counts as a miss of `client`.
@@ -122,23 +108,17 @@ fn open_class(
 pub async fn create_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<JoinForm>,
+    AnonymousForm(form): AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
     let code_text = form.code.unwrap_or_default();
     let nickname_text = form.nickname.unwrap_or_default();
     let again_with = |status: StatusCode, error: String| {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        render(
-            status,
-            &JoinPage {
-                csrf,
-                code: code_text.clone(),
-                nickname: nickname_text.clone(),
-                error: Some(error),
-            },
-            cookie,
-        )
+        anonymous_page(&state, &request, status, |csrf| JoinPage {
+            csrf,
+            code: code_text.clone(),
+            nickname: nickname_text.clone(),
+            error: Some(error),
+        })
     };
     let again = |error: String| again_with(StatusCode::BAD_REQUEST, error);
     let client = Client::of(&state, &request);
@@ -342,18 +322,13 @@ pub async fn show_student(
     let (done, to_do) = assignments
         .into_iter()
         .partition(|assignment| assignment.done);
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    render(
-        StatusCode::OK,
-        &StudentPage {
-            memberships,
-            to_do,
-            done,
-            joined: request.query_string() == "joined",
-            csrf,
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| StudentPage {
+        memberships,
+        to_do,
+        done,
+        joined: request.query_string() == "joined",
+        csrf,
+    })
 }
 
 #[derive(Template)]
@@ -369,16 +344,11 @@ pub async fn show_resume(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    render(
-        StatusCode::OK,
-        &ResumePage {
-            csrf,
-            code: String::new(),
-            error: None,
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| ResumePage {
+        csrf,
+        code: String::new(),
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -398,21 +368,15 @@ const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a stu
 pub async fn resume_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<ResumeForm>,
+    AnonymousForm(form): AnonymousForm<ResumeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
     let code_text = form.code.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        render(
-            status,
-            &ResumePage {
-                csrf,
-                code: code_text.clone(),
-                error: Some(error),
-            },
-            cookie,
-        )
+        anonymous_page(&state, &request, status, |csrf| ResumePage {
+            csrf,
+            code: code_text.clone(),
+            error: Some(error),
+        })
     };
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {

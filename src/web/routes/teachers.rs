@@ -18,12 +18,12 @@ use crate::web::error::{AppError, BUSY_RETRY_AFTER};
 use crate::web::extract::AnonymousForm;
 use crate::web::extract::CheckedForm;
 use crate::web::teacher_session::{
-    SESSION_SECONDS, SignedIn, anonymous_form_token, check_session_form, device_cookie,
-    expired_session_cookie, session_cookie, signed_in, trusted_device,
+    SESSION_SECONDS, SignedIn, check_session_form, device_cookie, expired_session_cookie,
+    session_cookie, signed_in, trusted_device,
 };
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
-use super::{CsrfForm, html_with as page, see_other_builder, try_again_in};
+use super::{CsrfForm, anonymous_page, html_with as page, see_other_builder, try_again_in};
 
 #[derive(Template)]
 #[template(path = "teachers/welcome.html")]
@@ -110,39 +110,28 @@ pub async fn show_sign_up(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    page(
-        StatusCode::OK,
-        &SignUpPage {
-            csrf,
-            display_name: String::new(),
-            username: String::new(),
-            error: None,
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| SignUpPage {
+        csrf,
+        display_name: String::new(),
+        username: String::new(),
+        error: None,
+    })
 }
 
 pub async fn create_teacher(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<SignUpForm>,
+    AnonymousForm(form): AnonymousForm<SignUpForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
     let display_name_text = form.display_name.unwrap_or_default();
     let username_text = form.username.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        page(
-            status,
-            &SignUpPage {
-                csrf,
-                display_name: display_name_text.clone(),
-                username: username_text.clone(),
-                error: Some(error),
-            },
-            cookie,
-        )
+        anonymous_page(&state, &request, status, |csrf| SignUpPage {
+            csrf,
+            display_name: display_name_text.clone(),
+            username: username_text.clone(),
+            error: Some(error),
+        })
     };
     // "The username is taken" tells whether an account exists, which a teacher needs to
     // hear; so many of them from one address pause sign-up there (every sign-up, or the
@@ -275,16 +264,11 @@ pub async fn show_sign_in(
     if signed_in(&state, &request)?.is_some() {
         return Ok(see_other_builder("/teachers").finish());
     }
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    page(
-        StatusCode::OK,
-        &SignInPage {
-            csrf,
-            username: String::new(),
-            error: None,
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| SignInPage {
+        csrf,
+        username: String::new(),
+        error: None,
+    })
 }
 
 /// Signing in, slowed down against guessing with device cookies (OWASP): a browser
@@ -295,21 +279,15 @@ pub async fn show_sign_in(
 pub async fn create_session(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<SignInForm>,
+    AnonymousForm(form): AnonymousForm<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
     let username_text = form.username.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        page(
-            status,
-            &SignInPage {
-                csrf,
-                username: username_text.clone(),
-                error: Some(error),
-            },
-            cookie,
-        )
+        anonymous_page(&state, &request, status, |csrf| SignInPage {
+            csrf,
+            username: username_text.clone(),
+            error: Some(error),
+        })
     };
     let not_right = || {
         again(
@@ -445,9 +423,8 @@ pub async fn show_password(signed_in: SignedIn) -> Result<HttpResponse, AppError
 pub async fn update_password(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    form: CheckedForm<PasswordForm>,
+    CheckedForm(form): CheckedForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
     let again = |status: StatusCode, error: String| {
         page(
             status,
