@@ -2,7 +2,7 @@
 //! a check:
 //!
 //! - [`SignedIn`]: a signed-in teacher. Anyone else is sent to sign in.
-//! - [`OwnedClass`], [`OwnedStudent`], [`OwnedAssignment`], [`OwnedSession`]: a class,
+//! - [`OwnedClass`], [`OwnedStudent`], [`OwnedAssignment`], [`OwnedLiveSession`]: a class,
 //!   student, assignment or live session of that teacher, named by the path's
 //!   `{class}`, `{student}`, `{assignment}` or `{session}`. Another teacher's answers
 //!   404, exactly as one that does not exist.
@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::AppError;
-use super::teacher_session::{SignedIn, check_anonymous_form, check_session_form, require_teacher};
+use super::sign_in::{SignedIn, check_anonymous_form, check_sign_in_form, require_teacher};
 use crate::practice::Token;
 use crate::storage::assignments::Assignment;
 use crate::storage::classes::Class;
@@ -34,7 +34,7 @@ const NO_SUCH_CLASS: &str =
     "There is no class at this address among yours. Your classes are listed on your page.";
 const NO_SUCH_STUDENT: &str = "There is no such student in this class.";
 const NO_SUCH_ASSIGNMENT: &str = "There is no such assignment in this class.";
-pub(crate) const NO_SUCH_SESSION: &str = "There is no live session at this address among yours. Your sessions are listed on the live sessions page.";
+pub(crate) const NO_SUCH_LIVE_SESSION: &str = "There is no live session at this address among yours. Your sessions are listed on the live sessions page.";
 
 fn app_state(request: &HttpRequest) -> Result<&AppState, AppError> {
     request
@@ -151,14 +151,14 @@ impl FromRequest for OwnedAssignment {
 }
 
 /// A live session of the signed-in teacher: the path's `{session}`.
-pub struct OwnedSession {
+pub struct OwnedLiveSession {
     pub signed_in: SignedIn,
     pub session: LiveSession,
 }
 
-impl FromRequest for OwnedSession {
+impl FromRequest for OwnedLiveSession {
     type Error = AppError;
-    type Future = Ready<Result<OwnedSession, AppError>>;
+    type Future = Ready<Result<OwnedLiveSession, AppError>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready((|| {
@@ -169,8 +169,8 @@ impl FromRequest for OwnedSession {
                 .transpose()?
                 .flatten()
                 .filter(|session| session.teacher == signed_in.teacher.id)
-                .ok_or_else(|| AppError::NotFound(NO_SUCH_SESSION.into()))?;
-            Ok(OwnedSession { signed_in, session })
+                .ok_or_else(|| AppError::NotFound(NO_SUCH_LIVE_SESSION.into()))?;
+            Ok(OwnedLiveSession { signed_in, session })
         })())
     }
 }
@@ -209,7 +209,7 @@ pub fn every_field<'a>(fields: &'a [(String, String)], name: &str) -> Vec<&'a st
         .collect()
 }
 
-/// A signed-in teacher's form whose token was checked against their session before
+/// A signed-in teacher's form whose token was checked against their sign-in before
 /// the handler runs: a forged or stale form is refused (403) and logged.
 pub struct CheckedForm<T>(pub T);
 
@@ -219,7 +219,7 @@ impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for CheckedForm<T> {
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         read_and_check(request, payload, CheckedForm, |request, token| {
-            check_session_form(&signed_in(request)?, token)
+            check_sign_in_form(&signed_in(request)?, token)
         })
     }
 }

@@ -14,8 +14,8 @@ mod live_hub;
 mod live_view;
 mod reports;
 mod routes;
+mod sign_in;
 mod streams;
-mod teacher_session;
 mod view;
 
 use std::net::{SocketAddr, TcpListener};
@@ -60,7 +60,7 @@ pub struct Settings {
 pub struct AppState {
     pub library: Arc<Library>,
     pub storage: Storage,
-    /// Signs the cookies that must not be forged (teacher sessions, form tokens).
+    /// Signs the cookies that must not be forged (teachers' sign-ins, form tokens).
     pub cookie_key: actix_web::cookie::Key,
     /// Failed sign-ins, to slow down guessing: per account from browsers it has not
     /// signed in on, and per browser that it has (device cookies).

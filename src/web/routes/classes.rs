@@ -24,7 +24,7 @@ use crate::storage::students::{JoinError, Student};
 use crate::web::assignment_view::{assignments_done, describe_for_teacher};
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent, every_field, field};
-use crate::web::teacher_session::SignedIn;
+use crate::web::sign_in::SignedIn;
 use crate::web::view::{focus_of_form, qr_svg};
 use crate::web::{AppState, JoinLink, now};
 
@@ -69,7 +69,7 @@ pub async fn create_class(
         Ok(values) => values,
         Err(problem) => {
             let page = NewClassPage {
-                csrf: signed_in.session.csrf.to_string(),
+                csrf: signed_in.sign_in.csrf.to_string(),
                 name: name_text,
                 description: description_text,
                 error: Some(problem.to_string()),
@@ -303,7 +303,7 @@ async fn class_page(
     form: AssignForm,
     error: Option<String>,
 ) -> Result<String, AppError> {
-    let csrf = signed_in.session.csrf.to_string();
+    let csrf = signed_in.sign_in.csrf.to_string();
     let JoinLink {
         url: join_url,
         warning: join_warning,
@@ -471,7 +471,7 @@ pub async fn show_delete_class(
 ) -> Result<HttpResponse, AppError> {
     super::html(&DeleteClassPage {
         class: &class,
-        csrf: signed_in.session.csrf.to_string(),
+        csrf: signed_in.sign_in.csrf.to_string(),
     })
 }
 
@@ -567,7 +567,7 @@ pub async fn show_student(
         class: &class,
         answers: answer_lines(&state, &student)?,
         student: &student,
-        csrf: signed_in.session.csrf.to_string(),
+        csrf: signed_in.sign_in.csrf.to_string(),
         nickname: student.nickname.as_str().to_string(),
         error: None,
         notice,
@@ -600,7 +600,7 @@ pub async fn update_nickname(
                 class: &class,
                 answers: answer_lines(&state, &student)?,
                 student: &student,
-                csrf: signed_in.session.csrf.to_string(),
+                csrf: signed_in.sign_in.csrf.to_string(),
                 nickname: typed.clone(),
                 error: Some(error),
                 notice: None,

@@ -1,8 +1,8 @@
 //! Live sessions, the facilitator's side: start one from a pack, run it from the
 //! presenter page (the projector view with its controls), and review it afterwards.
 //!
-//! Invariant: every handler takes the session as an [`OwnedSession`], which answers 404
-//! for another teacher's session exactly as for one that does not exist. A move is
+//! Invariant: every handler takes the session as an [`OwnedLiveSession`], which answers 404
+//! for another teacher's live session exactly as for one that does not exist. A move is
 //! sent with the version of the page it was made on; a move made on a page that has
 //! gone stale (a second device moved on, a double click) changes nothing.
 
@@ -23,23 +23,23 @@ use crate::practice::{MAX_ROUND_LENGTH, Token, plan_round};
 use crate::storage::live::{LiveAnswer, LiveSession, MAX_REMOVALS, Removal};
 use crate::web::csv::csv_response;
 use crate::web::error::AppError;
-use crate::web::extract::{CheckedForm, OwnedSession, every_field, field};
+use crate::web::extract::{CheckedForm, OwnedLiveSession, every_field, field};
 use crate::web::live_view::{
     KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
 };
-use crate::web::teacher_session::SignedIn;
+use crate::web::sign_in::SignedIn;
 use crate::web::view::{
     ChoiceOutcome, Gloss, QuoteView, SkillBox, VersionView, excerpt, focus_of_form, passage_from,
     quote_views, skill_boxes, version_views,
 };
 use crate::web::{AppState, format_time, now};
 
-fn session_url(session: &LiveSession) -> String {
+fn live_session_url(session: &LiveSession) -> String {
     format!("/teachers/live/{}", session.id)
 }
 
 /// A session in the facilitator's list.
-struct SessionLine {
+struct LiveSessionLine {
     url: String,
     code: String,
     pack_title: String,
@@ -50,7 +50,7 @@ struct SessionLine {
 #[derive(Template)]
 #[template(path = "teachers/live_list.html")]
 struct ListPage {
-    sessions: Vec<SessionLine>,
+    sessions: Vec<LiveSessionLine>,
     packs: Vec<(String, String)>,
 }
 
@@ -64,7 +64,7 @@ fn status_of(session: &LiveSession) -> String {
 }
 
 /// `GET /teachers/live`: the teacher's live sessions, and the packs to start one from.
-pub async fn show_sessions(
+pub async fn show_live_sessions(
     state: web::Data<AppState>,
     signed_in: SignedIn,
 ) -> Result<HttpResponse, AppError> {
@@ -72,8 +72,8 @@ pub async fn show_sessions(
         .storage
         .live_sessions_of(signed_in.teacher.id)?
         .iter()
-        .map(|session| SessionLine {
-            url: session_url(session),
+        .map(|session| LiveSessionLine {
+            url: live_session_url(session),
             code: session.code.to_string(),
             pack_title: state
                 .library
@@ -133,7 +133,7 @@ pub async fn show_new(
         })?;
     super::html(&NewPage {
         pack,
-        csrf: signed_in.session.csrf.to_string(),
+        csrf: signed_in.sign_in.csrf.to_string(),
         skills: skill_boxes(Some(pack)),
         by_skill: Skill::ALL
             .iter()
@@ -159,7 +159,7 @@ pub async fn show_new(
 
 /// `POST /teachers/live`: starts a session in its lobby and shows the presenter page.
 /// The form repeats `exercise` once per ticked exercise, so it is read as pairs.
-pub async fn create_session(
+pub async fn create_live_session(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     CheckedForm(form): CheckedForm<Vec<(String, String)>>,
@@ -257,7 +257,7 @@ pub async fn create_session(
         .storage
         .create_live(session, || JoinCode::random_live(&mut rand::rng()))
         .await?;
-    Ok(see_other(session_url(&session)))
+    Ok(see_other(live_session_url(&session)))
 }
 
 /// An option's bar in the split of the room.
@@ -442,9 +442,9 @@ impl View {
     /// The address of this view of `session`.
     fn url(self, session: &LiveSession) -> String {
         match self {
-            View::Presenter => session_url(session),
-            View::Screen => format!("{}/screen", session_url(session)),
-            View::Remote => format!("{}/remote", session_url(session)),
+            View::Presenter => live_session_url(session),
+            View::Screen => format!("{}/screen", live_session_url(session)),
+            View::Remote => format!("{}/remote", live_session_url(session)),
         }
     }
 }
@@ -531,13 +531,13 @@ pub struct PresenterQuery {
 type ViewRequest = (
     web::Data<AppState>,
     HttpRequest,
-    OwnedSession,
+    OwnedLiveSession,
     web::Query<PresenterQuery>,
 );
 
 /// `GET /teachers/live/{session}`: the presenter page with its controls, or the review
 /// once the session has ended.
-pub async fn show_session(asked: ViewRequest) -> Result<HttpResponse, AppError> {
+pub async fn show_live_session(asked: ViewRequest) -> Result<HttpResponse, AppError> {
     show_view(asked, View::Presenter)
 }
 
@@ -554,7 +554,7 @@ pub async fn show_remote(asked: ViewRequest) -> Result<HttpResponse, AppError> {
 }
 
 fn show_view(
-    (state, request, OwnedSession { signed_in, session }, query): ViewRequest,
+    (state, request, OwnedLiveSession { signed_in, session }, query): ViewRequest,
     view: View,
 ) -> Result<HttpResponse, AppError> {
     let (state, request) = (state.get_ref(), &request);
@@ -589,12 +589,12 @@ fn show_view(
     let mut page = PresenterPage {
         session: &session,
         view,
-        url: session_url(&session),
-        events_url: format!("{}/events", session_url(&session)),
+        url: live_session_url(&session),
+        events_url: format!("{}/events", live_session_url(&session)),
         qr_svg: crate::web::view::qr_svg(&join_url),
         join_url,
         join_warning,
-        csrf: signed_in.session.csrf.to_string(),
+        csrf: signed_in.sign_in.csrf.to_string(),
         from: session.state.phase.token(),
         notice,
         joined,
@@ -759,7 +759,7 @@ crate::web::extract::with_csrf!(MoveForm);
 /// press, another device) changes nothing and says so.
 pub async fn make_move(
     state: web::Data<AppState>,
-    OwnedSession { session, .. }: OwnedSession,
+    OwnedLiveSession { session, .. }: OwnedLiveSession,
     CheckedForm(form): CheckedForm<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
     let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
@@ -793,7 +793,7 @@ pub async fn make_move(
         let mut current = state
             .storage
             .live_session(session.id)?
-            .ok_or_else(|| AppError::NotFound(crate::web::extract::NO_SUCH_SESSION.into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::web::extract::NO_SUCH_LIVE_SESSION.into()))?;
         let stale = from != current.state.phase
             || version.is_some_and(|version| version != current.state.version);
         if stale {
@@ -831,7 +831,7 @@ crate::web::extract::with_csrf!(RemovalForm);
 /// them; their nickname, and its look-alikes, stay taken; their answers go.
 pub async fn remove_participant(
     state: web::Data<AppState>,
-    OwnedSession { session, .. }: OwnedSession,
+    OwnedLiveSession { session, .. }: OwnedLiveSession,
     CheckedForm(form): CheckedForm<RemovalForm>,
 ) -> Result<HttpResponse, AppError> {
     let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
@@ -901,7 +901,7 @@ const COUNTS_EVERY: Duration = Duration::from_millis(250);
 /// counts of participants and answers as they change.
 pub async fn facilitator_events(
     state: web::Data<AppState>,
-    OwnedSession { session, .. }: OwnedSession,
+    OwnedLiveSession { session, .. }: OwnedLiveSession,
 ) -> Result<HttpResponse, AppError> {
     let channel = state.live.channel(session.id, &session.state);
     let receiver = channel.activity.subscribe();
@@ -950,9 +950,9 @@ pub async fn facilitator_events(
 
 /// `GET /teachers/live/{session}/results.csv`: one row per answer, participant by
 /// participant.
-pub async fn export_session(
+pub async fn export_live_session(
     state: web::Data<AppState>,
-    OwnedSession { session, .. }: OwnedSession,
+    OwnedLiveSession { session, .. }: OwnedLiveSession,
 ) -> Result<HttpResponse, AppError> {
     let pack = state.library.pack(&session.pack_id);
     let answers = state.storage.live_answers_of(session.id)?;

@@ -36,7 +36,7 @@ use crate::web::{AppState, now};
 
 const PARTICIPANT_COOKIE: &str = "sourcewise_live";
 
-fn no_such_session(code: &str) -> AppError {
+fn no_such_live_session(code: &str) -> AppError {
     AppError::NotFound(format!(
         "No live session has the code {code}. Check the code on the projector, or ask the facilitator."
     ))
@@ -48,7 +48,7 @@ const NOT_JOINED: &str = "This browser has not joined a live session with this c
 
 /// The session of the code in the address and this browser's participant in it, or
 /// `None` alike for an unknown code and a session this browser has not joined.
-fn joined_session(
+fn joined_live_session(
     state: &AppState,
     request: &HttpRequest,
     text: &str,
@@ -171,13 +171,13 @@ pub async fn show_live(
     path: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let code = JoinCode::parse(&path).ok_or_else(|| no_such_session(&path))?;
+    let code = JoinCode::parse(&path).ok_or_else(|| no_such_live_session(&path))?;
     if path.as_str() != code.as_str() {
         return Ok(see_other_uncached(format!("/live/{}", code.as_str())));
     }
     // A browser that has not joined gets the form to join, with the code filled in,
     // whether a session has the code or not: reading an address tells nothing.
-    let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+    let Some((session, participant)) = joined_live_session(&state, &request, &path)? else {
         if let Some(removed) = removed_here(&state, &request, &code)? {
             return removed_page(&state, &request, &removed);
         }
@@ -513,7 +513,7 @@ pub async fn submit_answer(
 ) -> Result<HttpResponse, AppError> {
     // A participant answers whatever anyone else has typed; a browser that has not
     // joined (or names an unknown code) makes a miss, past its allowance a wait.
-    let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+    let Some((session, participant)) = joined_live_session(&state, &request, &path)? else {
         if let Some(code) = JoinCode::parse(&path)
             && removed_here(&state, &request, &code)?.is_some()
         {
@@ -551,7 +551,7 @@ pub async fn submit_answer(
         let current = state
             .storage
             .live_session(session.id)?
-            .ok_or_else(|| no_such_session(&session.code.to_string()))?;
+            .ok_or_else(|| no_such_live_session(&session.code.to_string()))?;
         current
             .state
             .accepts_answers_to(position)
@@ -602,7 +602,7 @@ pub async fn participant_events(
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+    let Some((session, participant)) = joined_live_session(&state, &request, &path)? else {
         return Err(AppError::NotFound(NOT_JOINED.into()));
     };
     let address = crate::web::client_address(&state, &request);

@@ -20,7 +20,7 @@ use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{ResponseError, Route, guard, web};
 
 use super::error::AppError;
-use super::teacher_session::anonymous_form_token;
+use super::sign_in::anonymous_form_token;
 use super::{AppState, NOT_FOUND};
 
 pub fn register(config: &mut web::ServiceConfig) {
@@ -42,8 +42,8 @@ pub fn register(config: &mut web::ServiceConfig) {
         "/progress" => GET progress::show_progress;
         "/teachers" => GET teachers::show_teachers;
         "/teachers/sign-up" => GET teachers::show_sign_up, POST teachers::create_teacher;
-        "/teachers/sign-in" => GET teachers::show_sign_in, POST teachers::create_session;
-        "/teachers/sign-out" => POST teachers::delete_session;
+        "/teachers/sign-in" => GET teachers::show_sign_in, POST teachers::create_sign_in;
+        "/teachers/sign-out" => POST teachers::delete_sign_in;
         "/teachers/password" => GET teachers::show_password, POST teachers::update_password;
         "/join" => GET students::show_join, POST students::create_student;
         "/join/{code}" => GET students::show_join_with_code;
@@ -77,15 +77,15 @@ pub fn register(config: &mut web::ServiceConfig) {
         "/static/live.js" => GET assets::show_live_script;
         "/static/student.js" => GET assets::show_student_script;
         "/static/teacher.js" => GET assets::show_teacher_script;
-        "/teachers/live" => GET facilitate::show_sessions, POST facilitate::create_session;
+        "/teachers/live" => GET facilitate::show_live_sessions, POST facilitate::create_live_session;
         "/teachers/live/new" => GET facilitate::show_new;
-        "/teachers/live/{session}" => GET facilitate::show_session;
+        "/teachers/live/{session}" => GET facilitate::show_live_session;
         "/teachers/live/{session}/moves" => POST facilitate::make_move;
         "/teachers/live/{session}/screen" => GET facilitate::show_screen;
         "/teachers/live/{session}/remote" => GET facilitate::show_remote;
         "/teachers/live/{session}/removals" => POST facilitate::remove_participant;
         "/teachers/live/{session}/events" => STREAM facilitate::facilitator_events;
-        "/teachers/live/{session}/results.csv" => GET facilitate::export_session;
+        "/teachers/live/{session}/results.csv" => GET facilitate::export_live_session;
     };
     // Each path is one resource with all its methods: actix answers a method that a path
     // does not take with `405` and an `Allow` header of those it does. (A route

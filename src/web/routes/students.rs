@@ -28,7 +28,7 @@ use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
 use crate::web::learners::Learners;
-use crate::web::teacher_session::check_anonymous_form;
+use crate::web::sign_in::check_anonymous_form;
 use crate::web::{AppState, learner, learner_cookie, now};
 
 use super::{CsrfForm, JoinForm, anonymous_page};

@@ -17,9 +17,9 @@ use crate::storage::teachers::{CreateTeacherError, Teacher, TeacherSession};
 use crate::web::error::{AppError, BUSY_RETRY_AFTER};
 use crate::web::extract::AnonymousForm;
 use crate::web::extract::CheckedForm;
-use crate::web::teacher_session::{
-    SESSION_SECONDS, SignedIn, check_session_form, device_cookie, expired_session_cookie,
-    session_cookie, signed_in, trusted_device,
+use crate::web::sign_in::{
+    SIGN_IN_SECONDS, SignedIn, check_sign_in_form, device_cookie, expired_sign_in_cookie,
+    sign_in_cookie, signed_in, trusted_device,
 };
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
@@ -66,7 +66,7 @@ pub async fn show_teachers(
                 StatusCode::OK,
                 &AccountPage {
                     teacher: &signed_in.teacher,
-                    csrf: signed_in.session.csrf.to_string(),
+                    csrf: signed_in.sign_in.csrf.to_string(),
                     notice,
                     classes,
                     archived,
@@ -197,26 +197,26 @@ pub async fn create_teacher(
         Err(CreateTeacherError::UsernameTaken) => return taken(&teacher.username),
         Err(CreateTeacherError::Storage(error)) => return Err(error.into()),
     }
-    start_session(&state, teacher.id, "/teachers?notice=welcome").await
+    start_sign_in(&state, teacher.id, "/teachers?notice=welcome").await
 }
 
-/// Signs `teacher` in on this browser with a new session, and sends it to `location`.
+/// Signs `teacher` in on this browser with a new sign-in, and sends it to `location`.
 /// The browser gets a new device cookie too: it is one the teacher uses.
-async fn start_session(
+async fn start_sign_in(
     state: &AppState,
     teacher: Token,
     location: &str,
 ) -> Result<HttpResponse, AppError> {
     let mut rng = rand::rng();
     let token = Token::random(&mut rng);
-    let session = TeacherSession {
+    let sign_in = TeacherSession {
         teacher,
         csrf: Token::random(&mut rng),
-        expires_at: now() + SESSION_SECONDS,
+        expires_at: now() + SIGN_IN_SECONDS,
     };
-    state.storage.create_session(token, &session).await?;
+    state.storage.create_session(token, &sign_in).await?;
     Ok(see_other_builder(location)
-        .cookie(session_cookie(&state.cookie_key, token))
+        .cookie(sign_in_cookie(&state.cookie_key, token))
         .cookie(device_cookie(&state.cookie_key, teacher))
         .finish())
 }
@@ -276,7 +276,7 @@ pub async fn show_sign_in(
 /// and is never paused by failures elsewhere; other browsers count against the
 /// account, and past [`FailedAttempts::LIMIT`] in 15 minutes they are all paused for
 /// it.
-pub async fn create_session(
+pub async fn create_sign_in(
     state: web::Data<AppState>,
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<SignInForm>,
@@ -351,7 +351,7 @@ pub async fn create_session(
                 Some(_) => attempts(&state.failed_sign_ins).record_success(&key),
                 None => attempts(&state.failed_sign_ins).take_back(&key),
             }
-            start_session(&state, teacher.id, "/teachers").await
+            start_sign_in(&state, teacher.id, "/teachers").await
         }
         _ => {
             if pauses {
@@ -374,21 +374,21 @@ pub async fn create_session(
     }
 }
 
-/// `POST /teachers/sign-out`: ends the session on the server and in the browser.
-pub async fn delete_session(
+/// `POST /teachers/sign-out`: ends the sign-in on the server and in the browser.
+pub async fn delete_sign_in(
     state: web::Data<AppState>,
     request: HttpRequest,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some(signed_in) = signed_in(&state, &request)? else {
         return Ok(see_other_builder("/teachers")
-            .cookie(expired_session_cookie())
+            .cookie(expired_sign_in_cookie())
             .finish());
     };
-    check_session_form(&signed_in, form.csrf.as_deref())?;
+    check_sign_in_form(&signed_in, form.csrf.as_deref())?;
     state.storage.delete_session(signed_in.token).await?;
     Ok(see_other_builder("/teachers/sign-in?signed-out")
-        .cookie(expired_session_cookie())
+        .cookie(expired_sign_in_cookie())
         .finish())
 }
 
@@ -413,7 +413,7 @@ pub async fn show_password(signed_in: SignedIn) -> Result<HttpResponse, AppError
     page(
         StatusCode::OK,
         &PasswordPage {
-            csrf: signed_in.session.csrf.to_string(),
+            csrf: signed_in.sign_in.csrf.to_string(),
             error: None,
         },
         None,
@@ -429,13 +429,13 @@ pub async fn update_password(
         page(
             status,
             &PasswordPage {
-                csrf: signed_in.session.csrf.to_string(),
+                csrf: signed_in.sign_in.csrf.to_string(),
                 error: Some(error),
             },
             None,
         )
     };
-    // Whoever has the session (a laptop left open) must not guess the password here
+    // Whoever has the sign-in (a laptop left open) must not guess the password here
     // faster than at the sign-in page.
     let key = signed_in.teacher.id.to_string();
     let pauses = match attempts(&state.failed_password_changes).begin_attempt(&key, now()) {
