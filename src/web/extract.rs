@@ -58,13 +58,26 @@ fn path_id(request: &HttpRequest, name: &str) -> Option<Token> {
     request.match_info().get(name).and_then(Token::parse)
 }
 
-impl FromRequest for SignedIn {
-    type Error = AppError;
-    type Future = Ready<Result<SignedIn, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(signed_in(request))
-    }
+/// The record that the path's segment `segment` names, read by `read`, if `belongs`
+/// holds for it: otherwise `404` with `missing`, alike for one that does not exist and
+/// one that is another teacher's.
+fn named_in_path<T, E>(
+    request: &HttpRequest,
+    segment: &str,
+    read: impl FnOnce(&AppState, Token) -> Result<Option<T>, E>,
+    belongs: impl FnOnce(&T) -> bool,
+    missing: &str,
+) -> Result<T, AppError>
+where
+    AppError: From<E>,
+{
+    let state = app_state(request)?;
+    path_id(request, segment)
+        .map(|id| read(state, id))
+        .transpose()?
+        .flatten()
+        .filter(belongs)
+        .ok_or_else(|| AppError::NotFound(missing.into()))
 }
 
 /// A class of the signed-in teacher: the path's `{class}`.
@@ -75,23 +88,14 @@ pub struct OwnedClass {
 
 fn owned_class(request: &HttpRequest) -> Result<OwnedClass, AppError> {
     let signed_in = signed_in(request)?;
-    let state = app_state(request)?;
-    let class = path_id(request, "class")
-        .map(|id| state.storage.class(id))
-        .transpose()?
-        .flatten()
-        .filter(|class| class.teacher == signed_in.teacher.id)
-        .ok_or_else(|| AppError::NotFound(NO_SUCH_CLASS.into()))?;
+    let class = named_in_path(
+        request,
+        "class",
+        |state, id| state.storage.class(id),
+        |class| class.teacher == signed_in.teacher.id,
+        NO_SUCH_CLASS,
+    )?;
     Ok(OwnedClass { signed_in, class })
-}
-
-impl FromRequest for OwnedClass {
-    type Error = AppError;
-    type Future = Ready<Result<OwnedClass, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(owned_class(request))
-    }
 }
 
 /// A student of a class of the signed-in teacher: the path's `{class}` and `{student}`.
@@ -101,27 +105,20 @@ pub struct OwnedStudent {
     pub student: Student,
 }
 
-impl FromRequest for OwnedStudent {
-    type Error = AppError;
-    type Future = Ready<Result<OwnedStudent, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready((|| {
-            let OwnedClass { signed_in, class } = owned_class(request)?;
-            let state = app_state(request)?;
-            let student = path_id(request, "student")
-                .map(|id| state.storage.student(id))
-                .transpose()?
-                .flatten()
-                .filter(|student| student.class == class.id)
-                .ok_or_else(|| AppError::NotFound(NO_SUCH_STUDENT.into()))?;
-            Ok(OwnedStudent {
-                signed_in,
-                class,
-                student,
-            })
-        })())
-    }
+fn owned_student(request: &HttpRequest) -> Result<OwnedStudent, AppError> {
+    let OwnedClass { signed_in, class } = owned_class(request)?;
+    let student = named_in_path(
+        request,
+        "student",
+        |state, id| state.storage.student(id),
+        |student| student.class == class.id,
+        NO_SUCH_STUDENT,
+    )?;
+    Ok(OwnedStudent {
+        signed_in,
+        class,
+        student,
+    })
 }
 
 /// An assignment of a class of the signed-in teacher: the path's `{class}` and
@@ -131,23 +128,16 @@ pub struct OwnedAssignment {
     pub assignment: Assignment,
 }
 
-impl FromRequest for OwnedAssignment {
-    type Error = AppError;
-    type Future = Ready<Result<OwnedAssignment, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready((|| {
-            let OwnedClass { class, .. } = owned_class(request)?;
-            let state = app_state(request)?;
-            let assignment = path_id(request, "assignment")
-                .map(|id| state.storage.assignment(id))
-                .transpose()?
-                .flatten()
-                .filter(|assignment| assignment.class == class.id)
-                .ok_or_else(|| AppError::NotFound(NO_SUCH_ASSIGNMENT.into()))?;
-            Ok(OwnedAssignment { class, assignment })
-        })())
-    }
+fn owned_assignment(request: &HttpRequest) -> Result<OwnedAssignment, AppError> {
+    let OwnedClass { class, .. } = owned_class(request)?;
+    let assignment = named_in_path(
+        request,
+        "assignment",
+        |state, id| state.storage.assignment(id),
+        |assignment| assignment.class == class.id,
+        NO_SUCH_ASSIGNMENT,
+    )?;
+    Ok(OwnedAssignment { class, assignment })
 }
 
 /// A live session of the signed-in teacher: the path's `{session}`.
@@ -156,24 +146,40 @@ pub struct OwnedLiveSession {
     pub session: LiveSession,
 }
 
-impl FromRequest for OwnedLiveSession {
-    type Error = AppError;
-    type Future = Ready<Result<OwnedLiveSession, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready((|| {
-            let signed_in = signed_in(request)?;
-            let state = app_state(request)?;
-            let session = path_id(request, "session")
-                .map(|id| state.storage.live_session(id))
-                .transpose()?
-                .flatten()
-                .filter(|session| session.teacher == signed_in.teacher.id)
-                .ok_or_else(|| AppError::NotFound(NO_SUCH_LIVE_SESSION.into()))?;
-            Ok(OwnedLiveSession { signed_in, session })
-        })())
-    }
+fn owned_live_session(request: &HttpRequest) -> Result<OwnedLiveSession, AppError> {
+    let signed_in = signed_in(request)?;
+    let session = named_in_path(
+        request,
+        "session",
+        |state, id| state.storage.live_session(id),
+        |session| session.teacher == signed_in.teacher.id,
+        NO_SUCH_LIVE_SESSION,
+    )?;
+    Ok(OwnedLiveSession { signed_in, session })
 }
+
+/// Implements `FromRequest` for extractors that are made from the request at once, each
+/// by its function.
+macro_rules! from_request {
+    ($($extractor:ty => $make:path),+ $(,)?) => {$(
+        impl FromRequest for $extractor {
+            type Error = AppError;
+            type Future = Ready<Result<$extractor, AppError>>;
+
+            fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+                ready($make(request))
+            }
+        }
+    )+};
+}
+
+from_request!(
+    SignedIn => signed_in,
+    OwnedClass => owned_class,
+    OwnedStudent => owned_student,
+    OwnedAssignment => owned_assignment,
+    OwnedLiveSession => owned_live_session,
+);
 
 /// A form that carries a CSRF token.
 pub trait WithCsrf {

@@ -17,6 +17,7 @@ mod routes;
 mod sign_in;
 mod streams;
 mod view;
+mod workers;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;

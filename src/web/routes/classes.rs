@@ -37,11 +37,12 @@ fn join_link(state: &AppState, request: &HttpRequest, code: &JoinCode) -> JoinLi
     crate::web::join_link(state, request, &format!("join/{}", code.as_str()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct NewClassForm {
     csrf: Option<String>,
-    name: Option<String>,
-    description: Option<String>,
+    name: String,
+    description: String,
 }
 
 crate::web::extract::with_csrf!(NewClassForm);
@@ -61,17 +62,15 @@ pub async fn create_class(
     signed_in: SignedIn,
     CheckedForm(form): CheckedForm<NewClassForm>,
 ) -> Result<HttpResponse, AppError> {
-    let name_text = form.name.unwrap_or_default();
-    let description_text = form.description.unwrap_or_default();
-    let checked = ClassName::parse(&name_text)
-        .and_then(|name| Ok::<_, ClassProblem>((name, parse_description(&description_text)?)));
+    let checked = ClassName::parse(&form.name)
+        .and_then(|name| Ok::<_, ClassProblem>((name, parse_description(&form.description)?)));
     let (name, description) = match checked {
         Ok(values) => values,
         Err(problem) => {
             let page = NewClassPage {
                 csrf: signed_in.sign_in.csrf.to_string(),
-                name: name_text,
-                description: description_text,
+                name: form.name,
+                description: form.description,
                 error: Some(problem.to_string()),
             };
             return Ok(HttpResponse::build(StatusCode::BAD_REQUEST)
@@ -574,10 +573,11 @@ pub async fn show_student(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RenameForm {
     csrf: Option<String>,
-    nickname: Option<String>,
+    nickname: String,
 }
 
 crate::web::extract::with_csrf!(RenameForm);
@@ -592,7 +592,7 @@ pub async fn update_nickname(
     }: OwnedStudent,
     CheckedForm(form): CheckedForm<RenameForm>,
 ) -> Result<HttpResponse, AppError> {
-    let typed = form.nickname.clone().unwrap_or_default();
+    let typed = form.nickname.clone();
     let again = |error: String| {
         super::html_with(
             StatusCode::BAD_REQUEST,

@@ -50,10 +50,11 @@ fn home_page(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CodeForm {
     csrf: Option<String>,
-    code: Option<String>,
+    code: String,
 }
 
 crate::web::extract::with_csrf!(CodeForm);
@@ -68,7 +69,7 @@ pub async fn enter_code(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let typed = form.code.unwrap_or_default();
+    let typed = form.code;
     let again = |status: StatusCode, error: String| {
         home_page(&state, &request, status, typed.clone(), Some(error))
     };

@@ -399,15 +399,13 @@ pub async fn join_live(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    let code_text = form.code.unwrap_or_default();
-    let nickname_text = form.nickname.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
         join_form(
             &state,
             &request,
             status,
-            code_text.clone(),
-            nickname_text.clone(),
+            form.code.clone(),
+            form.nickname.clone(),
             Some(error),
         )
     };
@@ -415,7 +413,7 @@ pub async fn join_live(
     if let Err(wait) = state.guesses.check(&client, now()) {
         return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
     }
-    let Some(code) = JoinCode::parse(&code_text) else {
+    let Some(code) = JoinCode::parse(&form.code) else {
         return again(
             StatusCode::BAD_REQUEST,
             "That is not a session code. A live-session code has 10 digits, like 482 913 2077: copy it from the projector.".into(),
@@ -445,7 +443,7 @@ pub async fn join_live(
             ),
         );
     };
-    let nickname = match Nickname::parse(&nickname_text) {
+    let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
         Err(problem) => return again(StatusCode::BAD_REQUEST, problem.to_string()),
     };

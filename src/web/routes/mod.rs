@@ -171,11 +171,12 @@ pub struct CsrfForm {
 }
 
 /// The form that joins a class or a live session: its code and a nickname.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
 pub struct JoinForm {
     csrf: Option<String>,
-    code: Option<String>,
-    nickname: Option<String>,
+    code: String,
+    nickname: String,
 }
 
 crate::web::extract::with_csrf!(CsrfForm, JoinForm);

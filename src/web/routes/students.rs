@@ -110,13 +110,11 @@ pub async fn create_student(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    let code_text = form.code.unwrap_or_default();
-    let nickname_text = form.nickname.unwrap_or_default();
     let again_with = |status: StatusCode, error: String| {
         anonymous_page(&state, &request, status, |csrf| JoinPage {
             csrf,
-            code: code_text.clone(),
-            nickname: nickname_text.clone(),
+            code: form.code.clone(),
+            nickname: form.nickname.clone(),
             error: Some(error),
         })
     };
@@ -125,11 +123,11 @@ pub async fn create_student(
     if let Err(wait) = state.guesses.check(&client, now()) {
         return again_with(StatusCode::TOO_MANY_REQUESTS, wait.message("join codes"));
     }
-    let class = match open_class(&state, &client, &code_text)? {
+    let class = match open_class(&state, &client, &form.code)? {
         Ok(class) => class,
         Err(message) => return again(message),
     };
-    let nickname = match Nickname::parse(&nickname_text) {
+    let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
         Err(problem) => return again(problem.to_string()),
     };
@@ -351,11 +349,12 @@ pub async fn show_resume(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ResumeForm {
     csrf: Option<String>,
-    code: Option<String>,
-    resume: Option<String>,
+    code: String,
+    resume: String,
 }
 
 crate::web::extract::with_csrf!(ResumeForm);
@@ -370,11 +369,10 @@ pub async fn resume_student(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<ResumeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let code_text = form.code.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
         anonymous_page(&state, &request, status, |csrf| ResumePage {
             csrf,
-            code: code_text.clone(),
+            code: form.code.clone(),
             error: Some(error),
         })
     };
@@ -382,11 +380,11 @@ pub async fn resume_student(
     if let Err(wait) = state.guesses.check(&client, now()) {
         return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
     }
-    let class = JoinCode::parse(&code_text)
+    let class = JoinCode::parse(&form.code)
         .map(|code| state.storage.class_by_code(&code))
         .transpose()?
         .flatten();
-    let resume = ResumeCode::parse(form.resume.as_deref().unwrap_or_default());
+    let resume = ResumeCode::parse(&form.resume);
     let student = match (class, resume) {
         (Some(class), Some(resume)) => state.storage.student_by_resume_code(class.id, &resume)?,
         _ => None,

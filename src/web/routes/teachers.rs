@@ -95,13 +95,14 @@ struct SignUpPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SignUpForm {
     csrf: Option<String>,
-    display_name: Option<String>,
-    username: Option<String>,
-    password: Option<String>,
-    repeat_password: Option<String>,
+    display_name: String,
+    username: String,
+    password: String,
+    repeat_password: String,
 }
 
 crate::web::extract::with_csrf!(SignUpForm);
@@ -123,13 +124,11 @@ pub async fn create_teacher(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<SignUpForm>,
 ) -> Result<HttpResponse, AppError> {
-    let display_name_text = form.display_name.unwrap_or_default();
-    let username_text = form.username.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
         anonymous_page(&state, &request, status, |csrf| SignUpPage {
             csrf,
-            display_name: display_name_text.clone(),
-            username: username_text.clone(),
+            display_name: form.display_name.clone(),
+            username: form.username.clone(),
             error: Some(error),
         })
     };
@@ -147,14 +146,10 @@ pub async fn create_teacher(
         );
     }
     let checked = (|| {
-        let display_name = DisplayName::parse(&display_name_text)?;
-        let username = Username::parse(&username_text)?;
-        let password = form.password.clone().unwrap_or_default();
-        check_new_password(
-            &password,
-            form.repeat_password.as_deref().unwrap_or_default(),
-            &username,
-        )?;
+        let display_name = DisplayName::parse(&form.display_name)?;
+        let username = Username::parse(&form.username)?;
+        let password = form.password.clone();
+        check_new_password(&password, &form.repeat_password, &username)?;
         Ok::<_, AccountProblem>((display_name, username, password))
     })();
     let (display_name, username, password) = match checked {
@@ -248,11 +243,12 @@ struct SignInPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SignInForm {
     csrf: Option<String>,
-    username: Option<String>,
-    password: Option<String>,
+    username: String,
+    password: String,
 }
 
 crate::web::extract::with_csrf!(SignInForm);
@@ -281,11 +277,10 @@ pub async fn create_sign_in(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
-    let username_text = form.username.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
         anonymous_page(&state, &request, status, |csrf| SignInPage {
             csrf,
-            username: username_text.clone(),
+            username: form.username.clone(),
             error: Some(error),
         })
     };
@@ -296,7 +291,7 @@ pub async fn create_sign_in(
         )
     };
     // A username that cannot be one matches no account: not counted, nothing kept.
-    let Ok(username) = Username::parse(&username_text) else {
+    let Ok(username) = Username::parse(&form.username) else {
         return not_right();
     };
     let teacher = state.storage.teacher_by_username(&username)?;
@@ -325,7 +320,7 @@ pub async fn create_sign_in(
             return again(StatusCode::TOO_MANY_REQUESTS, message);
         }
     };
-    let password = form.password.unwrap_or_default();
+    let password = form.password;
     let matches = if password.is_empty() {
         false
     } else {
@@ -399,12 +394,13 @@ struct PasswordPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PasswordForm {
     csrf: Option<String>,
-    current_password: Option<String>,
-    new_password: Option<String>,
-    repeat_password: Option<String>,
+    current_password: String,
+    new_password: String,
+    repeat_password: String,
 }
 
 crate::web::extract::with_csrf!(PasswordForm);
@@ -450,7 +446,7 @@ pub async fn update_password(
             );
         }
     };
-    let current = form.current_password.unwrap_or_default();
+    let current = form.current_password;
     let right = if current.is_empty() {
         false
     } else {
@@ -480,10 +476,10 @@ pub async fn update_password(
         );
     }
     attempts(&state.failed_password_changes).record_success(&key);
-    let new_password = form.new_password.unwrap_or_default();
+    let new_password = form.new_password;
     if let Err(problem) = check_new_password(
         &new_password,
-        form.repeat_password.as_deref().unwrap_or_default(),
+        &form.repeat_password,
         &signed_in.teacher.username,
     ) {
         return again(StatusCode::BAD_REQUEST, problem.to_string());
