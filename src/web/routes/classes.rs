@@ -427,31 +427,24 @@ fn switch(form: &SwitchForm) -> Result<bool, AppError> {
     }
 }
 
+/// What switching a class on or off reads from a request.
+type SwitchRequest = (web::Data<AppState>, OwnedClass, CheckedForm<SwitchForm>);
+
 /// `POST /teachers/classes/{class}/locked`: closes or opens the class to new students.
-pub async fn update_locked(
-    state: web::Data<AppState>,
-    OwnedClass { class, .. }: OwnedClass,
-    CheckedForm(form): CheckedForm<SwitchForm>,
-) -> Result<HttpResponse, AppError> {
-    update_switch(&state, class, &form, |class, on| class.locked = on).await
+pub async fn update_locked(asked: SwitchRequest) -> Result<HttpResponse, AppError> {
+    update_switch(asked, |class, on| class.locked = on).await
 }
 
 /// `POST /teachers/classes/{class}/archived`: puts the class away or brings it back.
-pub async fn update_archived(
-    state: web::Data<AppState>,
-    OwnedClass { class, .. }: OwnedClass,
-    CheckedForm(form): CheckedForm<SwitchForm>,
-) -> Result<HttpResponse, AppError> {
-    update_switch(&state, class, &form, |class, on| class.archived = on).await
+pub async fn update_archived(asked: SwitchRequest) -> Result<HttpResponse, AppError> {
+    update_switch(asked, |class, on| class.archived = on).await
 }
 
 async fn update_switch(
-    state: &AppState,
-    mut class: Class,
-    form: &SwitchForm,
+    (state, OwnedClass { mut class, .. }, CheckedForm(form)): SwitchRequest,
     apply: impl FnOnce(&mut Class, bool),
 ) -> Result<HttpResponse, AppError> {
-    apply(&mut class, switch(form)?);
+    apply(&mut class, switch(&form)?);
     state.storage.update_class(&class).await?;
     Ok(see_other(class_url(&class)))
 }
