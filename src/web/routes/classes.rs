@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{CsrfForm, see_other};
+use super::{CsrfForm, NoticeQuery, see_other};
 use crate::assignments::{
     DueDate, DueZone, FeedbackTiming, MAX_PICKED, QuestionOrder, Questions, check_picked,
     deadline_at, parse_time, parse_title,
@@ -533,20 +533,11 @@ fn answer_lines(state: &AppState, student: &Student) -> Result<Vec<AnswerLine>, 
     Ok(lines.into_iter().map(|(_, line)| line).collect())
 }
 
-#[derive(Deserialize)]
-pub struct StudentNotice {
-    notice: Option<String>,
-}
-
 /// `GET /teachers/classes/{class}/students/{student}`: rename, new resume code, remove.
 pub async fn show_student(
     state: web::Data<AppState>,
-    OwnedStudent {
-        signed_in,
-        class,
-        student,
-    }: OwnedStudent,
-    query: web::Query<StudentNotice>,
+    owned: OwnedStudent,
+    query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = match query.notice.as_deref() {
         Some("renamed") => Some("The nickname has been changed."),
@@ -555,15 +546,37 @@ pub async fn show_student(
         ),
         _ => None,
     };
-    super::html(&StudentPage {
-        class: &class,
-        answers: answer_lines(&state, &student)?,
-        student: &student,
-        csrf: signed_in.sign_in.csrf.to_string(),
-        nickname: student.nickname.as_str().to_string(),
-        error: None,
-        notice,
-    })
+    let nickname = owned.student.nickname.as_str().to_string();
+    student_page(&state, &owned, StatusCode::OK, nickname, None, notice)
+}
+
+/// The teacher's page of a student, with the rename form holding `nickname` and the
+/// `error` it came back with, if any.
+fn student_page(
+    state: &AppState,
+    OwnedStudent {
+        signed_in,
+        class,
+        student,
+    }: &OwnedStudent,
+    status: StatusCode,
+    nickname: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<HttpResponse, AppError> {
+    super::html_with(
+        status,
+        &StudentPage {
+            class,
+            answers: answer_lines(state, student)?,
+            student,
+            csrf: signed_in.sign_in.csrf.to_string(),
+            nickname,
+            error,
+            notice,
+        },
+        None,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -578,37 +591,32 @@ crate::web::extract::with_csrf!(RenameForm);
 /// `POST …/students/{student}/nickname`.
 pub async fn update_nickname(
     state: web::Data<AppState>,
-    OwnedStudent {
-        signed_in,
-        class,
-        student,
-    }: OwnedStudent,
+    owned: OwnedStudent,
     CheckedForm(form): CheckedForm<RenameForm>,
 ) -> Result<HttpResponse, AppError> {
-    let typed = form.nickname.clone();
     let again = |error: String| {
-        super::html_with(
+        let typed = form.nickname.clone();
+        student_page(
+            &state,
+            &owned,
             StatusCode::BAD_REQUEST,
-            &StudentPage {
-                class: &class,
-                answers: answer_lines(&state, &student)?,
-                student: &student,
-                csrf: signed_in.sign_in.csrf.to_string(),
-                nickname: typed.clone(),
-                error: Some(error),
-                notice: None,
-            },
+            typed,
+            Some(error),
             None,
         )
     };
-    let nickname = match Nickname::parse(&typed) {
+    let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
         Err(problem) => return again(problem.to_string()),
     };
-    match state.storage.rename_student(&student, &nickname).await {
+    match state
+        .storage
+        .rename_student(&owned.student, &nickname)
+        .await
+    {
         Ok(renamed) => Ok(see_other(format!(
             "{}?notice=renamed",
-            student_url(&class, &renamed)
+            student_url(&owned.class, &renamed)
         ))),
         Err(JoinError::NicknameTaken(existing)) => again(crate::classes::nickname_taken(
             &nickname,

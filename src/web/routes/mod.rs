@@ -170,6 +170,13 @@ pub struct CsrfForm {
     csrf: Option<String>,
 }
 
+/// A page's query that names the notice to show after a form was sent
+/// (`?notice=renamed`).
+#[derive(serde::Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
 /// The form that joins a class or a live session: its code and a nickname.
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]

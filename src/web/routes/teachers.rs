@@ -23,7 +23,9 @@ use crate::web::sign_in::{
 };
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
-use super::{CsrfForm, anonymous_page, html_with as page, see_other_builder, try_again_in};
+use super::{
+    CsrfForm, NoticeQuery, anonymous_page, html_with as page, see_other_builder, try_again_in,
+};
 
 #[derive(Template)]
 #[template(path = "teachers/welcome.html")]
@@ -79,11 +81,6 @@ pub async fn show_teachers(
         }
         None => page(StatusCode::OK, &WelcomePage, None),
     }
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 #[derive(Template)]
