@@ -2,17 +2,19 @@
 //! a check:
 //!
 //! - [`SignedIn`]: a signed-in teacher. Anyone else is sent to sign in.
-//! - [`OwnedClass`], [`OwnedStudent`], [`OwnedAssignment`], [`OwnedSession`]: a class,
+//! - [`OwnedClass`], [`OwnedStudent`], [`OwnedAssignment`], [`OwnedLiveSession`]: a class,
 //!   student, assignment or live session of that teacher, named by the path's
 //!   `{class}`, `{student}`, `{assignment}` or `{session}`. Another teacher's answers
 //!   404, exactly as one that does not exist.
 //! - [`CheckedForm`]: a signed-in teacher's form whose CSRF token was checked before
 //!   the handler runs.
+//! - [`AnonymousForm`]: a form shown before sign-in (joining, answering, starting a
+//!   round, signing up or in) whose token was checked against the browser's form cookie
+//!   before the handler runs.
 //!
 //! The teacher is looked up once per request, however many of these a handler takes.
 
 use std::future::{Future, Ready, ready};
-use std::ops::Deref;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
@@ -21,7 +23,7 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::AppError;
-use super::teacher_session::{SignedIn, check_anonymous_form, check_session_form, require_teacher};
+use super::sign_in::{SignedIn, check_anonymous_form, check_sign_in_form, require_teacher};
 use crate::assignments::Assignment;
 use crate::classes::{Class, Student};
 use crate::ids::Token;
@@ -31,7 +33,7 @@ const NO_SUCH_CLASS: &str =
     "There is no class at this address among yours. Your classes are listed on your page.";
 const NO_SUCH_STUDENT: &str = "There is no such student in this class.";
 const NO_SUCH_ASSIGNMENT: &str = "There is no such assignment in this class.";
-pub(crate) const NO_SUCH_SESSION: &str = "There is no live session at this address among yours. Your sessions are listed on the live sessions page.";
+pub(crate) const NO_SUCH_LIVE_SESSION: &str = "There is no live session at this address among yours. Your sessions are listed on the live sessions page.";
 
 fn app_state(request: &HttpRequest) -> Result<&AppState, AppError> {
     request
@@ -55,13 +57,26 @@ fn path_id(request: &HttpRequest, name: &str) -> Option<Token> {
     request.match_info().get(name).and_then(Token::parse)
 }
 
-impl FromRequest for SignedIn {
-    type Error = AppError;
-    type Future = Ready<Result<SignedIn, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(signed_in(request))
-    }
+/// The record that the path's segment `segment` names, read by `read`, if `belongs`
+/// holds for it: otherwise `404` with `missing`, alike for one that does not exist and
+/// one that is another teacher's.
+fn named_in_path<T, E>(
+    request: &HttpRequest,
+    segment: &str,
+    read: impl FnOnce(&AppState, Token) -> Result<Option<T>, E>,
+    belongs: impl FnOnce(&T) -> bool,
+    missing: &str,
+) -> Result<T, AppError>
+where
+    AppError: From<E>,
+{
+    let state = app_state(request)?;
+    path_id(request, segment)
+        .map(|id| read(state, id))
+        .transpose()?
+        .flatten()
+        .filter(belongs)
+        .ok_or_else(|| AppError::NotFound(missing.into()))
 }
 
 /// A class of the signed-in teacher: the path's `{class}`.
@@ -72,23 +87,14 @@ pub struct OwnedClass {
 
 fn owned_class(request: &HttpRequest) -> Result<OwnedClass, AppError> {
     let signed_in = signed_in(request)?;
-    let state = app_state(request)?;
-    let class = path_id(request, "class")
-        .map(|id| state.storage.class(id))
-        .transpose()?
-        .flatten()
-        .filter(|class| class.teacher == signed_in.teacher.id)
-        .ok_or_else(|| AppError::NotFound(NO_SUCH_CLASS.into()))?;
+    let class = named_in_path(
+        request,
+        "class",
+        |state, id| state.storage.class(id),
+        |class| class.teacher == signed_in.teacher.id,
+        NO_SUCH_CLASS,
+    )?;
     Ok(OwnedClass { signed_in, class })
-}
-
-impl FromRequest for OwnedClass {
-    type Error = AppError;
-    type Future = Ready<Result<OwnedClass, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(owned_class(request))
-    }
 }
 
 /// A student of a class of the signed-in teacher: the path's `{class}` and `{student}`.
@@ -98,27 +104,20 @@ pub struct OwnedStudent {
     pub student: Student,
 }
 
-impl FromRequest for OwnedStudent {
-    type Error = AppError;
-    type Future = Ready<Result<OwnedStudent, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready((|| {
-            let OwnedClass { signed_in, class } = owned_class(request)?;
-            let state = app_state(request)?;
-            let student = path_id(request, "student")
-                .map(|id| state.storage.student(id))
-                .transpose()?
-                .flatten()
-                .filter(|student| student.class == class.id)
-                .ok_or_else(|| AppError::NotFound(NO_SUCH_STUDENT.into()))?;
-            Ok(OwnedStudent {
-                signed_in,
-                class,
-                student,
-            })
-        })())
-    }
+fn owned_student(request: &HttpRequest) -> Result<OwnedStudent, AppError> {
+    let OwnedClass { signed_in, class } = owned_class(request)?;
+    let student = named_in_path(
+        request,
+        "student",
+        |state, id| state.storage.student(id),
+        |student| student.class == class.id,
+        NO_SUCH_STUDENT,
+    )?;
+    Ok(OwnedStudent {
+        signed_in,
+        class,
+        student,
+    })
 }
 
 /// An assignment of a class of the signed-in teacher: the path's `{class}` and
@@ -128,49 +127,58 @@ pub struct OwnedAssignment {
     pub assignment: Assignment,
 }
 
-impl FromRequest for OwnedAssignment {
-    type Error = AppError;
-    type Future = Ready<Result<OwnedAssignment, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready((|| {
-            let OwnedClass { class, .. } = owned_class(request)?;
-            let state = app_state(request)?;
-            let assignment = path_id(request, "assignment")
-                .map(|id| state.storage.assignment(id))
-                .transpose()?
-                .flatten()
-                .filter(|assignment| assignment.class == class.id)
-                .ok_or_else(|| AppError::NotFound(NO_SUCH_ASSIGNMENT.into()))?;
-            Ok(OwnedAssignment { class, assignment })
-        })())
-    }
+fn owned_assignment(request: &HttpRequest) -> Result<OwnedAssignment, AppError> {
+    let OwnedClass { class, .. } = owned_class(request)?;
+    let assignment = named_in_path(
+        request,
+        "assignment",
+        |state, id| state.storage.assignment(id),
+        |assignment| assignment.class == class.id,
+        NO_SUCH_ASSIGNMENT,
+    )?;
+    Ok(OwnedAssignment { class, assignment })
 }
 
 /// A live session of the signed-in teacher: the path's `{session}`.
-pub struct OwnedSession {
+pub struct OwnedLiveSession {
     pub signed_in: SignedIn,
     pub session: LiveSession,
 }
 
-impl FromRequest for OwnedSession {
-    type Error = AppError;
-    type Future = Ready<Result<OwnedSession, AppError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready((|| {
-            let signed_in = signed_in(request)?;
-            let state = app_state(request)?;
-            let session = path_id(request, "session")
-                .map(|id| state.storage.live_session(id))
-                .transpose()?
-                .flatten()
-                .filter(|session| session.teacher == signed_in.teacher.id)
-                .ok_or_else(|| AppError::NotFound(NO_SUCH_SESSION.into()))?;
-            Ok(OwnedSession { signed_in, session })
-        })())
-    }
+fn owned_live_session(request: &HttpRequest) -> Result<OwnedLiveSession, AppError> {
+    let signed_in = signed_in(request)?;
+    let session = named_in_path(
+        request,
+        "session",
+        |state, id| state.storage.live_session(id),
+        |session| session.teacher == signed_in.teacher.id,
+        NO_SUCH_LIVE_SESSION,
+    )?;
+    Ok(OwnedLiveSession { signed_in, session })
 }
+
+/// Implements `FromRequest` for extractors that are made from the request at once, each
+/// by its function.
+macro_rules! from_request {
+    ($($extractor:ty => $make:path),+ $(,)?) => {$(
+        impl FromRequest for $extractor {
+            type Error = AppError;
+            type Future = Ready<Result<$extractor, AppError>>;
+
+            fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+                ready($make(request))
+            }
+        }
+    )+};
+}
+
+from_request!(
+    SignedIn => signed_in,
+    OwnedClass => owned_class,
+    OwnedStudent => owned_student,
+    OwnedAssignment => owned_assignment,
+    OwnedLiveSession => owned_live_session,
+);
 
 /// A form that carries a CSRF token.
 pub trait WithCsrf {
@@ -188,17 +196,27 @@ impl WithCsrf for Vec<(String, String)> {
     }
 }
 
-/// A signed-in teacher's form whose token was checked against their session before
+/// The first value of the field `name` of a form given as its fields in order.
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// Every value of the field `name` of a form given as its fields in order (a box ticked
+/// once for each value), in order.
+pub fn every_field<'a>(fields: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    fields
+        .iter()
+        .filter(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+        .collect()
+}
+
+/// A signed-in teacher's form whose token was checked against their sign-in before
 /// the handler runs: a forged or stale form is refused (403) and logged.
 pub struct CheckedForm<T>(pub T);
-
-impl<T> Deref for CheckedForm<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
 
 impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for CheckedForm<T> {
     type Error = actix_web::Error;
@@ -206,7 +224,7 @@ impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for CheckedForm<T> {
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         read_and_check(request, payload, CheckedForm, |request, token| {
-            check_session_form(&signed_in(request)?, token)
+            check_sign_in_form(&signed_in(request)?, token)
         })
     }
 }
@@ -251,14 +269,6 @@ pub(crate) use with_csrf;
 /// against the browser's form cookie before the handler runs: a forged or stale form
 /// is refused (403), and logged within the log's cap.
 pub struct AnonymousForm<T>(pub T);
-
-impl<T> Deref for AnonymousForm<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
 
 impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for AnonymousForm<T> {
     type Error = actix_web::Error;

@@ -27,7 +27,7 @@ pub const PER_BROWSER: u32 = 10;
 pub const PER_ADDRESS: u32 = 1_000;
 
 /// Who is typing codes: their address, and their browser's form token (every form that
-/// takes a code carries one, see [`crate::web::teacher_session`]).
+/// takes a code carries one, see [`crate::web::sign_in`]).
 pub struct Client {
     address: IpAddr,
     browser: Option<String>,
@@ -37,7 +37,7 @@ impl Client {
     pub fn of(state: &AppState, request: &HttpRequest) -> Client {
         Client {
             address: client_address(state, request),
-            browser: crate::web::teacher_session::form_token(state, request),
+            browser: crate::web::sign_in::form_token(state, request),
         }
     }
 }

@@ -12,7 +12,7 @@
 //! the figures with and without).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::sync::{Arc, OnceLock, mpsc};
 
 use crate::accounts::HashingMemory;
 use crate::ids::Token;
@@ -59,31 +59,17 @@ impl Hashing {
         let threads = threads.max(1);
         let limit = threads + waiting;
         let (jobs, queue) = mpsc::sync_channel::<Job>(limit);
-        let queue = Arc::new(Mutex::new(queue));
-        for number in 0..threads {
-            let queue = Arc::clone(&queue);
-            std::thread::Builder::new()
-                .name(format!("sourcewise-hash-{number}"))
-                .spawn(move || {
-                    lower_priority();
-                    let mut memory = HashingMemory::new();
-                    loop {
-                        let job = match queue.lock() {
-                            Ok(queue) => queue.recv(),
-                            Err(_) => return,
-                        };
-                        let Ok(job) = job else { return };
-                        // A job that panics fails alone (its request gets an error
-                        // page); the thread goes on with the next.
-                        let hashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            job(&mut memory)
-                        }));
-                        if hashed.is_err() {
-                            tracing::error!("a password hash panicked");
-                        }
-                    }
-                })?;
-        }
+        crate::web::workers::start(
+            "hash",
+            threads,
+            queue,
+            "a password hash",
+            || {
+                lower_priority();
+                HashingMemory::new()
+            },
+            |job: Job, memory| job(memory),
+        )?;
         let hashing = Hashing {
             jobs,
             in_flight: Arc::new(AtomicUsize::new(0)),

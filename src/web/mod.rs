@@ -3,17 +3,21 @@
 //! Invariant: handlers read content from the [`Library`] and progress through
 //! [`Storage`]; templates receive plain values and never touch either.
 
+mod assignment_view;
+mod csv;
 pub mod error;
 mod extract;
 mod guesses;
 mod hashing;
 mod learners;
 mod live_hub;
+mod live_view;
 mod reports;
 mod routes;
+mod sign_in;
 mod streams;
-mod teacher_session;
 mod view;
+mod workers;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -57,7 +61,7 @@ pub struct Settings {
 pub struct AppState {
     pub library: Arc<Library>,
     pub storage: Storage,
-    /// Signs the cookies that must not be forged (teacher sessions, form tokens).
+    /// Signs the cookies that must not be forged (teachers' sign-ins, form tokens).
     pub cookie_key: actix_web::cookie::Key,
     /// Failed sign-ins, to slow down guessing: per account from browsers it has not
     /// signed in on, and per browser that it has (device cookies).

@@ -11,8 +11,7 @@
 //! that waits for another waits a few milliseconds (a class of 500) to most of a second
 //! (an export of 10,000 students).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::mpsc;
 
 /// How many reports are made at once.
 pub const THREADS: usize = 1;
@@ -27,26 +26,14 @@ pub struct Reports {
 impl Reports {
     pub fn start() -> std::io::Result<Reports> {
         let (jobs, queue) = mpsc::channel::<Job>();
-        let queue = Arc::new(Mutex::new(queue));
-        for number in 0..THREADS {
-            let queue = Arc::clone(&queue);
-            std::thread::Builder::new()
-                .name(format!("sourcewise-report-{number}"))
-                .spawn(move || {
-                    loop {
-                        let job = match queue.lock() {
-                            Ok(queue) => queue.recv(),
-                            Err(_) => return,
-                        };
-                        let Ok(job) = job else { return };
-                        // A report that panics fails alone (its request gets an error
-                        // page); the thread goes on with the next.
-                        if catch_unwind(AssertUnwindSafe(job)).is_err() {
-                            tracing::error!("a report panicked");
-                        }
-                    }
-                })?;
-        }
+        crate::web::workers::start(
+            "report",
+            THREADS,
+            queue,
+            "a report",
+            || (),
+            |job: Job, _| job(),
+        )?;
         Ok(Reports { jobs })
     }
 

@@ -8,8 +8,9 @@ use std::cell::RefCell;
 use std::fmt::{self, Write};
 use std::ops::Range;
 
-use crate::content::{DiffPiece, Exercise, Glossary, Pack, Skill};
+use crate::content::{Choice, DiffPiece, Exercise, Glossary, Pack, Skill};
 use crate::practice::Focus;
+use crate::web::extract::{every_field, field};
 
 /// A skill as a checkbox of a form.
 pub struct SkillBox {
@@ -35,17 +36,9 @@ pub fn skill_boxes(pack: Option<&Pack>) -> Vec<SkillBox> {
 /// names them at once, its `focus` (a [`Focus::slug`]). A message for the form when
 /// neither names a skill.
 pub fn focus_of_form(fields: &[(String, String)]) -> Result<Focus, String> {
-    let ticked: Vec<&str> = fields
-        .iter()
-        .filter(|(key, _)| key == "skill")
-        .map(|(_, value)| value.trim())
-        .collect();
+    let ticked = every_field(fields, "skill");
     if ticked.is_empty() {
-        let slug = fields
-            .iter()
-            .find(|(key, _)| key == "focus")
-            .map(|(_, value)| value.trim())
-            .unwrap_or_default();
+        let slug = field(fields, "focus").map(str::trim).unwrap_or_default();
         if slug.is_empty() {
             return Err("Tick at least one skill.".to_string());
         }
@@ -55,6 +48,7 @@ pub fn focus_of_form(fields: &[(String, String)]) -> Result<Focus, String> {
     let skills: Vec<Skill> = ticked
         .iter()
         .map(|slug| {
+            let slug = slug.trim();
             Skill::from_slug(slug)
                 .ok_or_else(|| format!("“{slug}” is not a skill: tick the skills in the form."))
         })
@@ -204,6 +198,18 @@ pub struct ChoiceOutcome<'a> {
     pub why: &'a str,
     pub is_correct: bool,
     pub was_chosen: bool,
+}
+
+impl<'a> ChoiceOutcome<'a> {
+    /// `choice` of `exercise`, when the learner chose `chosen` (if anything).
+    pub fn of(exercise: &Exercise, choice: &'a Choice, chosen: Option<&str>) -> ChoiceOutcome<'a> {
+        ChoiceOutcome {
+            label: choice.label(),
+            why: choice.why(),
+            is_correct: choice.answer() == exercise.correct_choice().answer(),
+            was_chosen: chosen == Some(choice.answer()),
+        }
+    }
 }
 
 /// A quote as shown after answering, with a link to it in its document.

@@ -10,10 +10,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{CsrfForm, see_other};
+use super::{CsrfForm, NoticeQuery, see_other};
 use crate::assignments::{
     Assignment, DueDate, DueZone, FeedbackTiming, MAX_PICKED, QuestionOrder, Questions,
-    check_picked, deadline_at, describe_deadline, parse_time, parse_title,
+    check_picked, deadline_at, parse_time, parse_title,
 };
 use crate::classes::{
     Class, ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, Student, parse_description,
@@ -22,9 +22,10 @@ use crate::content::{Pack, Skill};
 use crate::ids::Token;
 use crate::practice::{Focus, MAX_ROUND_LENGTH, plan_round};
 use crate::storage::students::JoinError;
+use crate::web::assignment_view::{assignments_done, describe_for_teacher};
 use crate::web::error::AppError;
-use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent};
-use crate::web::teacher_session::SignedIn;
+use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent, every_field, field};
+use crate::web::sign_in::SignedIn;
 use crate::web::view::{focus_of_form, qr_svg};
 use crate::web::{AppState, JoinLink, now};
 
@@ -37,11 +38,12 @@ fn join_link(state: &AppState, request: &HttpRequest, code: &JoinCode) -> JoinLi
     crate::web::join_link(state, request, &format!("join/{}", code.as_str()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct NewClassForm {
     csrf: Option<String>,
-    name: Option<String>,
-    description: Option<String>,
+    name: String,
+    description: String,
 }
 
 crate::web::extract::with_csrf!(NewClassForm);
@@ -59,20 +61,17 @@ struct NewClassPage {
 pub async fn create_class(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    form: CheckedForm<NewClassForm>,
+    CheckedForm(form): CheckedForm<NewClassForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
-    let name_text = form.name.unwrap_or_default();
-    let description_text = form.description.unwrap_or_default();
-    let checked = ClassName::parse(&name_text)
-        .and_then(|name| Ok::<_, ClassProblem>((name, parse_description(&description_text)?)));
+    let checked = ClassName::parse(&form.name)
+        .and_then(|name| Ok::<_, ClassProblem>((name, parse_description(&form.description)?)));
     let (name, description) = match checked {
         Ok(values) => values,
         Err(problem) => {
             let page = NewClassPage {
-                csrf: signed_in.session.csrf.to_string(),
-                name: name_text,
-                description: description_text,
+                csrf: signed_in.sign_in.csrf.to_string(),
+                name: form.name,
+                description: form.description,
                 error: Some(problem.to_string()),
             };
             return Ok(HttpResponse::build(StatusCode::BAD_REQUEST)
@@ -186,18 +185,11 @@ impl AssignForm {
     }
 
     fn sent(fields: &[(String, String)]) -> AssignForm {
-        let field = |name: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
-                .unwrap_or_default()
-        };
+        let field = |name: &str| field(fields, name).unwrap_or_default().to_string();
         let all = |name: &str| {
-            fields
-                .iter()
-                .filter(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
+            every_field(fields, name)
+                .into_iter()
+                .map(str::to_string)
                 .collect::<Vec<_>>()
         };
         let mut skills = all("skill");
@@ -311,7 +303,7 @@ async fn class_page(
     form: AssignForm,
     error: Option<String>,
 ) -> Result<String, AppError> {
-    let csrf = signed_in.session.csrf.to_string();
+    let csrf = signed_in.sign_in.csrf.to_string();
     let JoinLink {
         url: join_url,
         warning: join_warning,
@@ -348,23 +340,6 @@ pub struct OverviewRow {
     done: usize,
     assigned: usize,
     scores: Vec<crate::practice::SkillScore>,
-}
-
-/// How many of `assignments` the student has finished.
-pub(super) fn assignments_done(
-    state: &AppState,
-    student: &Student,
-    assignments: &[Assignment],
-) -> Result<usize, AppError> {
-    let mut done = 0;
-    for assignment in assignments {
-        if let Some(round) = state.storage.assignment_round(assignment.id, student.id)?
-            && round.next_unanswered().is_none()
-        {
-            done += 1;
-        }
-    }
-    Ok(done)
 }
 
 fn overview(
@@ -453,31 +428,24 @@ fn switch(form: &SwitchForm) -> Result<bool, AppError> {
     }
 }
 
+/// What switching a class on or off reads from a request.
+type SwitchRequest = (web::Data<AppState>, OwnedClass, CheckedForm<SwitchForm>);
+
 /// `POST /teachers/classes/{class}/locked`: closes or opens the class to new students.
-pub async fn update_locked(
-    state: web::Data<AppState>,
-    OwnedClass { class, .. }: OwnedClass,
-    form: CheckedForm<SwitchForm>,
-) -> Result<HttpResponse, AppError> {
-    update_switch(&state, class, &form, |class, on| class.locked = on).await
+pub async fn update_locked(asked: SwitchRequest) -> Result<HttpResponse, AppError> {
+    update_switch(asked, |class, on| class.locked = on).await
 }
 
 /// `POST /teachers/classes/{class}/archived`: puts the class away or brings it back.
-pub async fn update_archived(
-    state: web::Data<AppState>,
-    OwnedClass { class, .. }: OwnedClass,
-    form: CheckedForm<SwitchForm>,
-) -> Result<HttpResponse, AppError> {
-    update_switch(&state, class, &form, |class, on| class.archived = on).await
+pub async fn update_archived(asked: SwitchRequest) -> Result<HttpResponse, AppError> {
+    update_switch(asked, |class, on| class.archived = on).await
 }
 
 async fn update_switch(
-    state: &AppState,
-    mut class: Class,
-    form: &SwitchForm,
+    (state, OwnedClass { mut class, .. }, CheckedForm(form)): SwitchRequest,
     apply: impl FnOnce(&mut Class, bool),
 ) -> Result<HttpResponse, AppError> {
-    apply(&mut class, switch(form)?);
+    apply(&mut class, switch(&form)?);
     state.storage.update_class(&class).await?;
     Ok(see_other(class_url(&class)))
 }
@@ -496,7 +464,7 @@ pub async fn show_delete_class(
 ) -> Result<HttpResponse, AppError> {
     super::html(&DeleteClassPage {
         class: &class,
-        csrf: signed_in.session.csrf.to_string(),
+        csrf: signed_in.sign_in.csrf.to_string(),
     })
 }
 
@@ -566,20 +534,11 @@ fn answer_lines(state: &AppState, student: &Student) -> Result<Vec<AnswerLine>, 
     Ok(lines.into_iter().map(|(_, line)| line).collect())
 }
 
-#[derive(Deserialize)]
-pub struct StudentNotice {
-    notice: Option<String>,
-}
-
 /// `GET /teachers/classes/{class}/students/{student}`: rename, new resume code, remove.
 pub async fn show_student(
     state: web::Data<AppState>,
-    OwnedStudent {
-        signed_in,
-        class,
-        student,
-    }: OwnedStudent,
-    query: web::Query<StudentNotice>,
+    owned: OwnedStudent,
+    query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = match query.notice.as_deref() {
         Some("renamed") => Some("The nickname has been changed."),
@@ -588,21 +547,44 @@ pub async fn show_student(
         ),
         _ => None,
     };
-    super::html(&StudentPage {
-        class: &class,
-        answers: answer_lines(&state, &student)?,
-        student: &student,
-        csrf: signed_in.session.csrf.to_string(),
-        nickname: student.nickname.as_str().to_string(),
-        error: None,
-        notice,
-    })
+    let nickname = owned.student.nickname.as_str().to_string();
+    student_page(&state, &owned, StatusCode::OK, nickname, None, notice)
 }
 
-#[derive(Deserialize)]
+/// The teacher's page of a student, with the rename form holding `nickname` and the
+/// `error` it came back with, if any.
+fn student_page(
+    state: &AppState,
+    OwnedStudent {
+        signed_in,
+        class,
+        student,
+    }: &OwnedStudent,
+    status: StatusCode,
+    nickname: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<HttpResponse, AppError> {
+    super::html_with(
+        status,
+        &StudentPage {
+            class,
+            answers: answer_lines(state, student)?,
+            student,
+            csrf: signed_in.sign_in.csrf.to_string(),
+            nickname,
+            error,
+            notice,
+        },
+        None,
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RenameForm {
     csrf: Option<String>,
-    nickname: Option<String>,
+    nickname: String,
 }
 
 crate::web::extract::with_csrf!(RenameForm);
@@ -610,37 +592,32 @@ crate::web::extract::with_csrf!(RenameForm);
 /// `POST …/students/{student}/nickname`.
 pub async fn update_nickname(
     state: web::Data<AppState>,
-    OwnedStudent {
-        signed_in,
-        class,
-        student,
-    }: OwnedStudent,
-    form: CheckedForm<RenameForm>,
+    owned: OwnedStudent,
+    CheckedForm(form): CheckedForm<RenameForm>,
 ) -> Result<HttpResponse, AppError> {
-    let typed = form.nickname.clone().unwrap_or_default();
     let again = |error: String| {
-        super::html_with(
+        let typed = form.nickname.clone();
+        student_page(
+            &state,
+            &owned,
             StatusCode::BAD_REQUEST,
-            &StudentPage {
-                class: &class,
-                answers: answer_lines(&state, &student)?,
-                student: &student,
-                csrf: signed_in.session.csrf.to_string(),
-                nickname: typed.clone(),
-                error: Some(error),
-                notice: None,
-            },
+            typed,
+            Some(error),
             None,
         )
     };
-    let nickname = match Nickname::parse(&typed) {
+    let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
         Err(problem) => return again(problem.to_string()),
     };
-    match state.storage.rename_student(&student, &nickname).await {
+    match state
+        .storage
+        .rename_student(&owned.student, &nickname)
+        .await
+    {
         Ok(renamed) => Ok(see_other(format!(
             "{}?notice=renamed",
-            student_url(&class, &renamed)
+            student_url(&owned.class, &renamed)
         ))),
         Err(JoinError::NicknameTaken(existing)) => again(crate::classes::nickname_taken(
             &nickname,
@@ -692,7 +669,7 @@ crate::web::extract::with_csrf!(ConfirmForm);
 pub async fn delete_student(
     state: web::Data<AppState>,
     OwnedStudent { class, student, .. }: OwnedStudent,
-    form: CheckedForm<ConfirmForm>,
+    CheckedForm(form): CheckedForm<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     if form.confirm.as_deref() != Some("yes") {
         return Err(AppError::bad_request_with_back(
@@ -740,71 +717,14 @@ fn assignment_lines(
     Ok(lines)
 }
 
-/// "10 questions · due Tuesday 1 December 2026, 17:00 (Europe/Berlin) · answers shown
-/// after the due date": what students and teachers read about an assignment.
-pub fn describe_assignment(assignment: &Assignment) -> String {
-    describe(assignment, true)
-}
-
-/// [`describe_assignment`] without the due time, for a student's list, which says when
-/// it is due in the student's own words ("due tomorrow, 17:00").
-pub fn describe_without_due(assignment: &Assignment) -> String {
-    describe(assignment, false)
-}
-
-fn describe(assignment: &Assignment, with_due: bool) -> String {
-    let count = match &assignment.questions {
-        Questions::Same { exercise_ids, .. } => Some(exercise_ids.len()),
-        Questions::EachTheirOwn => assignment.length,
-    };
-    let mut parts = vec![match count {
-        Some(1) => "1 question".to_string(),
-        Some(length) => format!("{length} questions"),
-        None => "every question of that kind".to_string(),
-    }];
-    if let Some(deadline) = assignment.deadline.filter(|_| with_due) {
-        parts.push(format!(
-            "due {}",
-            describe_deadline(deadline, &assignment.due_zone)
-        ));
-    }
-    parts.push(match assignment.feedback {
-        FeedbackTiming::Immediate => "answers shown straight away".to_string(),
-        FeedbackTiming::AfterDue => "answers shown after the due date".to_string(),
-    });
-    parts.join(" · ")
-}
-
-/// What the teacher's pages say about an assignment: the lesson, which questions the
-/// students get, then [`describe_assignment`].
-pub(super) fn describe_for_teacher(state: &AppState, assignment: &Assignment) -> String {
-    let pack_title = state
-        .library
-        .pack(&assignment.pack_id)
-        .map(|pack| pack.title().to_string())
-        .unwrap_or_else(|| assignment.pack_id.clone());
-    format!(
-        "{pack_title} · {} · {}",
-        assignment.questions.describe(),
-        describe_assignment(assignment)
-    )
-}
-
 /// `POST /teachers/classes/{class}/assignments`: gives the class a lesson to do. A
 /// form with a mistake comes back on the class page, open, with everything typed.
 pub async fn create_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
     OwnedClass { signed_in, class }: OwnedClass,
-    form: CheckedForm<Vec<(String, String)>>,
+    CheckedForm(fields): CheckedForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form.0;
-    let _field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    };
     let assignment = match assignment_of_form(&state, &class, &fields) {
         Ok(assignment) => assignment,
         Err(message) => {
@@ -832,12 +752,7 @@ fn assignment_of_form(
     class: &Class,
     fields: &[(String, String)],
 ) -> Result<Assignment, String> {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    };
+    let field = |name: &str| field(fields, name);
     let pack = field("pack")
         .and_then(|id| state.library.pack(id))
         .ok_or("Choose one of the lessons on offer.")?;
@@ -885,10 +800,9 @@ fn assignment_of_form(
             (focus, Some(length.unwrap_or(count)), questions)
         }
         Some("picked") => {
-            let picked: Vec<&str> = fields
-                .iter()
-                .filter(|(key, _)| key == "pick")
-                .map(|(_, value)| value.trim())
+            let picked: Vec<&str> = every_field(fields, "pick")
+                .into_iter()
+                .map(str::trim)
                 .collect();
             let exercise_ids = check_picked(&picked, pack.exercises().iter().map(|e| e.id()))
                 .map_err(|problem| problem.to_string())?;

@@ -1,8 +1,8 @@
 //! Live sessions, the facilitator's side: start one from a pack, run it from the
 //! presenter page (the projector view with its controls), and review it afterwards.
 //!
-//! Invariant: every handler takes the session as an [`OwnedSession`], which answers 404
-//! for another teacher's session exactly as for one that does not exist. A move is
+//! Invariant: every handler takes the session as an [`OwnedLiveSession`], which answers 404
+//! for another teacher's live session exactly as for one that does not exist. A move is
 //! sent with the version of the page it was made on; a move made on a page that has
 //! gone stale (a second device moved on, a double click) changes nothing.
 
@@ -16,9 +16,6 @@ use askama::Template;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::live::{
-    KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
-};
 use crate::classes::JoinCode;
 use crate::content::{Exercise, Pack, Skill};
 use crate::ids::Token;
@@ -26,21 +23,25 @@ use crate::live::{
     Action, LiveAnswer, LiveSession, LiveState, MAX_REMOVALS, Phase, Removal, Scoring, Stage, ranks,
 };
 use crate::practice::{MAX_ROUND_LENGTH, plan_round};
+use crate::web::csv::csv_response;
 use crate::web::error::AppError;
-use crate::web::extract::{CheckedForm, OwnedSession};
-use crate::web::teacher_session::SignedIn;
+use crate::web::extract::{CheckedForm, OwnedLiveSession, every_field, field};
+use crate::web::live_view::{
+    KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
+};
+use crate::web::sign_in::SignedIn;
 use crate::web::view::{
     ChoiceOutcome, Gloss, QuoteView, SkillBox, VersionView, excerpt, focus_of_form, passage_from,
     quote_views, skill_boxes, version_views,
 };
 use crate::web::{AppState, format_time, now};
 
-fn session_url(session: &LiveSession) -> String {
+fn live_session_url(session: &LiveSession) -> String {
     format!("/teachers/live/{}", session.id)
 }
 
 /// A session in the facilitator's list.
-struct SessionLine {
+struct LiveSessionLine {
     url: String,
     code: String,
     pack_title: String,
@@ -51,7 +52,7 @@ struct SessionLine {
 #[derive(Template)]
 #[template(path = "teachers/live_list.html")]
 struct ListPage {
-    sessions: Vec<SessionLine>,
+    sessions: Vec<LiveSessionLine>,
     packs: Vec<(String, String)>,
 }
 
@@ -65,7 +66,7 @@ fn status_of(session: &LiveSession) -> String {
 }
 
 /// `GET /teachers/live`: the teacher's live sessions, and the packs to start one from.
-pub async fn show_sessions(
+pub async fn show_live_sessions(
     state: web::Data<AppState>,
     signed_in: SignedIn,
 ) -> Result<HttpResponse, AppError> {
@@ -73,8 +74,8 @@ pub async fn show_sessions(
         .storage
         .live_sessions_of(signed_in.teacher.id)?
         .iter()
-        .map(|session| SessionLine {
-            url: session_url(session),
+        .map(|session| LiveSessionLine {
+            url: live_session_url(session),
             code: session.code.to_string(),
             pack_title: state
                 .library
@@ -134,7 +135,7 @@ pub async fn show_new(
         })?;
     super::html(&NewPage {
         pack,
-        csrf: signed_in.session.csrf.to_string(),
+        csrf: signed_in.sign_in.csrf.to_string(),
         skills: skill_boxes(Some(pack)),
         by_skill: Skill::ALL
             .iter()
@@ -160,16 +161,12 @@ pub async fn show_new(
 
 /// `POST /teachers/live`: starts a session in its lobby and shows the presenter page.
 /// The form repeats `exercise` once per ticked exercise, so it is read as pairs.
-pub async fn create_session(
+pub async fn create_live_session(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    form: CheckedForm<Vec<(String, String)>>,
+    CheckedForm(form): CheckedForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let field = |name: &str| {
-        form.iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim())
-    };
+    let field = |name: &str| field(&form, name).map(str::trim);
     let pack = field("pack")
         .and_then(|id| state.library.pack(id))
         .ok_or_else(|| {
@@ -213,11 +210,7 @@ pub async fn create_session(
             plan_round(pack, focus()?, count, seed)
         }
         Some("chosen") => {
-            let ticked: Vec<&str> = form
-                .iter()
-                .filter(|(key, _)| key == "exercise")
-                .map(|(_, value)| value.as_str())
-                .collect();
+            let ticked = every_field(&form, "exercise");
             if let Some(unknown) = ticked.iter().find(|id| pack.exercise(id).is_none()) {
                 return Err(wrong(format!(
                     "“{unknown}” is not an exercise of this lesson."
@@ -266,7 +259,7 @@ pub async fn create_session(
         .storage
         .create_live(session, || JoinCode::random_live(&mut rand::rng()))
         .await?;
-    Ok(see_other(session_url(&session)))
+    Ok(see_other(live_session_url(&session)))
 }
 
 /// An option's bar in the split of the room.
@@ -451,9 +444,9 @@ impl View {
     /// The address of this view of `session`.
     fn url(self, session: &LiveSession) -> String {
         match self {
-            View::Presenter => session_url(session),
-            View::Screen => format!("{}/screen", session_url(session)),
-            View::Remote => format!("{}/remote", session_url(session)),
+            View::Presenter => live_session_url(session),
+            View::Screen => format!("{}/screen", live_session_url(session)),
+            View::Remote => format!("{}/remote", live_session_url(session)),
         }
     }
 }
@@ -536,46 +529,37 @@ pub struct PresenterQuery {
     removed: Option<String>,
 }
 
+/// What the presenter page, the full-screen view and the remote read from a request.
+type ViewRequest = (
+    web::Data<AppState>,
+    HttpRequest,
+    OwnedLiveSession,
+    web::Query<PresenterQuery>,
+);
+
 /// `GET /teachers/live/{session}`: the presenter page with its controls, or the review
 /// once the session has ended.
-pub async fn show_session(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    owned: OwnedSession,
-    query: web::Query<PresenterQuery>,
-) -> Result<HttpResponse, AppError> {
-    show_view(&state, &request, owned, &query, View::Presenter)
+pub async fn show_live_session(asked: ViewRequest) -> Result<HttpResponse, AppError> {
+    show_view(asked, View::Presenter)
 }
 
 /// `GET /teachers/live/{session}/screen`: the presenter page for a projector alone,
 /// without the site's header and footer.
-pub async fn show_screen(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    owned: OwnedSession,
-    query: web::Query<PresenterQuery>,
-) -> Result<HttpResponse, AppError> {
-    show_view(&state, &request, owned, &query, View::Screen)
+pub async fn show_screen(asked: ViewRequest) -> Result<HttpResponse, AppError> {
+    show_view(asked, View::Screen)
 }
 
 /// `GET /teachers/live/{session}/remote`: the controls alone, for the facilitator's
 /// phone, with the exercise's number and where it stands but not the question.
-pub async fn show_remote(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    owned: OwnedSession,
-    query: web::Query<PresenterQuery>,
-) -> Result<HttpResponse, AppError> {
-    show_view(&state, &request, owned, &query, View::Remote)
+pub async fn show_remote(asked: ViewRequest) -> Result<HttpResponse, AppError> {
+    show_view(asked, View::Remote)
 }
 
 fn show_view(
-    state: &AppState,
-    request: &HttpRequest,
-    OwnedSession { signed_in, session }: OwnedSession,
-    query: &PresenterQuery,
+    (state, request, OwnedLiveSession { signed_in, session }, query): ViewRequest,
     view: View,
 ) -> Result<HttpResponse, AppError> {
+    let (state, request) = (state.get_ref(), &request);
     let joined = state.storage.participant_count(session.id);
     if session.state.phase == Phase::Ended {
         return show_review(state, &session, joined);
@@ -607,12 +591,12 @@ fn show_view(
     let mut page = PresenterPage {
         session: &session,
         view,
-        url: session_url(&session),
-        events_url: format!("{}/events", session_url(&session)),
+        url: live_session_url(&session),
+        events_url: format!("{}/events", live_session_url(&session)),
         qr_svg: crate::web::view::qr_svg(&join_url),
         join_url,
         join_warning,
-        csrf: signed_in.session.csrf.to_string(),
+        csrf: signed_in.sign_in.csrf.to_string(),
         from: session.state.phase.token(),
         notice,
         joined,
@@ -777,8 +761,8 @@ crate::web::extract::with_csrf!(MoveForm);
 /// press, another device) changes nothing and says so.
 pub async fn make_move(
     state: web::Data<AppState>,
-    OwnedSession { session, .. }: OwnedSession,
-    form: CheckedForm<MoveForm>,
+    OwnedLiveSession { session, .. }: OwnedLiveSession,
+    CheckedForm(form): CheckedForm<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
     let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
     let action = form
@@ -811,7 +795,7 @@ pub async fn make_move(
         let mut current = state
             .storage
             .live_session(session.id)?
-            .ok_or_else(|| AppError::NotFound(crate::web::extract::NO_SUCH_SESSION.into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::web::extract::NO_SUCH_LIVE_SESSION.into()))?;
         let stale = from != current.state.phase
             || version.is_some_and(|version| version != current.state.version);
         if stale {
@@ -849,8 +833,8 @@ crate::web::extract::with_csrf!(RemovalForm);
 /// them; their nickname, and its look-alikes, stay taken; their answers go.
 pub async fn remove_participant(
     state: web::Data<AppState>,
-    OwnedSession { session, .. }: OwnedSession,
-    form: CheckedForm<RemovalForm>,
+    OwnedLiveSession { session, .. }: OwnedLiveSession,
+    CheckedForm(form): CheckedForm<RemovalForm>,
 ) -> Result<HttpResponse, AppError> {
     let here = View::from_slug(form.view.as_deref().unwrap_or_default()).url(&session);
     let refuse = |message: &str| AppError::bad_request_with_back(message, here.clone());
@@ -919,7 +903,7 @@ const COUNTS_EVERY: Duration = Duration::from_millis(250);
 /// counts of participants and answers as they change.
 pub async fn facilitator_events(
     state: web::Data<AppState>,
-    OwnedSession { session, .. }: OwnedSession,
+    OwnedLiveSession { session, .. }: OwnedLiveSession,
 ) -> Result<HttpResponse, AppError> {
     let channel = state.live.channel(session.id, &session.state);
     let receiver = channel.activity.subscribe();
@@ -968,9 +952,9 @@ pub async fn facilitator_events(
 
 /// `GET /teachers/live/{session}/results.csv`: one row per answer, participant by
 /// participant.
-pub async fn export_session(
+pub async fn export_live_session(
     state: web::Data<AppState>,
-    OwnedSession { session, .. }: OwnedSession,
+    OwnedLiveSession { session, .. }: OwnedLiveSession,
 ) -> Result<HttpResponse, AppError> {
     let pack = state.library.pack(&session.pack_id);
     let answers = state.storage.live_answers_of(session.id)?;
@@ -1014,5 +998,5 @@ pub async fn export_session(
             ]);
         }
     }
-    super::results::csv_response(&format!("live-session-{}.csv", session.code.as_str()), rows)
+    csv_response(&format!("live-session-{}.csv", session.code.as_str()), rows)
 }

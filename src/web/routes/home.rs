@@ -10,13 +10,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{html_with, see_other};
+use super::{anonymous_page, see_other};
 use crate::classes::{CodeKind, JoinCode};
 use crate::content::Pack;
 use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
-use crate::web::teacher_session::anonymous_form_token;
 use crate::web::{AppState, now};
 
 #[derive(Template)]
@@ -43,23 +42,19 @@ fn home_page(
     code: String,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(state, request);
-    html_with(
-        status,
-        &HomePage {
-            packs: state.library.packs().collect(),
-            csrf,
-            code,
-            error,
-        },
-        cookie,
-    )
+    anonymous_page(state, request, status, |csrf| HomePage {
+        packs: state.library.packs().collect(),
+        csrf,
+        code,
+        error,
+    })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CodeForm {
     csrf: Option<String>,
-    code: Option<String>,
+    code: String,
 }
 
 crate::web::extract::with_csrf!(CodeForm);
@@ -72,9 +67,9 @@ const NOT_A_CODE: &str = "That is not a code. A class code has 8 letters and dig
 pub async fn enter_code(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<CodeForm>,
+    AnonymousForm(form): AnonymousForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let typed = form.0.code.unwrap_or_default();
+    let typed = form.code;
     let again = |status: StatusCode, error: String| {
         home_page(&state, &request, status, typed.clone(), Some(error))
     };

@@ -8,28 +8,27 @@
 //! Without JavaScript the waiting pages refresh themselves; the question page does not
 //! (it would wipe a choice being made) and offers a link instead.
 
-use std::time::Duration;
-
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentEncoding};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::html_with;
+use super::{JoinForm, anonymous_page};
 use crate::classes::{JoinCode, Nickname};
-use crate::content::{Exercise, Pack};
+use crate::content::Exercise;
 use crate::ids::Token;
 use crate::live::{LiveAnswer, LiveSession, Participant, Phase, Stage};
-use crate::practice::{Answer, option_order};
+use crate::practice::Answer;
 use crate::storage::students::JoinError;
 use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
-use crate::web::live_hub::Signal;
+use crate::web::live_view::{
+    KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
+};
 use crate::web::streams::OpenStreams;
-use crate::web::teacher_session::anonymous_form_token;
 use crate::web::view::{
     ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
 };
@@ -37,11 +36,7 @@ use crate::web::{AppState, now};
 
 const PARTICIPANT_COOKIE: &str = "sourcewise_live";
 
-/// How often an idle event stream sends a comment, so that a dead connection is noticed
-/// and no proxy closes a quiet one.
-pub(super) const KEEP_ALIVE: Duration = Duration::from_secs(15);
-
-fn no_such_session(code: &str) -> AppError {
+fn no_such_live_session(code: &str) -> AppError {
     AppError::NotFound(format!(
         "No live session has the code {code}. Check the code on the projector, or ask the facilitator."
     ))
@@ -53,7 +48,7 @@ const NOT_JOINED: &str = "This browser has not joined a live session with this c
 
 /// The session of the code in the address and this browser's participant in it, or
 /// `None` alike for an unknown code and a session this browser has not joined.
-fn joined_session(
+fn joined_live_session(
     state: &AppState,
     request: &HttpRequest,
     text: &str,
@@ -100,85 +95,6 @@ fn participant_cookie(session: &LiveSession, participant: Token) -> Cookie<'stat
         .same_site(SameSite::Lax)
         .max_age(actix_web::cookie::time::Duration::days(2))
         .finish()
-}
-
-/// An option with the letter the room calls it by. The order is the session's, the
-/// same on the projector and on every phone.
-pub(super) struct Lettered<'a> {
-    pub letter: char,
-    pub answer: &'a str,
-    pub label: &'a str,
-    pub checked: bool,
-}
-
-pub(super) fn lettered<'a>(
-    session: &LiveSession,
-    position: usize,
-    exercise: &'a Exercise,
-    chosen: Option<&str>,
-) -> Vec<Lettered<'a>> {
-    option_order(exercise, session.seed, position)
-        .into_iter()
-        .zip('A'..='Z')
-        .map(|(index, letter)| {
-            let choice = &exercise.choices()[index];
-            Lettered {
-                letter,
-                answer: choice.answer(),
-                label: choice.label(),
-                checked: chosen == Some(choice.answer()),
-            }
-        })
-        .collect()
-}
-
-/// The options with their explanations, in the session's order, for after the reveal.
-pub(super) fn outcomes<'a>(
-    session: &LiveSession,
-    position: usize,
-    exercise: &'a Exercise,
-    chosen: Option<&str>,
-) -> Vec<ChoiceOutcome<'a>> {
-    option_order(exercise, session.seed, position)
-        .into_iter()
-        .map(|index| {
-            let choice = &exercise.choices()[index];
-            ChoiceOutcome {
-                label: choice.label(),
-                why: choice.why(),
-                is_correct: choice.answer() == exercise.correct_choice().answer(),
-                was_chosen: chosen == Some(choice.answer()),
-            }
-        })
-        .collect()
-}
-
-/// The pack and the exercise at `position` of a session.
-pub(super) fn exercise_of<'a>(
-    state: &'a AppState,
-    session: &LiveSession,
-    position: usize,
-) -> Result<(&'a Pack, &'a Exercise), AppError> {
-    let gone = || {
-        AppError::NotFound(
-            "This session's exercise is no longer in its lesson pack, so it cannot be shown."
-                .into(),
-        )
-    };
-    let pack = state.library.pack(&session.pack_id).ok_or_else(gone)?;
-    let exercise = session
-        .exercise_ids
-        .get(position)
-        .and_then(|id| pack.exercise(id))
-        .ok_or_else(gone)?;
-    Ok((pack, exercise))
-}
-
-/// Where the room is, for the heading of an exercise.
-pub(super) struct LivePlace {
-    pub number: usize,
-    pub total: usize,
-    pub skill_title: &'static str,
 }
 
 /// The exercise on a participant's screen.
@@ -255,13 +171,13 @@ pub async fn show_live(
     path: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let code = JoinCode::parse(&path).ok_or_else(|| no_such_session(&path))?;
+    let code = JoinCode::parse(&path).ok_or_else(|| no_such_live_session(&path))?;
     if path.as_str() != code.as_str() {
         return Ok(see_other_uncached(format!("/live/{}", code.as_str())));
     }
     // A browser that has not joined gets the form to join, with the code filled in,
     // whether a session has the code or not: reading an address tells nothing.
-    let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+    let Some((session, participant)) = joined_live_session(&state, &request, &path)? else {
         if let Some(removed) = removed_here(&state, &request, &code)? {
             return removed_page(&state, &request, &removed);
         }
@@ -274,7 +190,6 @@ pub async fn show_live(
             None,
         );
     };
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
     let wants_change = query.change.is_some();
     let mut page = ParticipantPage {
         view: ParticipantView::Lobby,
@@ -285,7 +200,8 @@ pub async fn show_live(
         auto_refresh: true,
         shown: None,
         choices: Vec::new(),
-        csrf,
+        // The browser's form token, given when the page is rendered.
+        csrf: String::new(),
         replacing: false,
         chosen_label: None,
         was_correct: false,
@@ -387,14 +303,11 @@ pub async fn show_live(
             };
         }
     }
-    let mut response = HttpResponse::Ok();
-    response
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"));
-    if let Some(cookie) = cookie {
-        response.cookie(cookie);
-    }
-    Ok(response.body(page.render()?))
+    let page = anonymous_page(&state, &request, StatusCode::OK, |csrf| ParticipantPage {
+        csrf,
+        ..page
+    })?;
+    Ok(no_store(page))
 }
 
 /// The participant this browser was in the session of `code`, if the facilitator
@@ -432,22 +345,12 @@ fn removed_page(
     request: &HttpRequest,
     (session, participant): &(LiveSession, Participant),
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(state, request);
-    let mut response = HttpResponse::Ok();
-    response
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"));
-    if let Some(cookie) = cookie {
-        response.cookie(cookie);
-    }
-    Ok(response.body(
-        RemovedPage {
-            nickname: participant.nickname.as_str(),
-            code: session.code.to_string(),
-            csrf,
-        }
-        .render()?,
-    ))
+    let page = anonymous_page(state, request, StatusCode::OK, |csrf| RemovedPage {
+        nickname: participant.nickname.as_str(),
+        code: session.code.to_string(),
+        csrf,
+    })?;
+    Ok(no_store(page))
 }
 
 #[derive(Template)]
@@ -467,17 +370,12 @@ fn join_form(
     nickname: String,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(state, request);
-    html_with(
-        status,
-        &JoinPage {
-            csrf,
-            code,
-            nickname,
-            error,
-        },
-        cookie,
-    )
+    anonymous_page(state, request, status, |csrf| JoinPage {
+        csrf,
+        code,
+        nickname,
+        error,
+    })
 }
 
 /// `GET /live`: the form to join a live session.
@@ -495,31 +393,19 @@ pub async fn show_join(
     )
 }
 
-#[derive(Deserialize)]
-pub struct JoinForm {
-    csrf: Option<String>,
-    code: Option<String>,
-    nickname: Option<String>,
-}
-
-crate::web::extract::with_csrf!(JoinForm);
-
 /// `POST /live`: joins a session under a nickname and shows its page.
 pub async fn join_live(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<JoinForm>,
+    AnonymousForm(form): AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
-    let code_text = form.code.unwrap_or_default();
-    let nickname_text = form.nickname.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
         join_form(
             &state,
             &request,
             status,
-            code_text.clone(),
-            nickname_text.clone(),
+            form.code.clone(),
+            form.nickname.clone(),
             Some(error),
         )
     };
@@ -527,7 +413,7 @@ pub async fn join_live(
     if let Err(wait) = state.guesses.check(&client, now()) {
         return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
     }
-    let Some(code) = JoinCode::parse(&code_text) else {
+    let Some(code) = JoinCode::parse(&form.code) else {
         return again(
             StatusCode::BAD_REQUEST,
             "That is not a session code. A live-session code has 10 digits, like 482 913 2077: copy it from the projector.".into(),
@@ -557,7 +443,7 @@ pub async fn join_live(
             ),
         );
     };
-    let nickname = match Nickname::parse(&nickname_text) {
+    let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
         Err(problem) => return again(StatusCode::BAD_REQUEST, problem.to_string()),
     };
@@ -621,11 +507,11 @@ pub async fn submit_answer(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
-    form: AnonymousForm<AnswerForm>,
+    AnonymousForm(form): AnonymousForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     // A participant answers whatever anyone else has typed; a browser that has not
     // joined (or names an unknown code) makes a miss, past its allowance a wait.
-    let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+    let Some((session, participant)) = joined_live_session(&state, &request, &path)? else {
         if let Some(code) = JoinCode::parse(&path)
             && removed_here(&state, &request, &code)?.is_some()
         {
@@ -663,7 +549,7 @@ pub async fn submit_answer(
         let current = state
             .storage
             .live_session(session.id)?
-            .ok_or_else(|| no_such_session(&session.code.to_string()))?;
+            .ok_or_else(|| no_such_live_session(&session.code.to_string()))?;
         current
             .state
             .accepts_answers_to(position)
@@ -714,7 +600,7 @@ pub async fn participant_events(
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let Some((session, participant)) = joined_session(&state, &request, &path)? else {
+    let Some((session, participant)) = joined_live_session(&state, &request, &path)? else {
         return Err(AppError::NotFound(NOT_JOINED.into()));
     };
     let address = crate::web::client_address(&state, &request);
@@ -770,32 +656,13 @@ pub async fn participant_events(
     Ok(event_stream(stream))
 }
 
-/// One server-sent event about the phase, with `extra` JSON fields (",\"a\":1").
-pub(super) fn state_event(signal: Signal, extra: &str) -> String {
-    format!(
-        "id: {version}\nevent: state\ndata: {{\"version\":{version},\"phase\":\"{phase}\",\"number\":{number}{extra}}}\n\n",
-        version = signal.version,
-        phase = signal.phase,
-        number = signal.number,
-    )
-}
-
-/// A response that streams server-sent events as they come, uncompressed and uncached.
-pub(super) fn event_stream(
-    stream: impl futures_util::Stream<Item = Result<web::Bytes, actix_web::Error>> + 'static,
-) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/event-stream")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        // The compressor would hold events back until a buffer fills.
-        .insert_header(ContentEncoding::Identity)
-        .insert_header(("X-Accel-Buffering", "no"))
-        .streaming(stream)
-}
-
 /// A redirect that no cache keeps: where it leads depends on the session's phase.
 fn see_other_uncached(location: String) -> HttpResponse {
-    let mut response = super::see_other(location);
+    no_store(super::see_other(location))
+}
+
+/// `response`, marked for no cache to keep: a live page changes with the session.
+fn no_store(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),

@@ -20,166 +20,78 @@ use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{ResponseError, Route, guard, web};
 
 use super::error::AppError;
+use super::sign_in::anonymous_form_token;
 use super::{AppState, NOT_FOUND};
 
 pub fn register(config: &mut web::ServiceConfig) {
-    let paths = Paths::default()
-        .route("/", get().to(home::show_home))
-        .route("/code", web::post().to(home::enter_code))
-        .route("/healthz", get().to(health::show_health))
-        .route("/static/style.css", get().to(assets::show_stylesheet))
-        .route("/favicon.svg", get().to(assets::show_favicon))
-        .route("/favicon.ico", get().to(assets::show_favicon))
-        .route("/packs/{pack}", get().to(packs::show_pack))
-        .route("/packs/{pack}/rounds", web::post().to(rounds::create_round))
-        .route("/packs/{pack}/glossary", get().to(packs::show_glossary))
-        .route(
-            "/packs/{pack}/sources/{source}",
-            get().to(sources::show_source),
-        )
-        .route("/rounds/{round}", get().to(rounds::resume_round))
-        .route("/rounds/{round}/summary", get().to(rounds::show_summary))
-        .route(
-            "/rounds/{round}/questions/{number}",
-            get().to(rounds::show_question),
-        )
-        .route(
-            "/rounds/{round}/questions/{number}",
-            web::post().to(rounds::submit_answer),
-        )
-        .route("/progress", get().to(progress::show_progress))
-        .route("/teachers", get().to(teachers::show_teachers))
-        .route("/teachers/sign-up", get().to(teachers::show_sign_up))
-        .route(
-            "/teachers/sign-up",
-            web::post().to(teachers::create_teacher),
-        )
-        .route("/teachers/sign-in", get().to(teachers::show_sign_in))
-        .route(
-            "/teachers/sign-in",
-            web::post().to(teachers::create_session),
-        )
-        .route(
-            "/teachers/sign-out",
-            web::post().to(teachers::delete_session),
-        )
-        .route("/teachers/password", get().to(teachers::show_password))
-        .route(
-            "/teachers/password",
-            web::post().to(teachers::update_password),
-        )
-        .route("/join", get().to(students::show_join))
-        .route("/join", web::post().to(students::create_student))
-        .route("/join/{code}", get().to(students::show_join_with_code))
-        .route("/resume", get().to(students::show_resume))
-        .route("/resume", web::post().to(students::resume_student))
-        .route("/student", get().to(students::show_student))
-        .route(
-            "/student/assignments/{assignment}",
-            web::post().to(students::start_assignment),
-        )
-        .route("/teachers/classes", web::post().to(classes::create_class))
-        .route("/teachers/classes/{class}", get().to(classes::show_class))
-        .route(
-            "/teachers/classes/{class}/projector",
-            get().to(classes::show_projector),
-        )
-        .route(
-            "/teachers/classes/{class}/locked",
-            web::post().to(classes::update_locked),
-        )
-        .route(
-            "/teachers/classes/{class}/archived",
-            web::post().to(classes::update_archived),
-        )
-        .route(
-            "/teachers/classes/{class}/delete",
-            get().to(classes::show_delete_class),
-        )
-        .route(
-            "/teachers/classes/{class}/delete",
-            web::post().to(classes::delete_class),
-        )
-        .route(
-            "/teachers/classes/{class}/assignments",
-            web::post().to(classes::create_assignment),
-        )
-        .route(
-            "/teachers/classes/{class}/assignments/{assignment}",
-            get().to(results::show_assignment),
-        )
-        .route(
-            "/teachers/classes/{class}/assignments/{assignment}/exercises/{exercise}",
-            get().to(results::show_exercise),
-        )
-        .route(
-            "/teachers/classes/{class}/assignments/{assignment}/results.csv",
-            get().to(results::export_assignment),
-        )
-        .route(
-            "/teachers/classes/{class}/gradebook.csv",
-            get().to(results::export_gradebook),
-        )
-        .route(
-            "/teachers/classes/{class}/students/{student}",
-            get().to(classes::show_student),
-        )
-        .route(
-            "/teachers/classes/{class}/students/{student}/nickname",
-            web::post().to(classes::update_nickname),
-        )
-        .route(
-            "/teachers/classes/{class}/students/{student}/resume-code",
-            web::post().to(classes::update_resume_code),
-        )
-        .route(
-            "/teachers/classes/{class}/students/{student}/delete",
-            web::post().to(classes::delete_student),
-        )
-        .route("/live", get().to(live::show_join))
-        .route("/live", web::post().to(live::join_live))
-        .route("/live/{code}", get().to(live::show_live))
-        .route("/live/{code}/answers", web::post().to(live::submit_answer))
+    let paths = paths! {
+        "/" => GET home::show_home;
+        "/code" => POST home::enter_code;
+        "/healthz" => GET health::show_health;
+        "/static/style.css" => GET assets::show_stylesheet;
+        "/favicon.svg" => GET assets::show_favicon;
+        "/favicon.ico" => GET assets::show_favicon;
+        "/packs/{pack}" => GET packs::show_pack;
+        "/packs/{pack}/rounds" => POST rounds::create_round;
+        "/packs/{pack}/glossary" => GET packs::show_glossary;
+        "/packs/{pack}/sources/{source}" => GET sources::show_source;
+        "/rounds/{round}" => GET rounds::resume_round;
+        "/rounds/{round}/summary" => GET rounds::show_summary;
+        "/rounds/{round}/questions/{number}" =>
+            GET rounds::show_question, POST rounds::submit_answer;
+        "/progress" => GET progress::show_progress;
+        "/teachers" => GET teachers::show_teachers;
+        "/teachers/sign-up" => GET teachers::show_sign_up, POST teachers::create_teacher;
+        "/teachers/sign-in" => GET teachers::show_sign_in, POST teachers::create_sign_in;
+        "/teachers/sign-out" => POST teachers::delete_sign_in;
+        "/teachers/password" => GET teachers::show_password, POST teachers::update_password;
+        "/join" => GET students::show_join, POST students::create_student;
+        "/join/{code}" => GET students::show_join_with_code;
+        "/resume" => GET students::show_resume, POST students::resume_student;
+        "/student" => GET students::show_student;
+        "/student/assignments/{assignment}" => POST students::start_assignment;
+        "/teachers/classes" => POST classes::create_class;
+        "/teachers/classes/{class}" => GET classes::show_class;
+        "/teachers/classes/{class}/projector" => GET classes::show_projector;
+        "/teachers/classes/{class}/locked" => POST classes::update_locked;
+        "/teachers/classes/{class}/archived" => POST classes::update_archived;
+        "/teachers/classes/{class}/delete" =>
+            GET classes::show_delete_class, POST classes::delete_class;
+        "/teachers/classes/{class}/assignments" => POST classes::create_assignment;
+        "/teachers/classes/{class}/assignments/{assignment}" => GET results::show_assignment;
+        "/teachers/classes/{class}/assignments/{assignment}/exercises/{exercise}" =>
+            GET results::show_exercise;
+        "/teachers/classes/{class}/assignments/{assignment}/results.csv" =>
+            GET results::export_assignment;
+        "/teachers/classes/{class}/gradebook.csv" => GET results::export_gradebook;
+        "/teachers/classes/{class}/students/{student}" => GET classes::show_student;
+        "/teachers/classes/{class}/students/{student}/nickname" => POST classes::update_nickname;
+        "/teachers/classes/{class}/students/{student}/resume-code" =>
+            POST classes::update_resume_code;
+        "/teachers/classes/{class}/students/{student}/delete" => POST classes::delete_student;
+        "/live" => GET live::show_join, POST live::join_live;
+        "/live/{code}" => GET live::show_live;
+        "/live/{code}/answers" => POST live::submit_answer;
         // Event streams take GET alone: a HEAD would hold a stream open for nothing.
-        .route(
-            "/live/{code}/events",
-            web::get().to(live::participant_events),
-        )
-        .route("/static/live.js", get().to(assets::show_live_script))
-        .route("/static/student.js", get().to(assets::show_student_script))
-        .route("/static/teacher.js", get().to(assets::show_teacher_script))
-        .route("/teachers/live", get().to(facilitate::show_sessions))
-        .route("/teachers/live", web::post().to(facilitate::create_session))
-        .route("/teachers/live/new", get().to(facilitate::show_new))
-        .route(
-            "/teachers/live/{session}",
-            get().to(facilitate::show_session),
-        )
-        .route(
-            "/teachers/live/{session}/moves",
-            web::post().to(facilitate::make_move),
-        )
-        .route(
-            "/teachers/live/{session}/screen",
-            get().to(facilitate::show_screen),
-        )
-        .route(
-            "/teachers/live/{session}/remote",
-            get().to(facilitate::show_remote),
-        )
-        .route(
-            "/teachers/live/{session}/removals",
-            web::post().to(facilitate::remove_participant),
-        )
-        .route(
-            "/teachers/live/{session}/events",
-            web::get().to(facilitate::facilitator_events),
-        )
-        .route(
-            "/teachers/live/{session}/results.csv",
-            get().to(facilitate::export_session),
-        );
-    for (path, routes) in paths.0 {
+        "/live/{code}/events" => STREAM live::participant_events;
+        "/static/live.js" => GET assets::show_live_script;
+        "/static/student.js" => GET assets::show_student_script;
+        "/static/teacher.js" => GET assets::show_teacher_script;
+        "/teachers/live" => GET facilitate::show_live_sessions, POST facilitate::create_live_session;
+        "/teachers/live/new" => GET facilitate::show_new;
+        "/teachers/live/{session}" => GET facilitate::show_live_session;
+        "/teachers/live/{session}/moves" => POST facilitate::make_move;
+        "/teachers/live/{session}/screen" => GET facilitate::show_screen;
+        "/teachers/live/{session}/remote" => GET facilitate::show_remote;
+        "/teachers/live/{session}/removals" => POST facilitate::remove_participant;
+        "/teachers/live/{session}/events" => STREAM facilitate::facilitator_events;
+        "/teachers/live/{session}/results.csv" => GET facilitate::export_live_session;
+    };
+    // Each path is one resource with all its methods: actix answers a method that a path
+    // does not take with `405` and an `Allow` header of those it does. (A route
+    // registered on its own makes its method the guard of a resource of its own, and a
+    // request with another method falls through to the `404` of `default_service`.)
+    for (path, routes) in paths {
         let resource = routes
             .into_iter()
             .fold(web::resource(path), |resource, route| resource.route(route));
@@ -192,23 +104,28 @@ pub fn register(config: &mut web::ServiceConfig) {
     }));
 }
 
-/// The routes gathered by path, each path then registered as one resource with all its
-/// methods: actix answers a method that a path does not take with `405` and an `Allow`
-/// header of those it does. (A route registered on its own makes its method the guard
-/// of a resource of its own, and a request with another method falls through to the
-/// `404` of `default_service`.)
-#[derive(Default)]
-struct Paths(Vec<(&'static str, Vec<Route>)>);
-
-impl Paths {
-    fn route(mut self, path: &'static str, route: Route) -> Self {
-        match self.0.iter_mut().find(|(known, _)| *known == path) {
-            Some((_, routes)) => routes.push(route),
-            None => self.0.push((path, vec![route])),
-        }
-        self
-    }
+/// The URL space as a table, one line a path: each method it takes with its handler.
+/// `GET` answers `HEAD` too; `STREAM` (an event stream) takes `GET` alone.
+macro_rules! paths {
+    ($($path:literal => $($method:ident $handler:path),+;)*) => {
+        vec![$(($path, vec![$(route!($method).to($handler)),+])),*]
+    };
 }
+use paths;
+
+/// The route of a method named in the table of [`paths`].
+macro_rules! route {
+    (GET) => {
+        get()
+    };
+    (POST) => {
+        web::post()
+    };
+    (STREAM) => {
+        web::get()
+    };
+}
+use route;
 
 /// A route for `GET` that answers `HEAD` too, as `GET` without the body (the server
 /// leaves it out). Actix's own `web::get()` takes `GET` alone.
@@ -253,7 +170,35 @@ pub struct CsrfForm {
     csrf: Option<String>,
 }
 
-crate::web::extract::with_csrf!(CsrfForm);
+/// A page's query that names the notice to show after a form was sent
+/// (`?notice=renamed`).
+#[derive(serde::Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// The form that joins a class or a live session: its code and a nickname.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct JoinForm {
+    csrf: Option<String>,
+    code: String,
+    nickname: String,
+}
+
+crate::web::extract::with_csrf!(CsrfForm, JoinForm);
+
+/// A page with a form shown before sign-in: `page` is made with the browser's form
+/// token, and the response sets the form cookie if the browser has none yet.
+fn anonymous_page<T: askama::Template>(
+    state: &AppState,
+    request: &actix_web::HttpRequest,
+    status: StatusCode,
+    page: impl FnOnce(String) -> T,
+) -> Result<actix_web::HttpResponse, AppError> {
+    let (csrf, cookie) = anonymous_form_token(state, request);
+    html_with(status, &page(csrf), cookie)
+}
 
 /// Renders a template into an HTML response with `status`, setting `cookie` if any.
 fn html_with(
@@ -303,4 +248,27 @@ fn html_page(body: String) -> actix_web::HttpResponse {
 /// Renders a template into an HTML response.
 fn html(template: &impl askama::Template) -> Result<actix_web::HttpResponse, AppError> {
     Ok(html_page(template.render()?))
+}
+
+/// The pack `id`, or the page that says there is none.
+fn find_pack<'a>(state: &'a AppState, id: &str) -> Result<&'a crate::content::Pack, AppError> {
+    state.library.pack(id).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "There is no lesson pack called “{id}”. The home page lists the packs on offer."
+        ))
+    })
+}
+
+/// The cookie a browser gets when it starts a round of a pack, scoped to the pack's
+/// pages: the learner has seen its content note, which the pack page then folds away.
+const NOTE_READ_COOKIE: &str = "sourcewise_note_read";
+
+/// The cookie saying that this browser has read the content note of `pack`.
+fn note_read_cookie(pack: &crate::content::Pack) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(NOTE_READ_COOKIE, "1")
+        .path(format!("/packs/{}", pack.id()))
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish()
 }

@@ -2,6 +2,7 @@
 //! start first, after the note's warning, so that a learner on a phone reaches it);
 //! `GET /packs/{pack}/glossary`: the plain meanings of the words it uses.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -9,7 +10,8 @@ use crate::content::{Pack, Skill, Term};
 use crate::practice::DEFAULT_ROUND_LENGTH;
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::teacher_session::anonymous_form_token;
+
+use super::{NOTE_READ_COOKIE, anonymous_page, find_pack};
 
 /// One way to start a round, as shown on the pack page.
 struct SkillOffer {
@@ -39,20 +41,6 @@ struct PackPage<'a> {
     note_read: bool,
 }
 
-/// The cookie a browser gets when it starts a round of a pack, scoped to the pack's
-/// pages: the learner has seen its content note, which the pack page then folds away.
-pub(super) const NOTE_READ_COOKIE: &str = "sourcewise_note_read";
-
-/// The cookie saying that this browser has read the content note of `pack`.
-pub(super) fn note_read_cookie(pack: &Pack) -> actix_web::cookie::Cookie<'static> {
-    actix_web::cookie::Cookie::build(NOTE_READ_COOKIE, "1")
-        .path(format!("/packs/{}", pack.id()))
-        .http_only(true)
-        .same_site(actix_web::cookie::SameSite::Lax)
-        .max_age(actix_web::cookie::time::Duration::days(365))
-        .finish()
-}
-
 /// The first sentence of `text` and the rest (which may be empty).
 fn first_sentence(text: &str) -> (&str, &str) {
     let text = text.trim();
@@ -67,7 +55,6 @@ pub async fn show_pack(
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
     let pack = find_pack(&state, &path)?;
     let offers = Skill::ALL
         .iter()
@@ -80,22 +67,18 @@ pub async fn show_pack(
         .collect();
     let (note_first, note_rest) = first_sentence(pack.content_note());
     let (about_first, about_rest) = first_sentence(pack.description());
-    super::html_with(
-        actix_web::http::StatusCode::OK,
-        &PackPage {
-            pack,
-            offers,
-            total: pack.exercises().len(),
-            default_length: DEFAULT_ROUND_LENGTH,
-            csrf,
-            note_first,
-            note_rest,
-            about_first,
-            about_rest,
-            note_read: request.cookie(NOTE_READ_COOKIE).is_some(),
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| PackPage {
+        pack,
+        offers,
+        total: pack.exercises().len(),
+        default_length: DEFAULT_ROUND_LENGTH,
+        csrf,
+        note_first,
+        note_rest,
+        about_first,
+        about_rest,
+        note_read: request.cookie(NOTE_READ_COOKIE).is_some(),
+    })
 }
 
 #[derive(Template)]
@@ -114,12 +97,4 @@ pub async fn show_glossary(
     let mut terms: Vec<&Term> = pack.glossary().terms().iter().collect();
     terms.sort_by_key(|term| term.term().to_lowercase());
     super::html(&GlossaryPage { pack, terms })
-}
-
-pub fn find_pack<'a>(state: &'a AppState, id: &str) -> Result<&'a Pack, AppError> {
-    state.library.pack(id).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "There is no lesson pack called “{id}”. The home page lists the packs on offer."
-        ))
-    })
 }

@@ -7,6 +7,7 @@ use askama::Template;
 use super::html;
 use crate::ids::Token;
 use crate::practice::{SkillScore, Tally};
+use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
 use crate::web::learners::Learners;
 use crate::web::{AppState, format_time};
@@ -78,10 +79,7 @@ pub async fn show_progress(
     let mut recent = Vec::new();
     for (learner, name) in sources {
         let progress = state.storage.progress(learner, RECENT_ROUNDS, |round| {
-            matches!(
-                super::rounds::feedback_hidden_until(&state, round),
-                Ok(None)
-            )
+            matches!(feedback_hidden_until(&state, round), Ok(None))
         })?;
         tally.merge(&progress.tally);
         round_count += progress.round_count;

@@ -1,16 +1,16 @@
 //! What a teacher learns from a class: per assignment, who did what and how each
 //! exercise went (options chosen, facility, discrimination); and CSV exports.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::classes::{assignments_done, describe_for_teacher};
 use crate::assignments::{Assignment, Status};
 use crate::classes::{Class, Student};
 use crate::content::{Exercise, Pack};
 use crate::practice::Round;
-use crate::results::{ItemResponse, item_statistics, safe_cell};
+use crate::results::{ItemResponse, item_statistics};
+use crate::web::assignment_view::{assignments_done, describe_for_teacher};
+use crate::web::csv::{csv_bytes, csv_download};
 use crate::web::error::AppError;
 use crate::web::extract::{OwnedAssignment, OwnedClass};
 use crate::web::view::{Gloss, VersionView, version_views};
@@ -135,9 +135,7 @@ fn prompt_of(exercise: &Exercise) -> String {
 /// students by questions, and the questions most missed first.
 pub async fn show_assignment(
     state: web::Data<AppState>,
-    OwnedAssignment {
-        class, assignment, ..
-    }: OwnedAssignment,
+    OwnedAssignment { class, assignment }: OwnedAssignment,
 ) -> Result<HttpResponse, AppError> {
     let page = super::off_worker(&state, move |state| {
         let pack = state.library.pack(&assignment.pack_id);
@@ -324,48 +322,10 @@ fn most_missed_first(left: &ExerciseResult, right: &ExerciseResult) -> std::cmp:
     )
 }
 
-/// A CSV file as a download.
-pub(super) fn csv_response(
-    filename: &str,
-    rows: Vec<Vec<String>>,
-) -> Result<HttpResponse, AppError> {
-    Ok(csv_download(filename, csv_bytes(rows)?))
-}
-
-/// A CSV file made of `rows`, cells a spreadsheet would run defused.
-fn csv_bytes(rows: Vec<Vec<String>>) -> Result<Vec<u8>, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer
-            .write_record(row.iter().map(|cell| safe_cell(cell)))
-            .map_err(|error| AppError::Fault(format!("a CSV row could not be written: {error}")))?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|error| AppError::Fault(format!("a CSV file could not be finished: {error}")))?;
-    // A byte-order mark, so that spreadsheets open the UTF-8 text as UTF-8.
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(body);
-    Ok(bytes)
-}
-
-/// A CSV file as a download named `filename`.
-fn csv_download(filename: &str, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(bytes)
-}
-
 /// `GET …/assignments/{assignment}/results.csv`: one row per student per exercise.
 pub async fn export_assignment(
     state: web::Data<AppState>,
-    OwnedAssignment {
-        class, assignment, ..
-    }: OwnedAssignment,
+    OwnedAssignment { class, assignment }: OwnedAssignment,
 ) -> Result<HttpResponse, AppError> {
     let filename = format!("assignment-{}.csv", assignment.id);
     let bytes = super::off_worker(&state, move |state| {
@@ -498,9 +458,7 @@ pub struct RevealQuery {
 /// quoted from each document.
 pub async fn show_exercise(
     state: web::Data<AppState>,
-    OwnedAssignment {
-        class, assignment, ..
-    }: OwnedAssignment,
+    OwnedAssignment { class, assignment }: OwnedAssignment,
     path: web::Path<(String, String, String)>,
     query: web::Query<RevealQuery>,
 ) -> Result<HttpResponse, AppError> {

@@ -4,22 +4,22 @@
 //! `GET /rounds/{round}/questions/{n}` shows the question while it is unanswered and
 //! the feedback once it is answered, so a reload never loses the learner's place.
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::packs::find_pack;
-use super::{html, see_other};
+use super::{anonymous_page, find_pack, html, note_read_cookie, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
 use crate::ids::Token;
 use crate::practice::{
     Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, option_order,
 };
 use crate::storage::rounds::Recorded;
+use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
-use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::extract::AnonymousForm;
 use crate::web::view::{
     ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
 };
@@ -32,14 +32,17 @@ pub struct StartForm {
     length: Option<String>,
 }
 
+crate::web::extract::with_csrf!(StartForm, AnswerForm);
+
+/// `POST /packs/{pack}/rounds`: starts a round of the pack and goes to its first
+/// question.
 pub async fn create_round(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
-    form: web::Form<StartForm>,
+    AnonymousForm(form): AnonymousForm<StartForm>,
 ) -> Result<HttpResponse, AppError> {
     let pack = find_pack(&state, &path)?;
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let back = format!("/packs/{}", pack.id());
     let focus = match form.focus.as_deref().map(str::trim) {
         None | Some("") => return Err(AppError::bad_request_with_back("Choose which skill to practise before you start.", back)),
@@ -81,7 +84,7 @@ pub async fn create_round(
     if known_learner.is_none() {
         response.cookie(learner_cookie(learner_id));
     }
-    response.cookie(super::packs::note_read_cookie(pack));
+    response.cookie(note_read_cookie(pack));
     Ok(response.finish())
 }
 
@@ -177,21 +180,16 @@ pub async fn show_question(
         .collect();
 
     let Some(answer) = &round.answers[position] else {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        return super::html_with(
-            actix_web::http::StatusCode::OK,
-            &QuestionPage {
-                exercise,
-                progress,
-                passage_from,
-                choices: ordered_choices,
-                action: question_url(round.id, position),
-                csrf,
-                gloss: Gloss::of(pack),
-                compare: true,
-            },
-            cookie,
-        );
+        return anonymous_page(&state, &request, StatusCode::OK, |csrf| QuestionPage {
+            exercise,
+            progress,
+            passage_from,
+            choices: ordered_choices,
+            action: question_url(round.id, position),
+            csrf,
+            gloss: Gloss::of(pack),
+            compare: true,
+        });
     };
     if let Some(due) = feedback_hidden_until(&state, &round)? {
         let (next_url, next_label) = match round.next_unanswered() {
@@ -220,12 +218,7 @@ pub async fn show_question(
         .unwrap_or(answer.choice.as_str());
     let outcomes = ordered_choices
         .iter()
-        .map(|choice| ChoiceOutcome {
-            label: choice.label(),
-            why: choice.why(),
-            is_correct: choice.answer() == exercise.correct_choice().answer(),
-            was_chosen: choice.answer() == answer.choice,
-        })
+        .map(|choice| ChoiceOutcome::of(exercise, choice, Some(&answer.choice)))
         .collect();
     let link_suffix = format!("&round={}&number={number}", round.id);
     let (passage, evidence) = quote_views(pack, exercise, &link_suffix);
@@ -279,36 +272,6 @@ struct SavedPage<'a> {
     compare: bool,
 }
 
-/// The due time until which this round's right and wrong stay hidden, if they do (a
-/// round of an assignment whose teacher chose to show answers after the due date), as
-/// the teacher set it: "Tuesday 1 December 2026, 17:00 (Europe/Berlin)".
-pub(super) fn feedback_hidden_until(
-    state: &AppState,
-    round: &Round,
-) -> Result<Option<String>, AppError> {
-    let Some(id) = round.assignment else {
-        return Ok(None);
-    };
-    let Some(assignment) = state.storage.assignment(id)? else {
-        return Ok(None);
-    };
-    Ok(match assignment.deadline {
-        Some(deadline)
-            if !crate::assignments::feedback_visible(
-                assignment.feedback,
-                Some(deadline),
-                now(),
-            ) =>
-        {
-            Some(crate::assignments::describe_deadline(
-                deadline,
-                &assignment.due_zone,
-            ))
-        }
-        _ => None,
-    })
-}
-
 #[derive(Deserialize)]
 pub struct AnswerForm {
     csrf: Option<String>,
@@ -316,17 +279,18 @@ pub struct AnswerForm {
     choice: Option<String>,
 }
 
+/// `POST /rounds/{round}/questions/{n}`: records the answer, once, and goes to its
+/// feedback.
 pub async fn submit_answer(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<(String, usize)>,
-    form: web::Form<AnswerForm>,
+    AnonymousForm(form): AnonymousForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     let (round_text, number) = path.into_inner();
     // Answering needs the round's plan, not its other answers.
     let (round, pack) = load_round_with(&state, &request, &round_text, false)?;
     let (position, exercise) = exercise_at(&round, pack, number)?;
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let here = question_url(round.id, position);
     match form.exercise.as_deref() {
         None | Some("") => {
@@ -442,31 +406,27 @@ pub async fn show_summary(
             })
         })
         .collect();
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    super::html_with(
-        actix_web::http::StatusCode::OK,
-        &SummaryPage {
-            pack,
-            assignment: assignment_name(&state, &round)?,
-            focus_title: round.focus.title(),
-            answered: round.answered(),
-            total: round.len(),
-            correct: tally.correct(),
-            next_url: round
-                .next_unanswered()
-                .map(|position| question_url(round.id, position)),
-            scores: tally
-                .scores()
-                .iter()
-                .copied()
-                .filter(|score| score.answered > 0)
-                .collect(),
-            missed,
-            weakest: tally.weakest(),
-            csrf,
-        },
-        cookie,
-    )
+    let assignment = assignment_name(&state, &round)?;
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| SummaryPage {
+        pack,
+        assignment,
+        focus_title: round.focus.title(),
+        answered: round.answered(),
+        total: round.len(),
+        correct: tally.correct(),
+        next_url: round
+            .next_unanswered()
+            .map(|position| question_url(round.id, position)),
+        scores: tally
+            .scores()
+            .iter()
+            .copied()
+            .filter(|score| score.answered > 0)
+            .collect(),
+        missed,
+        weakest: tally.weakest(),
+        csrf,
+    })
 }
 
 /// Reads a round for the learner who asks. A round that does not exist and a round

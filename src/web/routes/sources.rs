@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::find_pack;
 use super::html;
-use super::packs::find_pack;
 use crate::content::{Pack, Source};
 use crate::ids::Token;
 use crate::web::AppState;

@@ -22,15 +22,15 @@ use crate::assignments::Status;
 use crate::classes::{Class, JoinCode, Nickname, ResumeCode, Student};
 use crate::ids::Token;
 use crate::storage::students::JoinError;
+use crate::web::assignment_view::describe_without_due;
 use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
 use crate::web::learners::Learners;
-use crate::web::routes::classes::describe_without_due;
-use crate::web::teacher_session::{anonymous_form_token, check_anonymous_form};
+use crate::web::sign_in::check_anonymous_form;
 use crate::web::{AppState, learner, learner_cookie, now};
 
-use super::html_with as render;
+use super::{CsrfForm, JoinForm, anonymous_page};
 
 #[derive(Template)]
 #[template(path = "students/join.html")]
@@ -66,27 +66,13 @@ fn join_form(
     request: &HttpRequest,
     code: String,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(state, request);
-    render(
-        StatusCode::OK,
-        &JoinPage {
-            csrf,
-            code,
-            nickname: String::new(),
-            error: None,
-        },
-        cookie,
-    )
+    anonymous_page(state, request, StatusCode::OK, |csrf| JoinPage {
+        csrf,
+        code,
+        nickname: String::new(),
+        error: None,
+    })
 }
-
-#[derive(Deserialize)]
-pub struct JoinForm {
-    csrf: Option<String>,
-    code: Option<String>,
-    nickname: Option<String>,
-}
-
-crate::web::extract::with_csrf!(JoinForm);
 
 /// The class with the code typed, if it takes new students; otherwise what to tell them.
 /// A well-formed code of nothing counts as a miss of `client`.
@@ -121,34 +107,26 @@ fn open_class(
 pub async fn create_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<JoinForm>,
+    AnonymousForm(form): AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
-    let code_text = form.code.unwrap_or_default();
-    let nickname_text = form.nickname.unwrap_or_default();
     let again_with = |status: StatusCode, error: String| {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        render(
-            status,
-            &JoinPage {
-                csrf,
-                code: code_text.clone(),
-                nickname: nickname_text.clone(),
-                error: Some(error),
-            },
-            cookie,
-        )
+        anonymous_page(&state, &request, status, |csrf| JoinPage {
+            csrf,
+            code: form.code.clone(),
+            nickname: form.nickname.clone(),
+            error: Some(error),
+        })
     };
     let again = |error: String| again_with(StatusCode::BAD_REQUEST, error);
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
         return again_with(StatusCode::TOO_MANY_REQUESTS, wait.message("join codes"));
     }
-    let class = match open_class(&state, &client, &code_text)? {
+    let class = match open_class(&state, &client, &form.code)? {
         Ok(class) => class,
         Err(message) => return again(message),
     };
-    let nickname = match Nickname::parse(&nickname_text) {
+    let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
         Err(problem) => return again(problem.to_string()),
     };
@@ -259,16 +237,15 @@ fn student_assignments(
 
 /// `POST /student/assignments/{assignment}`: starts the student's round for it (its
 /// exercises fixed from now on), or finds the one they started, and goes to it.
-#[derive(Deserialize)]
-pub struct StartAssignmentForm {
-    csrf: Option<String>,
-}
-
+///
+/// Its token is checked after the assignment and the student are found, not by an
+/// [`AnonymousForm`]: a stranger's form, with or without a token, is answered 404, as
+/// `tests/api/assignments.rs` (`assignment_mistakes_and_strangers_are_refused`) asks.
 pub async fn start_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
     path: web::Path<String>,
-    form: web::Form<StartAssignmentForm>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
     const NOT_YOURS: &str = "There is no such assignment in your classes.";
     let assignment = Token::parse(&path)
@@ -342,18 +319,13 @@ pub async fn show_student(
     let (done, to_do) = assignments
         .into_iter()
         .partition(|assignment| assignment.done);
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    render(
-        StatusCode::OK,
-        &StudentPage {
-            memberships,
-            to_do,
-            done,
-            joined: request.query_string() == "joined",
-            csrf,
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| StudentPage {
+        memberships,
+        to_do,
+        done,
+        joined: request.query_string() == "joined",
+        csrf,
+    })
 }
 
 #[derive(Template)]
@@ -369,23 +341,19 @@ pub async fn show_resume(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    render(
-        StatusCode::OK,
-        &ResumePage {
-            csrf,
-            code: String::new(),
-            error: None,
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| ResumePage {
+        csrf,
+        code: String::new(),
+        error: None,
+    })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ResumeForm {
     csrf: Option<String>,
-    code: Option<String>,
-    resume: Option<String>,
+    code: String,
+    resume: String,
 }
 
 crate::web::extract::with_csrf!(ResumeForm);
@@ -398,31 +366,24 @@ const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a stu
 pub async fn resume_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<ResumeForm>,
+    AnonymousForm(form): AnonymousForm<ResumeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
-    let code_text = form.code.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        render(
-            status,
-            &ResumePage {
-                csrf,
-                code: code_text.clone(),
-                error: Some(error),
-            },
-            cookie,
-        )
+        anonymous_page(&state, &request, status, |csrf| ResumePage {
+            csrf,
+            code: form.code.clone(),
+            error: Some(error),
+        })
     };
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
         return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
     }
-    let class = JoinCode::parse(&code_text)
+    let class = JoinCode::parse(&form.code)
         .map(|code| state.storage.class_by_code(&code))
         .transpose()?
         .flatten();
-    let resume = ResumeCode::parse(form.resume.as_deref().unwrap_or_default());
+    let resume = ResumeCode::parse(&form.resume);
     let student = match (class, resume) {
         (Some(class), Some(resume)) => state.storage.student_by_resume_code(class.id, &resume)?,
         _ => None,

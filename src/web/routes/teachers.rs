@@ -20,13 +20,15 @@ use crate::throttle::FailedAttempts;
 use crate::web::error::{AppError, BUSY_RETRY_AFTER};
 use crate::web::extract::AnonymousForm;
 use crate::web::extract::CheckedForm;
-use crate::web::teacher_session::{
-    SESSION_SECONDS, SignedIn, anonymous_form_token, check_session_form, device_cookie,
-    expired_session_cookie, session_cookie, signed_in, trusted_device,
+use crate::web::sign_in::{
+    SIGN_IN_SECONDS, SignedIn, check_sign_in_form, device_cookie, expired_sign_in_cookie,
+    sign_in_cookie, signed_in, trusted_device,
 };
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
-use super::{CsrfForm, html_with as page, see_other_builder, try_again_in};
+use super::{
+    CsrfForm, NoticeQuery, anonymous_page, html_with as page, see_other_builder, try_again_in,
+};
 
 #[derive(Template)]
 #[template(path = "teachers/welcome.html")]
@@ -69,7 +71,7 @@ pub async fn show_teachers(
                 StatusCode::OK,
                 &AccountPage {
                     teacher: &signed_in.teacher,
-                    csrf: signed_in.session.csrf.to_string(),
+                    csrf: signed_in.sign_in.csrf.to_string(),
                     notice,
                     classes,
                     archived,
@@ -84,11 +86,6 @@ pub async fn show_teachers(
     }
 }
 
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "teachers/sign_up.html")]
 struct SignUpPage {
@@ -98,13 +95,14 @@ struct SignUpPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SignUpForm {
     csrf: Option<String>,
-    display_name: Option<String>,
-    username: Option<String>,
-    password: Option<String>,
-    repeat_password: Option<String>,
+    display_name: String,
+    username: String,
+    password: String,
+    repeat_password: String,
 }
 
 crate::web::extract::with_csrf!(SignUpForm);
@@ -113,39 +111,26 @@ pub async fn show_sign_up(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    page(
-        StatusCode::OK,
-        &SignUpPage {
-            csrf,
-            display_name: String::new(),
-            username: String::new(),
-            error: None,
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| SignUpPage {
+        csrf,
+        display_name: String::new(),
+        username: String::new(),
+        error: None,
+    })
 }
 
 pub async fn create_teacher(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<SignUpForm>,
+    AnonymousForm(form): AnonymousForm<SignUpForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
-    let display_name_text = form.display_name.unwrap_or_default();
-    let username_text = form.username.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        page(
-            status,
-            &SignUpPage {
-                csrf,
-                display_name: display_name_text.clone(),
-                username: username_text.clone(),
-                error: Some(error),
-            },
-            cookie,
-        )
+        anonymous_page(&state, &request, status, |csrf| SignUpPage {
+            csrf,
+            display_name: form.display_name.clone(),
+            username: form.username.clone(),
+            error: Some(error),
+        })
     };
     // "The username is taken" tells whether an account exists, which a teacher needs to
     // hear; so many of them from one address pause sign-up there (every sign-up, or the
@@ -161,14 +146,10 @@ pub async fn create_teacher(
         );
     }
     let checked = (|| {
-        let display_name = DisplayName::parse(&display_name_text)?;
-        let username = Username::parse(&username_text)?;
-        let password = form.password.clone().unwrap_or_default();
-        check_new_password(
-            &password,
-            form.repeat_password.as_deref().unwrap_or_default(),
-            &username,
-        )?;
+        let display_name = DisplayName::parse(&form.display_name)?;
+        let username = Username::parse(&form.username)?;
+        let password = form.password.clone();
+        check_new_password(&password, &form.repeat_password, &username)?;
         Ok::<_, AccountProblem>((display_name, username, password))
     })();
     let (display_name, username, password) = match checked {
@@ -211,26 +192,26 @@ pub async fn create_teacher(
         Err(CreateTeacherError::UsernameTaken) => return taken(&teacher.username),
         Err(CreateTeacherError::Storage(error)) => return Err(error.into()),
     }
-    start_session(&state, teacher.id, "/teachers?notice=welcome").await
+    start_sign_in(&state, teacher.id, "/teachers?notice=welcome").await
 }
 
-/// Signs `teacher` in on this browser with a new session, and sends it to `location`.
+/// Signs `teacher` in on this browser with a new sign-in, and sends it to `location`.
 /// The browser gets a new device cookie too: it is one the teacher uses.
-async fn start_session(
+async fn start_sign_in(
     state: &AppState,
     teacher: Token,
     location: &str,
 ) -> Result<HttpResponse, AppError> {
     let mut rng = rand::rng();
     let token = Token::random(&mut rng);
-    let session = TeacherSession {
+    let sign_in = TeacherSession {
         teacher,
         csrf: Token::random(&mut rng),
-        expires_at: now() + SESSION_SECONDS,
+        expires_at: now() + SIGN_IN_SECONDS,
     };
-    state.storage.create_session(token, &session).await?;
+    state.storage.create_session(token, &sign_in).await?;
     Ok(see_other_builder(location)
-        .cookie(session_cookie(&state.cookie_key, token))
+        .cookie(sign_in_cookie(&state.cookie_key, token))
         .cookie(device_cookie(&state.cookie_key, teacher))
         .finish())
 }
@@ -262,11 +243,12 @@ struct SignInPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SignInForm {
     csrf: Option<String>,
-    username: Option<String>,
-    password: Option<String>,
+    username: String,
+    password: String,
 }
 
 crate::web::extract::with_csrf!(SignInForm);
@@ -278,16 +260,11 @@ pub async fn show_sign_in(
     if signed_in(&state, &request)?.is_some() {
         return Ok(see_other_builder("/teachers").finish());
     }
-    let (csrf, cookie) = anonymous_form_token(&state, &request);
-    page(
-        StatusCode::OK,
-        &SignInPage {
-            csrf,
-            username: String::new(),
-            error: None,
-        },
-        cookie,
-    )
+    anonymous_page(&state, &request, StatusCode::OK, |csrf| SignInPage {
+        csrf,
+        username: String::new(),
+        error: None,
+    })
 }
 
 /// Signing in, slowed down against guessing with device cookies (OWASP): a browser
@@ -295,24 +272,17 @@ pub async fn show_sign_in(
 /// and is never paused by failures elsewhere; other browsers count against the
 /// account, and past [`FailedAttempts::LIMIT`] in 15 minutes they are all paused for
 /// it.
-pub async fn create_session(
+pub async fn create_sign_in(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: AnonymousForm<SignInForm>,
+    AnonymousForm(form): AnonymousForm<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
-    let username_text = form.username.unwrap_or_default();
     let again = |status: StatusCode, error: String| {
-        let (csrf, cookie) = anonymous_form_token(&state, &request);
-        page(
-            status,
-            &SignInPage {
-                csrf,
-                username: username_text.clone(),
-                error: Some(error),
-            },
-            cookie,
-        )
+        anonymous_page(&state, &request, status, |csrf| SignInPage {
+            csrf,
+            username: form.username.clone(),
+            error: Some(error),
+        })
     };
     let not_right = || {
         again(
@@ -321,7 +291,7 @@ pub async fn create_session(
         )
     };
     // A username that cannot be one matches no account: not counted, nothing kept.
-    let Ok(username) = Username::parse(&username_text) else {
+    let Ok(username) = Username::parse(&form.username) else {
         return not_right();
     };
     let teacher = state.storage.teacher_by_username(&username)?;
@@ -350,7 +320,7 @@ pub async fn create_session(
             return again(StatusCode::TOO_MANY_REQUESTS, message);
         }
     };
-    let password = form.password.unwrap_or_default();
+    let password = form.password;
     let matches = if password.is_empty() {
         false
     } else {
@@ -376,7 +346,7 @@ pub async fn create_session(
                 Some(_) => attempts(&state.failed_sign_ins).record_success(&key),
                 None => attempts(&state.failed_sign_ins).take_back(&key),
             }
-            start_session(&state, teacher.id, "/teachers").await
+            start_sign_in(&state, teacher.id, "/teachers").await
         }
         _ => {
             if pauses {
@@ -399,21 +369,21 @@ pub async fn create_session(
     }
 }
 
-/// `POST /teachers/sign-out`: ends the session on the server and in the browser.
-pub async fn delete_session(
+/// `POST /teachers/sign-out`: ends the sign-in on the server and in the browser.
+pub async fn delete_sign_in(
     state: web::Data<AppState>,
     request: HttpRequest,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some(signed_in) = signed_in(&state, &request)? else {
         return Ok(see_other_builder("/teachers")
-            .cookie(expired_session_cookie())
+            .cookie(expired_sign_in_cookie())
             .finish());
     };
-    check_session_form(&signed_in, form.csrf.as_deref())?;
+    check_sign_in_form(&signed_in, form.csrf.as_deref())?;
     state.storage.delete_session(signed_in.token).await?;
     Ok(see_other_builder("/teachers/sign-in?signed-out")
-        .cookie(expired_session_cookie())
+        .cookie(expired_sign_in_cookie())
         .finish())
 }
 
@@ -424,12 +394,13 @@ struct PasswordPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PasswordForm {
     csrf: Option<String>,
-    current_password: Option<String>,
-    new_password: Option<String>,
-    repeat_password: Option<String>,
+    current_password: String,
+    new_password: String,
+    repeat_password: String,
 }
 
 crate::web::extract::with_csrf!(PasswordForm);
@@ -438,7 +409,7 @@ pub async fn show_password(signed_in: SignedIn) -> Result<HttpResponse, AppError
     page(
         StatusCode::OK,
         &PasswordPage {
-            csrf: signed_in.session.csrf.to_string(),
+            csrf: signed_in.sign_in.csrf.to_string(),
             error: None,
         },
         None,
@@ -448,20 +419,19 @@ pub async fn show_password(signed_in: SignedIn) -> Result<HttpResponse, AppError
 pub async fn update_password(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    form: CheckedForm<PasswordForm>,
+    CheckedForm(form): CheckedForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.0;
     let again = |status: StatusCode, error: String| {
         page(
             status,
             &PasswordPage {
-                csrf: signed_in.session.csrf.to_string(),
+                csrf: signed_in.sign_in.csrf.to_string(),
                 error: Some(error),
             },
             None,
         )
     };
-    // Whoever has the session (a laptop left open) must not guess the password here
+    // Whoever has the sign-in (a laptop left open) must not guess the password here
     // faster than at the sign-in page.
     let key = signed_in.teacher.id.to_string();
     let pauses = match attempts(&state.failed_password_changes).begin_attempt(&key, now()) {
@@ -476,7 +446,7 @@ pub async fn update_password(
             );
         }
     };
-    let current = form.current_password.unwrap_or_default();
+    let current = form.current_password;
     let right = if current.is_empty() {
         false
     } else {
@@ -506,10 +476,10 @@ pub async fn update_password(
         );
     }
     attempts(&state.failed_password_changes).record_success(&key);
-    let new_password = form.new_password.unwrap_or_default();
+    let new_password = form.new_password;
     if let Err(problem) = check_new_password(
         &new_password,
-        form.repeat_password.as_deref().unwrap_or_default(),
+        &form.repeat_password,
         &signed_in.teacher.username,
     ) {
         return again(StatusCode::BAD_REQUEST, problem.to_string());

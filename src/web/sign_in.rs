@@ -1,7 +1,10 @@
 //! Who is signed in, and whether a form came from this site.
 //!
+//! A teacher's sign-in is what the storage calls a teacher session; here it is a
+//! "sign-in", so that "session" in the web layer means a live session alone.
+//!
 //! A signed-in teacher's browser holds a signed, HttpOnly, SameSite=Lax cookie with a
-//! random 128-bit session token; the server keeps the session (its SHA-256) with an
+//! random 128-bit sign-in token; the server keeps the sign-in (its SHA-256) with an
 //! expiry and the CSRF token that the teacher's forms carry. Forms shown before sign-in
 //! (sign-up, sign-in) carry a token that must match a signed, SameSite=Strict cookie
 //! (the "signed double-submit cookie" pattern). A refused form is logged as a warning.
@@ -28,14 +31,15 @@ pub const DEVICE_COOKIE: &str = "sourcewise_device";
 const SIGN_IN_PATH: &str = "/teachers/sign-in";
 /// A device cookie lasts a year: a school year and the holidays.
 const DEVICE_DAYS: i64 = 365;
-/// A session lasts a school day and a bit.
-pub const SESSION_SECONDS: u64 = 12 * 60 * 60;
+/// A sign-in lasts a school day and a bit.
+pub const SIGN_IN_SECONDS: u64 = 12 * 60 * 60;
 
 /// A signed-in teacher, as a handler sees them.
 #[derive(Clone)]
 pub struct SignedIn {
     pub token: Token,
-    pub session: TeacherSession,
+    /// The sign-in as the server keeps it: its teacher, expiry and CSRF token.
+    pub sign_in: TeacherSession,
     pub teacher: Teacher,
 }
 
@@ -61,7 +65,7 @@ fn signed_cookie(key: &Key, cookie: Cookie<'static>) -> Cookie<'static> {
 }
 
 /// The cookie that keeps a teacher signed in.
-pub fn session_cookie(key: &Key, token: Token) -> Cookie<'static> {
+pub fn sign_in_cookie(key: &Key, token: Token) -> Cookie<'static> {
     signed_cookie(
         key,
         Cookie::build(TEACHER_COOKIE, token.to_string())
@@ -69,14 +73,14 @@ pub fn session_cookie(key: &Key, token: Token) -> Cookie<'static> {
             .http_only(true)
             .same_site(SameSite::Lax)
             .max_age(actix_web::cookie::time::Duration::seconds(
-                SESSION_SECONDS as i64,
+                SIGN_IN_SECONDS as i64,
             ))
             .finish(),
     )
 }
 
-/// A cookie that removes the session cookie from the browser.
-pub fn expired_session_cookie() -> Cookie<'static> {
+/// A cookie that removes the sign-in cookie from the browser.
+pub fn expired_sign_in_cookie() -> Cookie<'static> {
     let mut cookie = Cookie::build(TEACHER_COOKIE, "").path("/").finish();
     cookie.make_removal();
     cookie
@@ -123,15 +127,15 @@ pub fn signed_in(state: &AppState, request: &HttpRequest) -> Result<Option<Signe
     else {
         return Ok(None);
     };
-    let Some(session) = state.storage.session(token, now())? else {
+    let Some(sign_in) = state.storage.session(token, now())? else {
         return Ok(None);
     };
-    let Some(teacher) = state.storage.teacher(session.teacher)? else {
+    let Some(teacher) = state.storage.teacher(sign_in.teacher)? else {
         return Ok(None);
     };
     Ok(Some(SignedIn {
         token,
-        session,
+        sign_in,
         teacher,
     }))
 }
@@ -143,9 +147,9 @@ pub fn require_teacher(state: &AppState, request: &HttpRequest) -> Result<Signed
 
 const FORGED: &str = "This form has expired or did not come from this site. Go back, reload the page and send it again.";
 
-/// Checks a signed-in teacher's form: its token must be the session's.
-pub fn check_session_form(signed_in: &SignedIn, given: Option<&str>) -> Result<(), AppError> {
-    let expected = signed_in.session.csrf.to_string();
+/// Checks a signed-in teacher's form: its token must be their sign-in's.
+pub fn check_sign_in_form(signed_in: &SignedIn, given: Option<&str>) -> Result<(), AppError> {
+    let expected = signed_in.sign_in.csrf.to_string();
     match given {
         Some(given) if same(given, &expected) => Ok(()),
         _ => {

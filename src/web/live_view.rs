@@ -1,0 +1,123 @@
+//! What the live pages of both sides show alike: an exercise of the session with its
+//! options lettered in the session's order, the options' outcomes after the reveal,
+//! where the room is, and the server-sent events that tell a page the session moved.
+//!
+//! The participant's routes (`routes/live.rs`) and the facilitator's
+//! (`routes/facilitate.rs`) take these from here, not from one another.
+
+use std::time::Duration;
+
+use actix_web::http::header::{self, ContentEncoding};
+use actix_web::{HttpResponse, web};
+
+use crate::content::{Choice, Exercise, Pack};
+use crate::live::LiveSession;
+use crate::practice::option_order;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::live_hub::Signal;
+use crate::web::view::ChoiceOutcome;
+
+/// How often an idle event stream sends a comment, so that a dead connection is noticed
+/// and no proxy closes a quiet one.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// An option with the letter the room calls it by. The order is the session's, the
+/// same on the projector and on every phone.
+pub struct Lettered<'a> {
+    pub letter: char,
+    pub answer: &'a str,
+    pub label: &'a str,
+    pub checked: bool,
+}
+
+pub fn lettered<'a>(
+    session: &LiveSession,
+    position: usize,
+    exercise: &'a Exercise,
+    chosen: Option<&str>,
+) -> Vec<Lettered<'a>> {
+    in_session_order(session, position, exercise)
+        .zip('A'..='Z')
+        .map(|(choice, letter)| Lettered {
+            letter,
+            answer: choice.answer(),
+            label: choice.label(),
+            checked: chosen == Some(choice.answer()),
+        })
+        .collect()
+}
+
+/// The options with their explanations, in the session's order, for after the reveal.
+pub fn outcomes<'a>(
+    session: &LiveSession,
+    position: usize,
+    exercise: &'a Exercise,
+    chosen: Option<&str>,
+) -> Vec<ChoiceOutcome<'a>> {
+    in_session_order(session, position, exercise)
+        .map(|choice| ChoiceOutcome::of(exercise, choice, chosen))
+        .collect()
+}
+
+/// The options of the exercise at `position` of a session, in the session's order.
+fn in_session_order<'a>(
+    session: &LiveSession,
+    position: usize,
+    exercise: &'a Exercise,
+) -> impl Iterator<Item = &'a Choice> {
+    option_order(exercise, session.seed, position)
+        .into_iter()
+        .map(|index| &exercise.choices()[index])
+}
+
+/// The pack and the exercise at `position` of a session.
+pub fn exercise_of<'a>(
+    state: &'a AppState,
+    session: &LiveSession,
+    position: usize,
+) -> Result<(&'a Pack, &'a Exercise), AppError> {
+    let gone = || {
+        AppError::NotFound(
+            "This session's exercise is no longer in its lesson pack, so it cannot be shown."
+                .into(),
+        )
+    };
+    let pack = state.library.pack(&session.pack_id).ok_or_else(gone)?;
+    let exercise = session
+        .exercise_ids
+        .get(position)
+        .and_then(|id| pack.exercise(id))
+        .ok_or_else(gone)?;
+    Ok((pack, exercise))
+}
+
+/// Where the room is, for the heading of an exercise.
+pub struct LivePlace {
+    pub number: usize,
+    pub total: usize,
+    pub skill_title: &'static str,
+}
+
+/// One server-sent event about the phase, with `extra` JSON fields (",\"a\":1").
+pub fn state_event(signal: Signal, extra: &str) -> String {
+    format!(
+        "id: {version}\nevent: state\ndata: {{\"version\":{version},\"phase\":\"{phase}\",\"number\":{number}{extra}}}\n\n",
+        version = signal.version,
+        phase = signal.phase,
+        number = signal.number,
+    )
+}
+
+/// A response that streams server-sent events as they come, uncompressed and uncached.
+pub fn event_stream(
+    stream: impl futures_util::Stream<Item = Result<web::Bytes, actix_web::Error>> + 'static,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        // The compressor would hold events back until a buffer fills.
+        .insert_header(ContentEncoding::Identity)
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(stream)
+}
