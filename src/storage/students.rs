@@ -45,6 +45,9 @@ pub enum JoinError {
     /// holder cannot be read, the nickname asked for).
     #[error("the nickname is taken by “{}”", .0.as_str())]
     NicknameTaken(Nickname),
+    /// The class was deleted before the student could join it.
+    #[error("the class no longer exists")]
+    NoSuchClass,
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -147,18 +150,29 @@ impl Storage {
     }
 
     /// Adds a student to a class unless the nickname, or one that looks like it, is
-    /// taken there, as joined from the browser `device`. Returns once on disk.
+    /// taken there, or the class is gone, as joined from the browser `device`. Returns
+    /// once on disk.
     pub async fn add_student(&self, student: &Student, device: Token) -> Result<(), JoinError> {
         use sled::transaction::{ConflictableTransactionError, TransactionError};
+        /// Why the transaction stopped.
+        enum Refused {
+            Taken(sled::IVec),
+            NoClass,
+            #[cfg(test)]
+            Crashed,
+        }
         let record = Self::student_record(student)?;
         let keys = nickname_keys(student.class, &student.nickname);
         let id = &student.id.as_bytes()[..];
         // One transaction: the nickname's keys, the student, the class's list, the
         // browser's link and the resume code are all written, or none is, so that a
-        // crash half-way cannot leave a nickname reserved for no one.
+        // crash half-way cannot leave a nickname reserved for no one. It reads the
+        // class too, under the lock a class's deletion takes, so that a student cannot
+        // join a class that is being deleted and be left behind without it.
         let outcome = {
             let _claiming = self.claiming_nicknames();
             (
+                &self.classes,
                 &self.class_nicknames,
                 &self.students,
                 &self.class_students,
@@ -167,12 +181,23 @@ impl Storage {
                 &self.resume_codes,
             )
                 .transaction(
-                    |(nicknames, students, class_students, devices, learners, resume_codes)| {
+                    |(
+                        classes,
+                        nicknames,
+                        students,
+                        class_students,
+                        devices,
+                        learners,
+                        resume_codes,
+                    )| {
+                        if classes.get(student.class.as_bytes())?.is_none() {
+                            return Err(ConflictableTransactionError::Abort(Refused::NoClass));
+                        }
                         for key in &keys {
                             match nicknames.get(key)? {
                                 Some(holder) if holder.as_ref() != id => {
                                     return Err(ConflictableTransactionError::Abort(
-                                        holder.to_vec(),
+                                        Refused::Taken(holder),
                                     ));
                                 }
                                 _ => {}
@@ -183,7 +208,7 @@ impl Storage {
                         }
                         #[cfg(test)]
                         if CRASH_WHILE_JOINING.get() {
-                            return Err(ConflictableTransactionError::Abort(Vec::new()));
+                            return Err(ConflictableTransactionError::Abort(Refused::Crashed));
                         }
                         students.insert(id, record.as_slice())?;
                         class_students.insert(pair(student.class, student.id), &[])?;
@@ -197,13 +222,15 @@ impl Storage {
         };
         match outcome {
             Ok(()) => {}
-            Err(TransactionError::Abort(holder)) if holder.len() == 16 => {
+            Err(TransactionError::Abort(Refused::Taken(holder))) => {
                 let holder = token_at(&holder, "a nickname's key")?;
                 return Err(JoinError::NicknameTaken(
                     self.nickname_of_student(holder, &student.nickname)?,
                 ));
             }
-            Err(TransactionError::Abort(_)) => {
+            Err(TransactionError::Abort(Refused::NoClass)) => return Err(JoinError::NoSuchClass),
+            #[cfg(test)]
+            Err(TransactionError::Abort(Refused::Crashed)) => {
                 return Err(StorageError::Corrupt("a student could not be added".into()).into());
             }
             Err(TransactionError::Storage(error)) => return Err(StorageError::from(error).into()),
@@ -512,15 +539,21 @@ impl Storage {
     /// their nicknames, browsers' links and resume codes, every round and answer they
     /// gave, and its assignments. A crash half-way leaves the class whole. Returns once
     /// it is gone from disk.
+    ///
+    /// Joins wait while it reads the students and removes them (it holds the lock a
+    /// join holds), and a join after it finds no class: no student is left behind.
     pub async fn delete_class_and_students(&self, class: &Class) -> Result<(), StorageError> {
-        let mut removals = Removals::default();
-        let assignments = self.assignments_of(class.id)?;
-        for student in self.students_of(class.id)? {
-            self.student_to_remove(&student, &assignments, &mut removals)?;
+        {
+            let _claiming = self.claiming_nicknames();
+            let mut removals = Removals::default();
+            let assignments = self.assignments_of(class.id)?;
+            for student in self.students_of(class.id)? {
+                self.student_to_remove(&student, &assignments, &mut removals)?;
+            }
+            self.assignments_to_remove(class.id, &assignments, &mut removals)?;
+            self.class_to_remove(class, &mut removals);
+            self.remove_all(removals)?;
         }
-        self.assignments_to_remove(class.id, &assignments, &mut removals)?;
-        self.class_to_remove(class, &mut removals);
-        self.remove_all(removals)?;
         self.flusher.flush().await?;
         Ok(())
     }
@@ -555,6 +588,35 @@ pub(super) mod tests {
             .await
     }
 
+    /// A new data directory, with the number of records it starts with.
+    async fn empty_storage() -> (tempfile::TempDir, Storage, usize) {
+        let folder = tempfile::tempdir().unwrap();
+        let storage = Storage::open(folder.path()).unwrap();
+        storage.flush().await.unwrap();
+        let empty = storage.record_count().unwrap();
+        (folder, storage, empty)
+    }
+
+    /// A new class, stored.
+    pub(in crate::storage) async fn new_class(storage: &Storage) -> Class {
+        use crate::classes::{ClassName, JoinCode};
+        let mut rng = rand::rng();
+        let class = Class {
+            id: Token::random(&mut rng),
+            teacher: Token::random(&mut rng),
+            name: ClassName::parse("Year 9").unwrap(),
+            description: String::new(),
+            code: JoinCode::random(&mut rng),
+            locked: false,
+            archived: false,
+            created_at: 1,
+        };
+        storage
+            .create_class(class, || JoinCode::random(&mut rand::rng()))
+            .await
+            .unwrap()
+    }
+
     /// The nickname that refused a join.
     pub(in crate::storage) fn taken_by(outcome: Result<(), JoinError>) -> String {
         match outcome {
@@ -567,7 +629,7 @@ pub(super) mod tests {
     async fn a_crash_while_a_student_joins_leaves_their_nickname_free() {
         let folder = tempfile::tempdir().unwrap();
         let storage = crate::storage::Storage::open(folder.path()).unwrap();
-        let class = Token::random(&mut rand::rng());
+        let class = new_class(&storage).await.id;
         let first = newcomer(class, "Maya");
         CRASH_WHILE_JOINING.set(true);
         let outcome = storage
@@ -594,30 +656,35 @@ pub(super) mod tests {
     }
 
     #[tokio::test]
+    async fn no_one_joins_a_class_deleted_after_its_code_was_checked() {
+        let (_folder, storage, empty) = empty_storage().await;
+        // The join form found the class by its code; then the teacher deleted it.
+        let class = new_class(&storage).await;
+        storage.delete_class_and_students(&class).await.unwrap();
+        let late = newcomer(class.id, "Maya");
+        let outcome = storage
+            .add_student(&late, Token::random(&mut rand::rng()))
+            .await;
+        assert!(
+            matches!(outcome, Err(JoinError::NoSuchClass)),
+            "{outcome:?}"
+        );
+        assert!(storage.student(late.id).unwrap().is_none());
+        assert_eq!(
+            storage.record_count().unwrap(),
+            empty,
+            "nothing of the class or the late student is left"
+        );
+    }
+
+    #[tokio::test]
     async fn a_crash_while_a_class_is_deleted_leaves_all_of_it() {
         use crate::assignments::{Assignment, DueZone, FeedbackTiming, Questions};
-        use crate::classes::{ClassName, JoinCode};
         use crate::content::Skill;
         use crate::practice::{Answer, Focus, Round};
-        let folder = tempfile::tempdir().unwrap();
-        let storage = crate::storage::Storage::open(folder.path()).unwrap();
-        storage.flush().await.unwrap();
-        let empty = storage.record_count().unwrap();
+        let (_folder, storage, empty) = empty_storage().await;
         let mut rng = rand::rng();
-        let class = Class {
-            id: Token::random(&mut rng),
-            teacher: Token::random(&mut rng),
-            name: ClassName::parse("Year 9").unwrap(),
-            description: String::new(),
-            code: JoinCode::random(&mut rng),
-            locked: false,
-            archived: false,
-            created_at: 1,
-        };
-        let class = storage
-            .create_class(class, || JoinCode::random(&mut rand::rng()))
-            .await
-            .unwrap();
+        let class = new_class(&storage).await;
         let assignment = Assignment {
             id: Token::random(&mut rng),
             class: class.id,

@@ -624,6 +624,9 @@ pub async fn update_nickname(
             &existing,
             "in this class",
         )),
+        Err(JoinError::NoSuchClass) => Err(AppError::NotFound(
+            "There is no such student in this class.".into(),
+        )),
         Err(JoinError::Storage(error)) => Err(error.into()),
     }
 }

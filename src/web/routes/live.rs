@@ -479,6 +479,10 @@ pub async fn join_live(
                 ),
             );
         }
+        // Only a class's join says this; a live session is never deleted.
+        Err(JoinError::NoSuchClass) => {
+            return Err(no_such_live_session(&session.code.to_string()));
+        }
         Err(JoinError::Storage(error)) => return Err(error.into()),
     }
     state.live.channel(session.id, &session.state).touch();

@@ -149,6 +149,13 @@ pub async fn create_student(
                 crate::classes::nickname_taken(&student.nickname, &existing, "in this class")
             ));
         }
+        // Deleted by the teacher after the code was checked.
+        Err(JoinError::NoSuchClass) => {
+            return again(format!(
+                "No class has the code {}. Check it with your teacher.",
+                class.code
+            ));
+        }
         Err(JoinError::Storage(error)) => return Err(error.into()),
     }
     let mut response = HttpResponse::SeeOther();
