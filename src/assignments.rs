@@ -485,6 +485,21 @@ impl Assignment {
 mod tests {
     use super::*;
 
+    /// Checks the deadline that `date` at `time` (the end of the day without one) in
+    /// `zone` falls on, and how it reads in that zone and in UTC; returns it.
+    fn check_deadline(
+        (date, time, zone): (DueDate, Option<(u32, u32)>, &DueZone),
+        deadline: u64,
+        in_zone: &str,
+        in_utc: &str,
+    ) -> u64 {
+        let found = deadline_at(date, time, zone);
+        assert_eq!(found, deadline);
+        assert_eq!(describe_deadline(found, zone), in_zone);
+        assert_eq!(describe_deadline(found, &DueZone::utc()), in_utc);
+        found
+    }
+
     #[test]
     fn same_questions_come_from_the_stored_list_in_order_or_shuffled() {
         let ids: Vec<String> = (0..12).map(|index| format!("e{index}")).collect();
@@ -535,15 +550,11 @@ mod tests {
         let date = DueDate::parse("2026-12-01").unwrap();
         let berlin = DueZone::parse("60", "Europe/Berlin").unwrap();
         // 2026-12-01 17:00 in Berlin is 16:00 UTC: 1796083200 + 16 h.
-        let deadline = deadline_at(date, parse_time("17:00"), &berlin);
-        assert_eq!(deadline, 1_796_083_200 + 16 * 3600);
-        assert_eq!(
-            describe_deadline(deadline, &berlin),
-            "Tuesday 1 December 2026, 17:00 (Europe/Berlin)"
-        );
-        assert_eq!(
-            describe_deadline(deadline, &DueZone::utc()),
-            "Tuesday 1 December 2026, 16:00 (UTC)"
+        check_deadline(
+            (date, parse_time("17:00"), &berlin),
+            1_796_083_200 + 16 * 3600,
+            "Tuesday 1 December 2026, 17:00 (Europe/Berlin)",
+            "Tuesday 1 December 2026, 16:00 (UTC)",
         );
         // Without a time, the end of the day; without a zone, UTC.
         let end = deadline_at(date, None, &DueZone::utc());
@@ -653,15 +664,12 @@ mod tests {
         );
         // New Year's Day, a minute past midnight in Berlin, is still 2026 in UTC.
         let berlin = DueZone::parse("60", "Europe/Berlin").unwrap();
-        let deadline = deadline_at(DueDate::parse("2027-01-01").unwrap(), Some((0, 1)), &berlin);
-        assert_eq!(deadline, 1_798_761_600 - 3600 + 60);
-        assert_eq!(
-            describe_deadline(deadline, &berlin),
-            "Friday 1 January 2027, 00:01 (Europe/Berlin)"
-        );
-        assert_eq!(
-            describe_deadline(deadline, &DueZone::utc()),
-            "Thursday 31 December 2026, 23:01 (UTC)"
+        let new_years_day = DueDate::parse("2027-01-01").unwrap();
+        check_deadline(
+            (new_years_day, Some((0, 1)), &berlin),
+            1_798_761_600 - 3600 + 60,
+            "Friday 1 January 2027, 00:01 (Europe/Berlin)",
+            "Thursday 31 December 2026, 23:01 (UTC)",
         );
     }
 
@@ -679,38 +687,26 @@ mod tests {
         assert_eq!(DueZone::parse("-841", ""), None);
 
         // The end of the day at +14:00 is 09:59:59 UTC that day.
-        let end = deadline_at(date, None, &kiribati);
-        assert_eq!(end, midnight + 86_399 - 14 * 3600);
-        assert_eq!(
-            describe_deadline(end, &kiribati),
-            "Tuesday 1 December 2026, 23:59 (Pacific/Kiritimati)"
-        );
-        assert_eq!(
-            describe_deadline(end, &DueZone::utc()),
-            "Tuesday 1 December 2026, 09:59 (UTC)"
+        check_deadline(
+            (date, None, &kiribati),
+            midnight + 86_399 - 14 * 3600,
+            "Tuesday 1 December 2026, 23:59 (Pacific/Kiritimati)",
+            "Tuesday 1 December 2026, 09:59 (UTC)",
         );
         // Midnight at +14:00 is 10:00 UTC the day before.
-        let start = deadline_at(date, Some((0, 0)), &kiribati);
-        assert_eq!(start, midnight - 14 * 3600);
-        assert_eq!(
-            describe_deadline(start, &kiribati),
-            "Tuesday 1 December 2026, 00:00 (Pacific/Kiritimati)"
-        );
-        assert_eq!(
-            describe_deadline(start, &DueZone::utc()),
-            "Monday 30 November 2026, 10:00 (UTC)"
+        check_deadline(
+            (date, Some((0, 0)), &kiribati),
+            midnight - 14 * 3600,
+            "Tuesday 1 December 2026, 00:00 (Pacific/Kiritimati)",
+            "Monday 30 November 2026, 10:00 (UTC)",
         );
 
         // The end of the day at −12:00 is 11:59:59 UTC the next day.
-        let end = deadline_at(date, None, &baker);
-        assert_eq!(end, midnight + 86_399 + 12 * 3600);
-        assert_eq!(
-            describe_deadline(end, &baker),
-            "Tuesday 1 December 2026, 23:59 (UTC-12:00)"
-        );
-        assert_eq!(
-            describe_deadline(end, &DueZone::utc()),
-            "Wednesday 2 December 2026, 11:59 (UTC)"
+        let end = check_deadline(
+            (date, None, &baker),
+            midnight + 86_399 + 12 * 3600,
+            "Tuesday 1 December 2026, 23:59 (UTC-12:00)",
+            "Wednesday 2 December 2026, 11:59 (UTC)",
         );
         let late = deadline_at(date, Some((23, 59)), &baker);
         assert_eq!(late, end - 59);

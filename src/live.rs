@@ -114,12 +114,18 @@ impl Stage {
         self >= Stage::Revealed
     }
 
-    /// The stage the "more" move leads to, while something is left to show.
-    fn more(self) -> Option<Stage> {
-        match self {
-            Stage::Revealed => Some(Stage::Explained),
-            Stage::Explained => Some(Stage::Options),
-            Stage::Options => Some(Stage::Evidence),
+    /// The stage `action` moves an exercise at this stage to, if it moves it within the
+    /// exercise: closing and reopening answers, the split, the reveal, and "more" while
+    /// something is left to show.
+    fn after(self, action: Action) -> Option<Stage> {
+        match (self, action) {
+            (Stage::Open, Action::Close) => Some(Stage::Closed),
+            (Stage::Closed, Action::Reopen) => Some(Stage::Open),
+            (Stage::Closed, Action::Split) => Some(Stage::Split),
+            (Stage::Split, Action::Reveal) => Some(Stage::Revealed),
+            (Stage::Revealed, Action::More) => Some(Stage::Explained),
+            (Stage::Explained, Action::More) => Some(Stage::Options),
+            (Stage::Options, Action::More) => Some(Stage::Evidence),
             _ => None,
         }
     }
@@ -276,25 +282,9 @@ impl LiveState {
                 return Err(Refusal("The session has already started."));
             }
             (Phase::At { position, stage }, action) => match (stage, action) {
-                (Stage::Open, Action::Close) => Phase::At {
+                _ if stage.after(action).is_some() => Phase::At {
                     position,
-                    stage: Stage::Closed,
-                },
-                (Stage::Closed, Action::Reopen) => Phase::At {
-                    position,
-                    stage: Stage::Open,
-                },
-                (Stage::Closed, Action::Split) => Phase::At {
-                    position,
-                    stage: Stage::Split,
-                },
-                (Stage::Split, Action::Reveal) => Phase::At {
-                    position,
-                    stage: Stage::Revealed,
-                },
-                (stage, Action::More) if stage.more().is_some() => Phase::At {
-                    position,
-                    stage: stage.more().unwrap_or(stage),
+                    stage: stage.after(action).unwrap_or(stage),
                 },
                 (_, Action::Next) if position + 1 < count => next.arrive(position + 1),
                 (_, Action::Next) => {

@@ -175,6 +175,21 @@ pub fn look_alike_keys(nickname: &str) -> Vec<String> {
     }
 }
 
+/// Checks that `parse` refuses each text of `cases` with its problem: the tests of each
+/// kind of name (usernames, nicknames, class names, …) list their refusals this way.
+#[cfg(test)]
+pub(crate) fn assert_refused<T, Problem>(
+    parse: impl Fn(&str) -> Result<T, Problem>,
+    cases: &[(&str, Problem)],
+) where
+    T: std::fmt::Debug + PartialEq,
+    Problem: std::fmt::Debug + PartialEq + Copy,
+{
+    for &(text, problem) in cases {
+        assert_eq!(parse(text), Err(problem), "{text:?}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

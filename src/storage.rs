@@ -421,23 +421,20 @@ impl Storage {
     }
 }
 
-/// The record of `kind` ("class", "student", …) under the id `id` in `tree`, decoded, if
-/// there is one; with it, the error for a damaged field of it (`corrupt("name")` says
-/// "class 0123…: name").
-#[expect(
-    clippy::type_complexity,
-    reason = "the record, and the closure that reports a field of it damaged, whose type has no name"
-)]
-fn read_record<R: DeserializeOwned>(
+/// The record of `kind` ("class", "student", …) under the id `id` in `tree`, if there is
+/// one, decoded and turned into its domain type by `into`. `into` is given the error for
+/// a damaged field of it (`corrupt("name")` says "class 0123…: name").
+fn read_record<R: DeserializeOwned, T>(
     tree: &sled::Tree,
     kind: &'static str,
     id: Token,
-) -> Result<Option<(R, impl Fn(&str) -> StorageError)>, StorageError> {
+    into: impl FnOnce(R, &dyn Fn(&str) -> StorageError) -> Result<T, StorageError>,
+) -> Result<Option<T>, StorageError> {
     let Some(value) = tree.get(id.as_bytes())? else {
         return Ok(None);
     };
-    let corrupt = move |field: &str| StorageError::Corrupt(format!("{kind} {id}: {field}"));
-    Ok(Some((decode(&value)?, corrupt)))
+    let corrupt = |field: &str| StorageError::Corrupt(format!("{kind} {id}: {field}"));
+    into(decode(&value)?, &corrupt).map(Some)
 }
 
 /// The id stored in `bytes`, from the tree `what`.

@@ -76,37 +76,39 @@ impl Storage {
     }
 
     pub fn assignment(&self, id: Token) -> Result<Option<Assignment>, StorageError> {
-        let Some((record, corrupt)) =
-            read_record::<AssignmentRecord>(&self.assignments, "assignment", id)?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(Assignment {
+        read_record::<AssignmentRecord, _>(
+            &self.assignments,
+            "assignment",
             id,
-            class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
-            pack_id: record.pack,
-            focus: Focus::from_slug(&record.focus).ok_or_else(|| corrupt("focus"))?,
-            length: record.length,
-            deadline: record.deadline,
-            feedback: FeedbackTiming::from_slug(&record.feedback)
-                .ok_or_else(|| corrupt("feedback"))?,
-            created_at: record.created_at,
-            title: record.title,
-            questions: match record.questions {
-                Some(exercise_ids) => Questions::Same {
-                    exercise_ids,
-                    order: record
-                        .order
-                        .as_deref()
-                        .map(QuestionOrder::from_slug)
-                        .unwrap_or(Some(QuestionOrder::Fixed))
-                        .ok_or_else(|| corrupt("order"))?,
-                    picked: record.picked,
-                },
-                None => Questions::EachTheirOwn,
+            |record, corrupt| {
+                Ok(Assignment {
+                    id,
+                    class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
+                    pack_id: record.pack,
+                    focus: Focus::from_slug(&record.focus).ok_or_else(|| corrupt("focus"))?,
+                    length: record.length,
+                    deadline: record.deadline,
+                    feedback: FeedbackTiming::from_slug(&record.feedback)
+                        .ok_or_else(|| corrupt("feedback"))?,
+                    created_at: record.created_at,
+                    title: record.title,
+                    questions: match record.questions {
+                        Some(exercise_ids) => Questions::Same {
+                            exercise_ids,
+                            order: record
+                                .order
+                                .as_deref()
+                                .map(QuestionOrder::from_slug)
+                                .unwrap_or(Some(QuestionOrder::Fixed))
+                                .ok_or_else(|| corrupt("order"))?,
+                            picked: record.picked,
+                        },
+                        None => Questions::EachTheirOwn,
+                    },
+                    due_zone: DueZone::from_stored(record.due_offset, record.due_zone),
+                })
             },
-            due_zone: DueZone::from_stored(record.due_offset, record.due_zone),
-        }))
+        )
     }
 
     /// A class's assignments, newest first.

@@ -60,20 +60,18 @@ impl Storage {
     }
 
     pub fn class(&self, id: Token) -> Result<Option<Class>, StorageError> {
-        let Some((record, corrupt)) = read_record::<ClassRecord>(&self.classes, "class", id)?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(Class {
-            id,
-            teacher: Token::parse(&record.teacher).ok_or_else(|| corrupt("teacher"))?,
-            name: ClassName::parse(&record.name).map_err(|_| corrupt("name"))?,
-            description: record.description,
-            code: JoinCode::parse(&record.code).ok_or_else(|| corrupt("join code"))?,
-            locked: record.locked,
-            archived: record.archived,
-            created_at: record.created_at,
-        }))
+        read_record::<ClassRecord, _>(&self.classes, "class", id, |record, corrupt| {
+            Ok(Class {
+                id,
+                teacher: Token::parse(&record.teacher).ok_or_else(|| corrupt("teacher"))?,
+                name: ClassName::parse(&record.name).map_err(|_| corrupt("name"))?,
+                description: record.description,
+                code: JoinCode::parse(&record.code).ok_or_else(|| corrupt("join code"))?,
+                locked: record.locked,
+                archived: record.archived,
+                created_at: record.created_at,
+            })
+        })
     }
 
     /// The class with this join code, if any.

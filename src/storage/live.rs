@@ -125,42 +125,45 @@ impl Storage {
     }
 
     pub fn live_session(&self, id: Token) -> Result<Option<LiveSession>, StorageError> {
-        let Some((record, corrupt)) =
-            read_record::<LiveSessionRecord>(&self.live_sessions, "live session", id)?
-        else {
-            return Ok(None);
-        };
-        let phase = match record.phase.as_str() {
-            "lobby" => Phase::Lobby,
-            "ended" => Phase::Ended,
-            stage => Phase::At {
-                position: record.position,
-                stage: Stage::from_slug(stage).ok_or_else(|| corrupt("phase"))?,
-            },
-        };
-        if record.opened.len() != record.exercises.len()
-            || phase
-                .position()
-                .is_some_and(|p| p >= record.exercises.len())
-        {
-            return Err(corrupt("its exercises"));
-        }
-        Ok(Some(LiveSession {
+        read_record::<LiveSessionRecord, _>(
+            &self.live_sessions,
+            "live session",
             id,
-            teacher: Token::parse(&record.teacher).ok_or_else(|| corrupt("teacher"))?,
-            pack_id: record.pack,
-            exercise_ids: record.exercises,
-            seed: record.seed,
-            scoring: Scoring::from_slug(&record.scoring).ok_or_else(|| corrupt("scoring"))?,
-            code: JoinCode::parse(&record.code).ok_or_else(|| corrupt("join code"))?,
-            created_at: record.created_at,
-            ended_at: record.ended_at,
-            state: LiveState {
-                phase,
-                opened: record.opened,
-                version: record.version,
+            |record, corrupt| {
+                let phase = match record.phase.as_str() {
+                    "lobby" => Phase::Lobby,
+                    "ended" => Phase::Ended,
+                    stage => Phase::At {
+                        position: record.position,
+                        stage: Stage::from_slug(stage).ok_or_else(|| corrupt("phase"))?,
+                    },
+                };
+                if record.opened.len() != record.exercises.len()
+                    || phase
+                        .position()
+                        .is_some_and(|p| p >= record.exercises.len())
+                {
+                    return Err(corrupt("its exercises"));
+                }
+                Ok(LiveSession {
+                    id,
+                    teacher: Token::parse(&record.teacher).ok_or_else(|| corrupt("teacher"))?,
+                    pack_id: record.pack,
+                    exercise_ids: record.exercises,
+                    seed: record.seed,
+                    scoring: Scoring::from_slug(&record.scoring)
+                        .ok_or_else(|| corrupt("scoring"))?,
+                    code: JoinCode::parse(&record.code).ok_or_else(|| corrupt("join code"))?,
+                    created_at: record.created_at,
+                    ended_at: record.ended_at,
+                    state: LiveState {
+                        phase,
+                        opened: record.opened,
+                        version: record.version,
+                    },
+                })
             },
-        }))
+        )
     }
 
     /// The session with this join code, if any.

@@ -201,22 +201,28 @@ impl Storage {
     /// cache.
     fn plan(&self, id: Token, keep: bool) -> Result<Option<Arc<Plan>>, StorageError> {
         let mark = self.plans.mark();
-        let Some((record, corrupt)) = read_record::<RoundRecord>(&self.rounds, "round", id)? else {
+        let Some(plan) =
+            read_record::<RoundRecord, _>(&self.rounds, "round", id, |record, corrupt| {
+                Ok(Arc::new(Plan {
+                    learner: Token::parse(&record.learner)
+                        .ok_or_else(|| corrupt("bad learner id"))?,
+                    pack_id: record.pack,
+                    focus: Focus::from_slug(&record.focus)
+                        .ok_or_else(|| corrupt(&format!("unknown focus {:?}", record.focus)))?,
+                    seed: record.seed,
+                    exercise_ids: record.exercises.into(),
+                    created_at: record.created_at,
+                    assignment: match record.assignment.as_deref() {
+                        Some(text) => {
+                            Some(Token::parse(text).ok_or_else(|| corrupt("its assignment"))?)
+                        }
+                        None => None,
+                    },
+                }))
+            })?
+        else {
             return Ok(None);
         };
-        let plan = Arc::new(Plan {
-            learner: Token::parse(&record.learner).ok_or_else(|| corrupt("bad learner id"))?,
-            pack_id: record.pack,
-            focus: Focus::from_slug(&record.focus)
-                .ok_or_else(|| corrupt(&format!("unknown focus {:?}", record.focus)))?,
-            seed: record.seed,
-            exercise_ids: record.exercises.into(),
-            created_at: record.created_at,
-            assignment: match record.assignment.as_deref() {
-                Some(text) => Some(Token::parse(text).ok_or_else(|| corrupt("its assignment"))?),
-                None => None,
-            },
-        });
         if keep {
             self.plans.insert(id, Arc::clone(&plan), mark);
         }

@@ -285,18 +285,18 @@ impl Storage {
     }
 
     pub fn student(&self, id: Token) -> Result<Option<Student>, StorageError> {
-        let Some((record, corrupt)) = read_record::<StudentRecord>(&self.students, "student", id)?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(Student {
-            id,
-            class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
-            nickname: Nickname::from_stored(&record.nickname).ok_or_else(|| corrupt("nickname"))?,
-            learner: Token::parse(&record.learner).ok_or_else(|| corrupt("learner"))?,
-            resume: ResumeCode::parse(&record.resume_code).ok_or_else(|| corrupt("resume code"))?,
-            joined_at: record.joined_at,
-        }))
+        read_record::<StudentRecord, _>(&self.students, "student", id, |record, corrupt| {
+            Ok(Student {
+                id,
+                class: Token::parse(&record.class).ok_or_else(|| corrupt("class"))?,
+                nickname: Nickname::from_stored(&record.nickname)
+                    .ok_or_else(|| corrupt("nickname"))?,
+                learner: Token::parse(&record.learner).ok_or_else(|| corrupt("learner"))?,
+                resume: ResumeCode::parse(&record.resume_code)
+                    .ok_or_else(|| corrupt("resume code"))?,
+                joined_at: record.joined_at,
+            })
+        })
     }
 
     /// The students of a class, in alphabetical order of nickname.

@@ -93,18 +93,16 @@ impl Storage {
     }
 
     pub fn teacher(&self, id: Token) -> Result<Option<Teacher>, StorageError> {
-        let Some((record, corrupt)) = read_record::<TeacherRecord>(&self.teachers, "teacher", id)?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(Teacher {
-            id,
-            username: Username::parse(&record.username).map_err(|_| corrupt("username"))?,
-            display_name: DisplayName::parse(&record.display_name)
-                .map_err(|_| corrupt("display name"))?,
-            password_hash: record.password_hash,
-            created_at: record.created_at,
-        }))
+        read_record::<TeacherRecord, _>(&self.teachers, "teacher", id, |record, corrupt| {
+            Ok(Teacher {
+                id,
+                username: Username::parse(&record.username).map_err(|_| corrupt("username"))?,
+                display_name: DisplayName::parse(&record.display_name)
+                    .map_err(|_| corrupt("display name"))?,
+                password_hash: record.password_hash,
+                created_at: record.created_at,
+            })
+        })
     }
 
     pub fn teacher_by_username(
