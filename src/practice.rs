@@ -457,29 +457,37 @@ mod tests {
     }
 
     #[test]
-    fn the_weakest_skill_has_the_lowest_share_correct() {
-        let tally = Tally::of(&[
-            answer(Skill::Source, true),
-            answer(Skill::Source, false),
-            answer(Skill::Perspective, true),
-            answer(Skill::Contested, false),
-            answer(Skill::Contested, true),
-            answer(Skill::Contested, false),
-        ]);
-        assert_eq!(tally.weakest(), Some(Skill::Contested));
+    fn the_weakest_skill_has_the_lowest_share_correct_and_on_a_tie_is_practised_least() {
+        let cases: [(&[Answer], Option<Skill>); 3] = [
+            (
+                &[
+                    answer(Skill::Source, true),
+                    answer(Skill::Source, false),
+                    answer(Skill::Perspective, true),
+                    answer(Skill::Contested, false),
+                    answer(Skill::Contested, true),
+                    answer(Skill::Contested, false),
+                ],
+                Some(Skill::Contested),
+            ),
+            // A tie at 0 %: the skill practised least.
+            (
+                &[
+                    answer(Skill::Source, false),
+                    answer(Skill::Source, false),
+                    answer(Skill::Contested, false),
+                ],
+                Some(Skill::Contested),
+            ),
+            (&[], None),
+        ];
+        for (answers, weakest) in cases {
+            assert_eq!(Tally::of(answers).weakest(), weakest, "{answers:?}");
+        }
+        let tally = Tally::of(cases[0].0);
         assert_eq!(tally.answered(), 6);
         assert_eq!(tally.correct(), 3);
         assert_eq!(Tally::default().weakest(), None);
-    }
-
-    #[test]
-    fn on_a_tie_the_weakest_skill_is_the_one_practised_least() {
-        let tally = Tally::of(&[
-            answer(Skill::Source, false),
-            answer(Skill::Source, false),
-            answer(Skill::Contested, false),
-        ]);
-        assert_eq!(tally.weakest(), Some(Skill::Contested));
     }
 
     #[test]

@@ -135,6 +135,15 @@ impl FailedAttempts {
 mod tests {
     use super::*;
 
+    /// Attempts with `key` paused: as many failures as the limit, at seconds 0, 1, ….
+    fn paused(key: &str) -> FailedAttempts {
+        let mut attempts = FailedAttempts::default();
+        for second in 0..FailedAttempts::LIMIT {
+            attempts.record_failure(key, u64::from(second));
+        }
+        attempts
+    }
+
     #[test]
     fn repeated_failures_on_one_key_are_refused_until_the_window_passes() {
         let mut attempts = FailedAttempts::default();
@@ -188,10 +197,7 @@ mod tests {
 
     #[test]
     fn the_failures_kept_are_bounded_and_a_paused_key_outlasts_single_failures() {
-        let mut attempts = FailedAttempts::default();
-        for second in 0..5 {
-            attempts.record_failure("rivera", second);
-        }
+        let mut attempts = paused("rivera");
         for key in 0..25_000u64 {
             attempts.record_failure(&format!("junk{key}"), 10 + key / 100);
         }

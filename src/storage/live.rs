@@ -220,30 +220,21 @@ impl Storage {
         session: Token,
         id: Token,
     ) -> Result<Option<Participant>, StorageError> {
-        self.participant_removed_or_not(session, id, false)
+        Ok(self
+            .participant_and_removal(session, id)?
+            .and_then(|(participant, removed)| (!removed).then_some(participant)))
     }
 
-    /// A participant the facilitator removed from the session, if `id` is one.
-    pub fn removed_participant(
+    /// A participant of the session, and whether the facilitator removed them.
+    pub fn participant_and_removal(
         &self,
         session: Token,
         id: Token,
-    ) -> Result<Option<Participant>, StorageError> {
-        self.participant_removed_or_not(session, id, true)
-    }
-
-    /// A participant if they were `removed`, or were not.
-    fn participant_removed_or_not(
-        &self,
-        session: Token,
-        id: Token,
-        removed: bool,
-    ) -> Result<Option<Participant>, StorageError> {
-        let Some(value) = self.live_participants.get(pair(session, id))? else {
-            return Ok(None);
-        };
-        let (participant, was_removed) = participant_from(session, id, &value)?;
-        Ok((was_removed == removed).then_some(participant))
+    ) -> Result<Option<(Participant, bool)>, StorageError> {
+        self.live_participants
+            .get(pair(session, id))?
+            .map(|value| participant_from(session, id, &value))
+            .transpose()
     }
 
     /// Everyone in the session (the removed left out), in the order of their nicknames.
@@ -269,10 +260,10 @@ impl Storage {
     ) -> Result<Option<Participant>, StorageError> {
         for key in nickname_keys(session, nickname) {
             if let Some(holder) = self.live_nicknames.get(key)?
-                && let Some(removed) =
-                    self.removed_participant(session, token_at(&holder, "live_nicknames")?)?
+                && let Some((participant, true)) =
+                    self.participant_and_removal(session, token_at(&holder, "live_nicknames")?)?
             {
-                return Ok(Some(removed));
+                return Ok(Some(participant));
             }
         }
         Ok(None)

@@ -324,7 +324,10 @@ fn removed_here(
         .cookie(PARTICIPANT_COOKIE)
         .and_then(|cookie| Token::parse(cookie.value()))
     {
-        Some(id) => state.storage.removed_participant(session.id, id)?,
+        Some(id) => state
+            .storage
+            .participant_and_removal(session.id, id)?
+            .and_then(|(participant, removed)| removed.then_some(participant)),
         None => None,
     };
     Ok(removed.map(|participant| (session, participant)))
