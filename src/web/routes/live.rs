@@ -491,15 +491,12 @@ pub async fn join_live(
 
 #[derive(Deserialize)]
 pub struct AnswerForm {
-    csrf: Option<String>,
     number: Option<String>,
     exercise: Option<String>,
     choice: Option<String>,
     /// Present on the form that changes an earlier answer.
     replace: Option<String>,
 }
-
-crate::web::extract::with_csrf!(AnswerForm);
 
 /// `POST /live/{code}/answers`: records (or changes) the participant's answer to the
 /// exercise that is open.

@@ -164,7 +164,8 @@ fn see_other_builder(location: impl Into<String>) -> actix_web::HttpResponseBuil
     response
 }
 
-/// A form that carries nothing but its CSRF token (a confirmation, a sign-out).
+/// A form that carries nothing but its CSRF token, for the two handlers that check it
+/// themselves (a sign-out, starting an assignment).
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {
     csrf: Option<String>,
@@ -181,12 +182,9 @@ pub struct NoticeQuery {
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct JoinForm {
-    csrf: Option<String>,
     code: String,
     nickname: String,
 }
-
-crate::web::extract::with_csrf!(CsrfForm, JoinForm);
 
 /// A page with a form shown before sign-in: `page` is made with the browser's form
 /// token, and the response sets the form cookie if the browser has none yet.

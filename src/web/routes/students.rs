@@ -351,12 +351,9 @@ pub async fn show_resume(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ResumeForm {
-    csrf: Option<String>,
     code: String,
     resume: String,
 }
-
-crate::web::extract::with_csrf!(ResumeForm);
 
 /// What a join code and resume code that match no student get, whichever is wrong.
 const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a student. Check both: the join code is on the board, the resume code on your page on the device you joined with (your teacher can also give you a new one).";

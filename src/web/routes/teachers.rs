@@ -98,14 +98,11 @@ struct SignUpPage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct SignUpForm {
-    csrf: Option<String>,
     display_name: String,
     username: String,
     password: String,
     repeat_password: String,
 }
-
-crate::web::extract::with_csrf!(SignUpForm);
 
 pub async fn show_sign_up(
     state: web::Data<AppState>,
@@ -246,12 +243,9 @@ struct SignInPage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct SignInForm {
-    csrf: Option<String>,
     username: String,
     password: String,
 }
-
-crate::web::extract::with_csrf!(SignInForm);
 
 pub async fn show_sign_in(
     state: web::Data<AppState>,
@@ -397,13 +391,10 @@ struct PasswordPage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct PasswordForm {
-    csrf: Option<String>,
     current_password: String,
     new_password: String,
     repeat_password: String,
 }
-
-crate::web::extract::with_csrf!(PasswordForm);
 
 pub async fn show_password(signed_in: SignedIn) -> Result<HttpResponse, AppError> {
     page(
