@@ -15,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{JoinForm, anonymous_page};
+use super::{JoinForm, anonymous_page, form_page};
 use crate::classes::{JoinCode, Nickname};
 use crate::content::Exercise;
 use crate::ids::Token;
@@ -181,14 +181,11 @@ pub async fn show_live(
         if let Some(removed) = removed_here(&state, &request, &code)? {
             return removed_page(&state, &request, &removed);
         }
-        return join_form(
-            &state,
-            &request,
-            StatusCode::OK,
-            code.to_string(),
-            String::new(),
-            None,
-        );
+        let typed = JoinForm {
+            code: code.to_string(),
+            ..JoinForm::default()
+        };
+        return form_page::<JoinPage>(&state, &request, StatusCode::OK, typed, None);
     };
     let wants_change = query.change.is_some();
     let mut page = ParticipantPage {
@@ -353,44 +350,9 @@ fn removed_page(
     Ok(no_store(page))
 }
 
-#[derive(Template)]
-#[template(path = "live/join.html")]
-struct JoinPage {
-    csrf: String,
-    code: String,
-    nickname: String,
-    error: Option<String>,
-}
-
-fn join_form(
-    state: &AppState,
-    request: &HttpRequest,
-    status: StatusCode,
-    code: String,
-    nickname: String,
-    error: Option<String>,
-) -> Result<HttpResponse, AppError> {
-    anonymous_page(state, request, status, |csrf| JoinPage {
-        csrf,
-        code,
-        nickname,
-        error,
-    })
-}
-
-/// `GET /live`: the form to join a live session.
-pub async fn show_join(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    join_form(
-        &state,
-        &request,
-        StatusCode::OK,
-        String::new(),
-        String::new(),
-        None,
-    )
+super::declare_form_page! {
+    /// `GET /live`: the form to join a live session.
+    JoinPage = "live/join.html" for JoinForm
 }
 
 /// `POST /live`: joins a session under a nickname and shows its page.
@@ -399,16 +361,8 @@ pub async fn join_live(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status: StatusCode, error: String| {
-        join_form(
-            &state,
-            &request,
-            status,
-            form.code.clone(),
-            form.nickname.clone(),
-            Some(error),
-        )
-    };
+    let again =
+        |status, error| form_page::<JoinPage>(&state, &request, status, form.clone(), Some(error));
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
         return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));

@@ -30,23 +30,11 @@ use crate::web::learners::Learners;
 use crate::web::sign_in::check_anonymous_form;
 use crate::web::{AppState, learner, learner_cookie, now};
 
-use super::{CsrfForm, JoinForm, anonymous_page};
+use super::{CsrfForm, JoinForm, anonymous_page, form_page};
 
-#[derive(Template)]
-#[template(path = "students/join.html")]
-struct JoinPage {
-    csrf: String,
-    code: String,
-    nickname: String,
-    error: Option<String>,
-}
-
-/// `GET /join`: the form to join a class.
-pub async fn show_join(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    join_form(&state, &request, String::new())
+super::declare_form_page! {
+    /// `GET /join`: the form to join a class.
+    JoinPage = "students/join.html" for JoinForm
 }
 
 /// `GET /join/{code}`: the same form, the code filled in (from the projector's link).
@@ -58,20 +46,11 @@ pub async fn show_join_with_code(
     let code = JoinCode::parse(&path)
         .map(|code| code.to_string())
         .unwrap_or_default();
-    join_form(&state, &request, code)
-}
-
-fn join_form(
-    state: &AppState,
-    request: &HttpRequest,
-    code: String,
-) -> Result<HttpResponse, AppError> {
-    anonymous_page(state, request, StatusCode::OK, |csrf| JoinPage {
-        csrf,
+    let typed = JoinForm {
         code,
-        nickname: String::new(),
-        error: None,
-    })
+        ..JoinForm::default()
+    };
+    form_page::<JoinPage>(&state, &request, StatusCode::OK, typed, None)
 }
 
 /// The class with the code typed, if it takes new students; otherwise what to tell them.
@@ -109,14 +88,8 @@ pub async fn create_student(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
-    let again_with = |status: StatusCode, error: String| {
-        anonymous_page(&state, &request, status, |csrf| JoinPage {
-            csrf,
-            code: form.code.clone(),
-            nickname: form.nickname.clone(),
-            error: Some(error),
-        })
-    };
+    let again_with =
+        |status, error| form_page::<JoinPage>(&state, &request, status, form.clone(), Some(error));
     let again = |error: String| again_with(StatusCode::BAD_REQUEST, error);
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
@@ -328,27 +301,12 @@ pub async fn show_student(
     })
 }
 
-#[derive(Template)]
-#[template(path = "students/resume.html")]
-struct ResumePage {
-    csrf: String,
-    code: String,
-    error: Option<String>,
+super::declare_form_page! {
+    /// `GET /resume`: the form to continue on this device.
+    ResumePage = "students/resume.html" for ResumeForm
 }
 
-/// `GET /resume`: the form to continue on this device.
-pub async fn show_resume(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    anonymous_page(&state, &request, StatusCode::OK, |csrf| ResumePage {
-        csrf,
-        code: String::new(),
-        error: None,
-    })
-}
-
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ResumeForm {
     code: String,
@@ -365,12 +323,8 @@ pub async fn resume_student(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<ResumeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status: StatusCode, error: String| {
-        anonymous_page(&state, &request, status, |csrf| ResumePage {
-            csrf,
-            code: form.code.clone(),
-            error: Some(error),
-        })
+    let again = |status, error| {
+        form_page::<ResumePage>(&state, &request, status, form.clone(), Some(error))
     };
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {

@@ -27,7 +27,7 @@ use crate::web::sign_in::{
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
 use super::{
-    CsrfForm, NoticeQuery, anonymous_page, html_with as page, see_other_builder, try_again_in,
+    CsrfForm, NoticeQuery, form_page, html_with as page, see_other_builder, show_form, try_again_in,
 };
 
 #[derive(Template)]
@@ -86,16 +86,12 @@ pub async fn show_teachers(
     }
 }
 
-#[derive(Template)]
-#[template(path = "teachers/sign_up.html")]
-struct SignUpPage {
-    csrf: String,
-    display_name: String,
-    username: String,
-    error: Option<String>,
+super::declare_form_page! {
+    /// `GET /teachers/sign-up`: the form to make a teacher's account.
+    SignUpPage = "teachers/sign_up.html" for SignUpForm
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct SignUpForm {
     display_name: String,
@@ -104,30 +100,13 @@ pub struct SignUpForm {
     repeat_password: String,
 }
 
-pub async fn show_sign_up(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    anonymous_page(&state, &request, StatusCode::OK, |csrf| SignUpPage {
-        csrf,
-        display_name: String::new(),
-        username: String::new(),
-        error: None,
-    })
-}
-
 pub async fn create_teacher(
     state: web::Data<AppState>,
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<SignUpForm>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status: StatusCode, error: String| {
-        anonymous_page(&state, &request, status, |csrf| SignUpPage {
-            csrf,
-            display_name: form.display_name.clone(),
-            username: form.username.clone(),
-            error: Some(error),
-        })
+    let again = |status, error| {
+        form_page::<SignUpPage>(&state, &request, status, form.clone(), Some(error))
     };
     // "The username is taken" tells whether an account exists, which a teacher needs to
     // hear; so many of them from one address pause sign-up there (every sign-up, or the
@@ -232,15 +211,12 @@ fn attempts(lock: &Mutex<FailedAttempts>) -> MutexGuard<'_, FailedAttempts> {
     lock.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-#[derive(Template)]
-#[template(path = "teachers/sign_in.html")]
-struct SignInPage {
-    csrf: String,
-    username: String,
-    error: Option<String>,
+super::declare_form_page! {
+    /// `GET /teachers/sign-in`: the form to sign in.
+    SignInPage = "teachers/sign_in.html" for SignInForm
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct SignInForm {
     username: String,
@@ -254,11 +230,7 @@ pub async fn show_sign_in(
     if signed_in(&state, &request)?.is_some() {
         return Ok(see_other_builder("/teachers").finish());
     }
-    anonymous_page(&state, &request, StatusCode::OK, |csrf| SignInPage {
-        csrf,
-        username: String::new(),
-        error: None,
-    })
+    show_form::<SignInPage>(state, request).await
 }
 
 /// Signing in, slowed down against guessing with device cookies (OWASP): a browser
@@ -271,12 +243,8 @@ pub async fn create_sign_in(
     request: HttpRequest,
     AnonymousForm(form): AnonymousForm<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status: StatusCode, error: String| {
-        anonymous_page(&state, &request, status, |csrf| SignInPage {
-            csrf,
-            username: form.username.clone(),
-            error: Some(error),
-        })
+    let again = |status, error| {
+        form_page::<SignInPage>(&state, &request, status, form.clone(), Some(error))
     };
     let not_right = || {
         again(
@@ -314,7 +282,7 @@ pub async fn create_sign_in(
             return again(StatusCode::TOO_MANY_REQUESTS, message);
         }
     };
-    let password = form.password;
+    let password = form.password.clone();
     let matches = if password.is_empty() {
         false
     } else {
