@@ -15,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{JoinForm, anonymous_page, form_page};
+use super::{FormPost, JoinForm, anonymous_page, form_page};
 use crate::classes::{JoinCode, Nickname};
 use crate::content::Exercise;
 use crate::ids::Token;
@@ -359,16 +359,14 @@ super::declare_form_page! {
 pub async fn join_live(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<JoinForm>,
+    FormPost { form, again }: FormPost<JoinPage>,
 ) -> Result<HttpResponse, AppError> {
-    let again =
-        |status, error| form_page::<JoinPage>(&state, &request, status, form.clone(), Some(error));
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
-        return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
+        return again.show(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
     }
     let Some(code) = JoinCode::parse(&form.code) else {
-        return again(
+        return again.show(
             StatusCode::BAD_REQUEST,
             "That is not a session code. A live-session code has 10 digits, like 482 913 2077: copy it from the projector.".into(),
         );
@@ -382,7 +380,7 @@ pub async fn join_live(
     // An ended session takes no one, and is answered as an unknown code is.
     let Some(session) = session.filter(|session| session.state.phase != Phase::Ended) else {
         if state.storage.class_by_code(&code)?.is_some() {
-            return again(
+            return again.show(
                 StatusCode::BAD_REQUEST,
                 format!(
                     "{code} is the join code of a class, not of a live session: join the class under “My classes”."
@@ -390,7 +388,7 @@ pub async fn join_live(
             );
         }
         state.guesses.miss(&client, now());
-        return again(
+        return again.show(
             StatusCode::BAD_REQUEST,
             format!(
                 "No live session is open with the code {code}. Check the code on the projector: a session that has ended takes no one."
@@ -399,7 +397,7 @@ pub async fn join_live(
     };
     let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
-        Err(problem) => return again(StatusCode::BAD_REQUEST, problem.to_string()),
+        Err(problem) => return again.show(StatusCode::BAD_REQUEST, problem.to_string()),
     };
     let participant = Participant {
         id: Token::random(&mut rand::rng()),
@@ -415,13 +413,13 @@ pub async fn join_live(
                 .removed_look_alike(session.id, &participant.nickname)?
                 .is_some() =>
         {
-            return again(
+            return again.show(
                 StatusCode::BAD_REQUEST,
                 "The facilitator removed a participant with this nickname, or one that looks like it, so no one can join under it. Choose another nickname.".into(),
             );
         }
         Err(JoinError::NicknameTaken(existing)) => {
-            return again(
+            return again.show(
                 StatusCode::BAD_REQUEST,
                 format!(
                     "{} Choose another nickname.",

@@ -251,6 +251,60 @@ fn form_page<P: FormPage>(
     anonymous_page(state, request, status, |csrf| P::new(csrf, typed, error))
 }
 
+/// A form shown before sign-in, its token checked as an
+/// [`AnonymousForm`](crate::web::extract::AnonymousForm)'s, with its page `P` ready to be
+/// shown again with what was typed: `FormPost { form, again }: FormPost<JoinPage>`.
+struct FormPost<P: FormPage> {
+    form: P::Form,
+    again: Again<P>,
+}
+
+/// The page `P` of a form that was sent, to show again with what was typed.
+struct Again<P: FormPage> {
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+    typed: P::Form,
+}
+
+impl<P: FormPage<Form: Clone>> Again<P> {
+    /// The page again, answering `status` and saying what to mend.
+    fn show(&self, status: StatusCode, error: String) -> Result<actix_web::HttpResponse, AppError> {
+        let typed = self.typed.clone();
+        form_page::<P>(&self.state, &self.request, status, typed, Some(error))
+    }
+}
+
+impl<P> actix_web::FromRequest for FormPost<P>
+where
+    P: FormPage<Form: serde::de::DeserializeOwned + Clone> + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(
+        request: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let request = request.clone();
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let sent = crate::web::extract::AnonymousForm::<P::Form>::from_request(&request, payload);
+        Box::pin(async move {
+            let crate::web::extract::AnonymousForm(form) = sent.await?;
+            let state =
+                state.ok_or_else(|| AppError::Fault("the server's state is missing".into()))?;
+            let typed = form.clone();
+            Ok(FormPost {
+                form,
+                again: Again {
+                    state,
+                    request,
+                    typed,
+                },
+            })
+        })
+    }
+}
+
 /// Renders a template into an HTML response with `status`, setting `cookie` if any.
 fn html_with(
     status: actix_web::http::StatusCode,

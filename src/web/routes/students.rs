@@ -24,13 +24,12 @@ use crate::ids::Token;
 use crate::storage::students::JoinError;
 use crate::web::assignment_view::describe_without_due;
 use crate::web::error::AppError;
-use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
 use crate::web::learners::Learners;
 use crate::web::sign_in::check_anonymous_form;
 use crate::web::{AppState, learner, learner_cookie, now};
 
-use super::{CsrfForm, JoinForm, anonymous_page, form_page};
+use super::{CsrfForm, FormPost, JoinForm, anonymous_page, form_page};
 
 super::declare_form_page! {
     /// `GET /join`: the form to join a class.
@@ -86,22 +85,20 @@ fn open_class(
 pub async fn create_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<JoinForm>,
+    FormPost { form, again }: FormPost<JoinPage>,
 ) -> Result<HttpResponse, AppError> {
-    let again_with =
-        |status, error| form_page::<JoinPage>(&state, &request, status, form.clone(), Some(error));
-    let again = |error: String| again_with(StatusCode::BAD_REQUEST, error);
+    let mistake = |error: String| again.show(StatusCode::BAD_REQUEST, error);
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
-        return again_with(StatusCode::TOO_MANY_REQUESTS, wait.message("join codes"));
+        return again.show(StatusCode::TOO_MANY_REQUESTS, wait.message("join codes"));
     }
     let class = match open_class(&state, &client, &form.code)? {
         Ok(class) => class,
-        Err(message) => return again(message),
+        Err(message) => return mistake(message),
     };
     let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
-        Err(problem) => return again(problem.to_string()),
+        Err(problem) => return mistake(problem.to_string()),
     };
     let mut rng = rand::rng();
     let browser = learner(&request);
@@ -117,7 +114,7 @@ pub async fn create_student(
     match state.storage.add_student(&student, device).await {
         Ok(()) => {}
         Err(JoinError::NicknameTaken(existing)) => {
-            return again(format!(
+            return mistake(format!(
                 "{} Add an initial or a number, or if it is you, continue with your resume code below.",
                 crate::classes::nickname_taken(&student.nickname, &existing, "in this class")
             ));
@@ -321,14 +318,11 @@ const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a stu
 pub async fn resume_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<ResumeForm>,
+    FormPost { form, again }: FormPost<ResumePage>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status, error| {
-        form_page::<ResumePage>(&state, &request, status, form.clone(), Some(error))
-    };
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
-        return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
+        return again.show(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
     }
     let class = JoinCode::parse(&form.code)
         .map(|code| state.storage.class_by_code(&code))
@@ -343,14 +337,14 @@ pub async fn resume_student(
     // form tells nobody which class codes are real.
     let Some(student) = student else {
         state.guesses.miss(&client, now());
-        return again(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
+        return again.show(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
     };
     let browser = learner(&request);
     let device = browser.unwrap_or_else(|| Token::random(&mut rand::rng()));
     if !state.storage.link_device(&student, device).await? {
         // The teacher gave the student a new code a moment ago.
         state.guesses.miss(&client, now());
-        return again(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
+        return again.show(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
     }
     let mut response = HttpResponse::SeeOther();
     response.insert_header((header::LOCATION, "/student"));

@@ -18,7 +18,6 @@ use crate::ids::Token;
 use crate::storage::teachers::CreateTeacherError;
 use crate::throttle::FailedAttempts;
 use crate::web::error::{AppError, BUSY_RETRY_AFTER};
-use crate::web::extract::AnonymousForm;
 use crate::web::extract::CheckedForm;
 use crate::web::sign_in::{
     SIGN_IN_SECONDS, SignedIn, check_sign_in_form, device_cookie, expired_sign_in_cookie,
@@ -27,7 +26,7 @@ use crate::web::sign_in::{
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
 use super::{
-    CsrfForm, NoticeQuery, form_page, html_with as page, see_other_builder, show_form, try_again_in,
+    CsrfForm, FormPost, NoticeQuery, html_with as page, see_other_builder, show_form, try_again_in,
 };
 
 #[derive(Template)]
@@ -103,17 +102,14 @@ pub struct SignUpForm {
 pub async fn create_teacher(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<SignUpForm>,
+    FormPost { form, again }: FormPost<SignUpPage>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status, error| {
-        form_page::<SignUpPage>(&state, &request, status, form.clone(), Some(error))
-    };
     // "The username is taken" tells whether an account exists, which a teacher needs to
     // hear; so many of them from one address pause sign-up there (every sign-up, or the
     // pause itself would tell).
     let address = client_address(&state, &request).to_string();
     if let Err(seconds) = attempts(&state.failed_sign_ups).check(&address, now()) {
-        return again(
+        return again.show(
             StatusCode::TOO_MANY_REQUESTS,
             format!(
                 "Many sign-ups from this network have asked for usernames that are taken. To protect teachers' accounts, sign-up is paused here: {}.",
@@ -124,13 +120,13 @@ pub async fn create_teacher(
     let checked = (|| {
         let display_name = DisplayName::parse(&form.display_name)?;
         let username = Username::parse(&form.username)?;
-        let password = form.password.clone();
+        let password = form.password;
         check_new_password(&password, &form.repeat_password, &username)?;
         Ok::<_, AccountProblem>((display_name, username, password))
     })();
     let (display_name, username, password) = match checked {
         Ok(values) => values,
-        Err(problem) => return again(StatusCode::BAD_REQUEST, problem.to_string()),
+        Err(problem) => return again.show(StatusCode::BAD_REQUEST, problem.to_string()),
     };
     let taken = |username: &Username| {
         if attempts(&state.failed_sign_ups).record_failure_and_pause(&address, now()) {
@@ -139,7 +135,7 @@ pub async fn create_teacher(
                 "sign-up paused for an address: {TAKEN_USERNAMES_PER_ADDRESS} sign-ups told a username is taken in 15 minutes"
             );
         }
-        again(
+        again.show(
             StatusCode::BAD_REQUEST,
             format!(
                 "The username “{username}” is taken. Choose another, or sign in if it is yours."
@@ -153,7 +149,9 @@ pub async fn create_teacher(
     }
     let password_hash = match state.hashing.hash(password).await {
         Ok(hash) => hash,
-        Err(AppError::Busy) => return busy(again(StatusCode::SERVICE_UNAVAILABLE, BUSY.into())),
+        Err(AppError::Busy) => {
+            return busy(again.show(StatusCode::SERVICE_UNAVAILABLE, BUSY.into()));
+        }
         Err(error) => return Err(error),
     };
     let teacher = Teacher {
@@ -241,13 +239,10 @@ pub async fn show_sign_in(
 pub async fn create_sign_in(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<SignInForm>,
+    FormPost { form, again }: FormPost<SignInPage>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status, error| {
-        form_page::<SignInPage>(&state, &request, status, form.clone(), Some(error))
-    };
     let not_right = || {
-        again(
+        again.show(
             StatusCode::BAD_REQUEST,
             "The username or the password is not right. Check both and try again.".into(),
         )
@@ -279,10 +274,10 @@ pub async fn create_sign_in(
                     try_again_in(seconds)
                 ),
             };
-            return again(StatusCode::TOO_MANY_REQUESTS, message);
+            return again.show(StatusCode::TOO_MANY_REQUESTS, message);
         }
     };
-    let password = form.password.clone();
+    let password = form.password;
     let matches = if password.is_empty() {
         false
     } else {
@@ -294,7 +289,9 @@ pub async fn create_sign_in(
             Err(error) => {
                 attempts(&state.failed_sign_ins).take_back(&key);
                 return match error {
-                    AppError::Busy => busy(again(StatusCode::SERVICE_UNAVAILABLE, BUSY.into())),
+                    AppError::Busy => {
+                        busy(again.show(StatusCode::SERVICE_UNAVAILABLE, BUSY.into()))
+                    }
                     error => Err(error),
                 };
             }
