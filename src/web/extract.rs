@@ -19,7 +19,8 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use super::AppState;
 use super::error::AppError;
@@ -180,19 +181,39 @@ from_request!(
     OwnedLiveSession => owned_live_session,
 );
 
-/// A form that carries a CSRF token.
-pub trait WithCsrf {
-    /// The token the form was sent with, if any.
-    fn csrf(&self) -> Option<&str>;
+/// A form given as its fields in order, for one with repeated fields (such as ticked
+/// skills). It reads as the slice of its fields, the token not among them.
+pub struct Fields(Vec<(String, String)>);
+
+impl std::ops::Deref for Fields {
+    type Target = [(String, String)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
-/// A form given as its fields in order (one with repeated fields, such as ticked
-/// skills): its token is its field `csrf`.
-impl WithCsrf for Vec<(String, String)> {
-    fn csrf(&self) -> Option<&str> {
-        self.iter()
-            .find(|(name, _)| name == "csrf")
-            .map(|(_, value)| value.as_str())
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Fields, D::Error> {
+        struct InOrder;
+
+        impl<'de> Visitor<'de> for InOrder {
+            type Value = Fields;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a form's fields")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(field) = map.next_entry()? {
+                    fields.push(field);
+                }
+                Ok(Fields(fields))
+            }
+        }
+
+        deserializer.deserialize_map(InOrder)
     }
 }
 
@@ -218,7 +239,7 @@ pub fn every_field<'a>(fields: &'a [(String, String)], name: &str) -> Vec<&'a st
 /// the handler runs: a forged or stale form is refused (403) and logged.
 pub struct CheckedForm<T>(pub T);
 
-impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for CheckedForm<T> {
+impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
     type Error = actix_web::Error;
     type Future = FormFuture<CheckedForm<T>>;
 
@@ -241,36 +262,34 @@ fn read_and_check<T, F>(
     check: fn(&HttpRequest, Option<&str>) -> Result<(), AppError>,
 ) -> FormFuture<F>
 where
-    T: DeserializeOwned + WithCsrf + 'static,
+    T: DeserializeOwned + 'static,
     F: 'static,
 {
     let request = request.clone();
-    let form = web::Form::<T>::from_request(&request, payload);
+    let sent = web::Form::<Tokened<T>>::from_request(&request, payload);
     Box::pin(async move {
-        let form = form.await?.into_inner();
-        check(&request, form.csrf())?;
+        let Tokened { csrf, form } = sent.await?.into_inner();
+        check(&request, csrf.as_deref())?;
         Ok(wrap(form))
     })
 }
 
-/// Implements [`WithCsrf`] for forms with a field `csrf: Option<String>`.
-macro_rules! with_csrf {
-    ($($form:ty),+ $(,)?) => {
-        $(impl $crate::web::extract::WithCsrf for $form {
-            fn csrf(&self) -> Option<&str> {
-                self.csrf.as_deref()
-            }
-        })+
-    };
+/// A form as the browser sends it: its CSRF token (`csrf`) beside the fields the handler
+/// reads, so that no form declares the token. The fields are handed on as text, which
+/// every form's fields are: serde_urlencoded cannot read a flattened number or bool.
+#[derive(Deserialize)]
+struct Tokened<T> {
+    csrf: Option<String>,
+    #[serde(flatten)]
+    form: T,
 }
-pub(crate) use with_csrf;
 
 /// A form shown before sign-in (joining, answering, signing up) whose token was checked
 /// against the browser's form cookie before the handler runs: a forged or stale form
 /// is refused (403), and logged within the log's cap.
 pub struct AnonymousForm<T>(pub T);
 
-impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for AnonymousForm<T> {
+impl<T: DeserializeOwned + 'static> FromRequest for AnonymousForm<T> {
     type Error = actix_web::Error;
     type Future = FormFuture<AnonymousForm<T>>;
 

@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{CsrfForm, NoticeQuery, see_other};
+use super::{NoticeQuery, see_other};
 use crate::assignments::{
     Assignment, DueDate, DueZone, FeedbackTiming, MAX_PICKED, QuestionOrder, Questions,
     check_picked, deadline_at, parse_time, parse_title,
@@ -24,7 +24,7 @@ use crate::practice::{Focus, MAX_ROUND_LENGTH, plan_round};
 use crate::storage::students::JoinError;
 use crate::web::assignment_view::{assignments_done, describe_for_teacher};
 use crate::web::error::AppError;
-use crate::web::extract::{CheckedForm, OwnedClass, OwnedStudent, every_field, field};
+use crate::web::extract::{CheckedForm, Fields, OwnedClass, OwnedStudent, every_field, field};
 use crate::web::sign_in::SignedIn;
 use crate::web::view::{focus_of_form, qr_svg};
 use crate::web::{AppState, JoinLink, now};
@@ -41,12 +41,9 @@ fn join_link(state: &AppState, request: &HttpRequest, code: &JoinCode) -> JoinLi
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct NewClassForm {
-    csrf: Option<String>,
     name: String,
     description: String,
 }
-
-crate::web::extract::with_csrf!(NewClassForm);
 
 #[derive(Template)]
 #[template(path = "teachers/new_class.html")]
@@ -411,12 +408,9 @@ pub async fn show_projector(
 
 #[derive(Deserialize)]
 pub struct SwitchForm {
-    csrf: Option<String>,
     /// "yes" or "no".
     value: Option<String>,
 }
-
-crate::web::extract::with_csrf!(SwitchForm);
 
 fn switch(form: &SwitchForm) -> Result<bool, AppError> {
     match form.value.as_deref() {
@@ -472,7 +466,7 @@ pub async fn show_delete_class(
 pub async fn delete_class(
     state: web::Data<AppState>,
     OwnedClass { class, .. }: OwnedClass,
-    _form: CheckedForm<CsrfForm>,
+    _form: CheckedForm<()>,
 ) -> Result<HttpResponse, AppError> {
     state.storage.delete_class_and_students(&class).await?;
     Ok(see_other("/teachers?notice=class-deleted"))
@@ -583,11 +577,8 @@ fn student_page(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RenameForm {
-    csrf: Option<String>,
     nickname: String,
 }
-
-crate::web::extract::with_csrf!(RenameForm);
 
 /// `POST …/students/{student}/nickname`.
 pub async fn update_nickname(
@@ -637,7 +628,7 @@ pub async fn update_nickname(
 pub async fn update_resume_code(
     state: web::Data<AppState>,
     OwnedStudent { class, student, .. }: OwnedStudent,
-    _form: CheckedForm<CsrfForm>,
+    _form: CheckedForm<()>,
 ) -> Result<HttpResponse, AppError> {
     let student = state
         .storage
@@ -661,11 +652,8 @@ pub async fn update_resume_code(
 
 #[derive(Deserialize)]
 pub struct ConfirmForm {
-    csrf: Option<String>,
     confirm: Option<String>,
 }
-
-crate::web::extract::with_csrf!(ConfirmForm);
 
 /// `POST …/students/{student}/delete`: removes the student and all their answers, once
 /// the teacher has ticked the box that says so.
@@ -726,7 +714,7 @@ pub async fn create_assignment(
     state: web::Data<AppState>,
     request: HttpRequest,
     OwnedClass { signed_in, class }: OwnedClass,
-    CheckedForm(fields): CheckedForm<Vec<(String, String)>>,
+    CheckedForm(fields): CheckedForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
     let assignment = match assignment_of_form(&state, &class, &fields) {
         Ok(assignment) => assignment,

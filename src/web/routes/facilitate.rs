@@ -25,7 +25,7 @@ use crate::live::{
 use crate::practice::{MAX_ROUND_LENGTH, plan_round};
 use crate::web::csv::csv_response;
 use crate::web::error::AppError;
-use crate::web::extract::{CheckedForm, OwnedLiveSession, every_field, field};
+use crate::web::extract::{CheckedForm, Fields, OwnedLiveSession, every_field, field};
 use crate::web::live_view::{
     KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
 };
@@ -164,7 +164,7 @@ pub async fn show_new(
 pub async fn create_live_session(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    CheckedForm(form): CheckedForm<Vec<(String, String)>>,
+    CheckedForm(form): CheckedForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
     let field = |name: &str| field(&form, name).map(str::trim);
     let pack = field("pack")
@@ -745,7 +745,6 @@ fn leaderboard(
 
 #[derive(Deserialize)]
 pub struct MoveForm {
-    csrf: Option<String>,
     action: Option<String>,
     version: Option<String>,
     /// The phase the page showed when the move was made ([`Phase::token`]).
@@ -753,8 +752,6 @@ pub struct MoveForm {
     /// The view to come back to: "presenter" (the default), "screen" or "remote".
     view: Option<String>,
 }
-
-crate::web::extract::with_csrf!(MoveForm);
 
 /// `POST /teachers/live/{session}/moves`: opens, closes, reveals, moves on or ends.
 /// A move made on a page that no longer shows where the session stands (a second
@@ -822,12 +819,9 @@ pub async fn make_move(
 
 #[derive(Deserialize)]
 pub struct RemovalForm {
-    csrf: Option<String>,
     participant: Option<String>,
     view: Option<String>,
 }
-
-crate::web::extract::with_csrf!(RemovalForm);
 
 /// `POST /teachers/live/{session}/removals`: removes a participant. Their page tells
 /// them; their nickname, and its look-alikes, stay taken; their answers go.

@@ -53,11 +53,8 @@ fn home_page(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CodeForm {
-    csrf: Option<String>,
     code: String,
 }
-
-crate::web::extract::with_csrf!(CodeForm);
 
 /// What a code of the wrong form gets.
 const NOT_A_CODE: &str = "That is not a code. A class code has 8 letters and digits, like ABCD-2345; a live-session code has 10 digits, like 482 913 2077. Copy it from the board or the projector.";

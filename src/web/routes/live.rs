@@ -15,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{JoinForm, anonymous_page};
+use super::{FormPost, JoinForm, anonymous_page, form_page};
 use crate::classes::{JoinCode, Nickname};
 use crate::content::Exercise;
 use crate::ids::Token;
@@ -181,14 +181,11 @@ pub async fn show_live(
         if let Some(removed) = removed_here(&state, &request, &code)? {
             return removed_page(&state, &request, &removed);
         }
-        return join_form(
-            &state,
-            &request,
-            StatusCode::OK,
-            code.to_string(),
-            String::new(),
-            None,
-        );
+        let typed = JoinForm {
+            code: code.to_string(),
+            ..JoinForm::default()
+        };
+        return form_page::<JoinPage>(&state, &request, StatusCode::OK, typed, None);
     };
     let wants_change = query.change.is_some();
     let mut page = ParticipantPage {
@@ -356,68 +353,23 @@ fn removed_page(
     Ok(no_store(page))
 }
 
-#[derive(Template)]
-#[template(path = "live/join.html")]
-struct JoinPage {
-    csrf: String,
-    code: String,
-    nickname: String,
-    error: Option<String>,
-}
-
-fn join_form(
-    state: &AppState,
-    request: &HttpRequest,
-    status: StatusCode,
-    code: String,
-    nickname: String,
-    error: Option<String>,
-) -> Result<HttpResponse, AppError> {
-    anonymous_page(state, request, status, |csrf| JoinPage {
-        csrf,
-        code,
-        nickname,
-        error,
-    })
-}
-
-/// `GET /live`: the form to join a live session.
-pub async fn show_join(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    join_form(
-        &state,
-        &request,
-        StatusCode::OK,
-        String::new(),
-        String::new(),
-        None,
-    )
+super::declare_form_page! {
+    /// `GET /live`: the form to join a live session.
+    JoinPage = "live/join.html" for JoinForm
 }
 
 /// `POST /live`: joins a session under a nickname and shows its page.
 pub async fn join_live(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<JoinForm>,
+    FormPost { form, again }: FormPost<JoinPage>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status: StatusCode, error: String| {
-        join_form(
-            &state,
-            &request,
-            status,
-            form.code.clone(),
-            form.nickname.clone(),
-            Some(error),
-        )
-    };
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
-        return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
+        return again.show(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
     }
     let Some(code) = JoinCode::parse(&form.code) else {
-        return again(
+        return again.show(
             StatusCode::BAD_REQUEST,
             "That is not a session code. A live-session code has 10 digits, like 482 913 2077: copy it from the projector.".into(),
         );
@@ -431,7 +383,7 @@ pub async fn join_live(
     // An ended session takes no one, and is answered as an unknown code is.
     let Some(session) = session.filter(|session| session.state.phase != Phase::Ended) else {
         if state.storage.class_by_code(&code)?.is_some() {
-            return again(
+            return again.show(
                 StatusCode::BAD_REQUEST,
                 format!(
                     "{code} is the join code of a class, not of a live session: join the class under “My classes”."
@@ -439,7 +391,7 @@ pub async fn join_live(
             );
         }
         state.guesses.miss(&client, now());
-        return again(
+        return again.show(
             StatusCode::BAD_REQUEST,
             format!(
                 "No live session is open with the code {code}. Check the code on the projector: a session that has ended takes no one."
@@ -448,7 +400,7 @@ pub async fn join_live(
     };
     let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
-        Err(problem) => return again(StatusCode::BAD_REQUEST, problem.to_string()),
+        Err(problem) => return again.show(StatusCode::BAD_REQUEST, problem.to_string()),
     };
     let participant = Participant {
         id: Token::random(&mut rand::rng()),
@@ -464,13 +416,13 @@ pub async fn join_live(
                 .removed_look_alike(session.id, &participant.nickname)?
                 .is_some() =>
         {
-            return again(
+            return again.show(
                 StatusCode::BAD_REQUEST,
                 "The facilitator removed a participant with this nickname, or one that looks like it, so no one can join under it. Choose another nickname.".into(),
             );
         }
         Err(JoinError::NicknameTaken(existing)) => {
-            return again(
+            return again.show(
                 StatusCode::BAD_REQUEST,
                 format!(
                     "{} Choose another nickname.",
@@ -498,15 +450,12 @@ pub async fn join_live(
 
 #[derive(Deserialize)]
 pub struct AnswerForm {
-    csrf: Option<String>,
     number: Option<String>,
     exercise: Option<String>,
     choice: Option<String>,
     /// Present on the form that changes an earlier answer.
     replace: Option<String>,
 }
-
-crate::web::extract::with_csrf!(AnswerForm);
 
 /// `POST /live/{code}/answers`: records (or changes) the participant's answer to the
 /// exercise that is open.

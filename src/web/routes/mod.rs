@@ -41,13 +41,13 @@ pub fn register(config: &mut web::ServiceConfig) {
             GET rounds::show_question, POST rounds::submit_answer;
         "/progress" => GET progress::show_progress;
         "/teachers" => GET teachers::show_teachers;
-        "/teachers/sign-up" => GET teachers::show_sign_up, POST teachers::create_teacher;
+        "/teachers/sign-up" => GET show_form::<teachers::SignUpPage>, POST teachers::create_teacher;
         "/teachers/sign-in" => GET teachers::show_sign_in, POST teachers::create_sign_in;
         "/teachers/sign-out" => POST teachers::delete_sign_in;
         "/teachers/password" => GET teachers::show_password, POST teachers::update_password;
-        "/join" => GET students::show_join, POST students::create_student;
+        "/join" => GET show_form::<students::JoinPage>, POST students::create_student;
         "/join/{code}" => GET students::show_join_with_code;
-        "/resume" => GET students::show_resume, POST students::resume_student;
+        "/resume" => GET show_form::<students::ResumePage>, POST students::resume_student;
         "/student" => GET students::show_student;
         "/student/assignments/{assignment}" => POST students::start_assignment;
         "/teachers/classes" => POST classes::create_class;
@@ -69,7 +69,7 @@ pub fn register(config: &mut web::ServiceConfig) {
         "/teachers/classes/{class}/students/{student}/resume-code" =>
             POST classes::update_resume_code;
         "/teachers/classes/{class}/students/{student}/delete" => POST classes::delete_student;
-        "/live" => GET live::show_join, POST live::join_live;
+        "/live" => GET show_form::<live::JoinPage>, POST live::join_live;
         "/live/{code}" => GET live::show_live;
         "/live/{code}/answers" => POST live::submit_answer;
         // Event streams take GET alone: a HEAD would hold a stream open for nothing.
@@ -164,7 +164,8 @@ fn see_other_builder(location: impl Into<String>) -> actix_web::HttpResponseBuil
     response
 }
 
-/// A form that carries nothing but its CSRF token (a confirmation, a sign-out).
+/// A form that carries nothing but its CSRF token, for the two handlers that check it
+/// themselves (a sign-out, starting an assignment).
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {
     csrf: Option<String>,
@@ -178,15 +179,12 @@ pub struct NoticeQuery {
 }
 
 /// The form that joins a class or a live session: its code and a nickname.
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct JoinForm {
-    csrf: Option<String>,
     code: String,
     nickname: String,
 }
-
-crate::web::extract::with_csrf!(CsrfForm, JoinForm);
 
 /// A page with a form shown before sign-in: `page` is made with the browser's form
 /// token, and the response sets the form cookie if the browser has none yet.
@@ -198,6 +196,113 @@ fn anonymous_page<T: askama::Template>(
 ) -> Result<actix_web::HttpResponse, AppError> {
     let (csrf, cookie) = anonymous_form_token(state, request);
     html_with(status, &page(csrf), cookie)
+}
+
+/// A page with a form shown before sign-in: the browser's form token, what was typed
+/// into the form (nothing at first), and what to mend, if anything. Its template shows
+/// what it needs of what was typed, never a password.
+trait FormPage: askama::Template {
+    /// The form the page sends.
+    type Form: Default;
+
+    fn new(csrf: String, typed: Self::Form, error: Option<String>) -> Self;
+}
+
+/// Declares `Page = "path" for Form`: the [`FormPage`] of the template at `path` for the
+/// form `Form`. Its template reads `csrf`, `typed` (the form) and `error`.
+macro_rules! declare_form_page {
+    ($(#[$doc:meta])* $page:ident = $path:literal for $form:ty) => {
+        $(#[$doc])*
+        #[derive(askama::Template)]
+        #[template(path = $path)]
+        pub struct $page {
+            csrf: String,
+            typed: $form,
+            error: Option<String>,
+        }
+
+        impl super::FormPage for $page {
+            type Form = $form;
+
+            fn new(csrf: String, typed: $form, error: Option<String>) -> $page {
+                $page { csrf, typed, error }
+            }
+        }
+    };
+}
+use declare_form_page;
+
+/// `GET` a page with a form shown before sign-in, the form empty.
+async fn show_form<P: FormPage>(
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+) -> Result<actix_web::HttpResponse, AppError> {
+    form_page::<P>(&state, &request, StatusCode::OK, P::Form::default(), None)
+}
+
+/// The page `P` with what was `typed` into its form and the `error` to mend, if any.
+fn form_page<P: FormPage>(
+    state: &AppState,
+    request: &actix_web::HttpRequest,
+    status: StatusCode,
+    typed: P::Form,
+    error: Option<String>,
+) -> Result<actix_web::HttpResponse, AppError> {
+    anonymous_page(state, request, status, |csrf| P::new(csrf, typed, error))
+}
+
+/// A form shown before sign-in, its token checked as an
+/// [`AnonymousForm`](crate::web::extract::AnonymousForm)'s, with its page `P` ready to be
+/// shown again with what was typed: `FormPost { form, again }: FormPost<JoinPage>`.
+struct FormPost<P: FormPage> {
+    form: P::Form,
+    again: Again<P>,
+}
+
+/// The page `P` of a form that was sent, to show again with what was typed.
+struct Again<P: FormPage> {
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+    typed: P::Form,
+}
+
+impl<P: FormPage<Form: Clone>> Again<P> {
+    /// The page again, answering `status` and saying what to mend.
+    fn show(&self, status: StatusCode, error: String) -> Result<actix_web::HttpResponse, AppError> {
+        let typed = self.typed.clone();
+        form_page::<P>(&self.state, &self.request, status, typed, Some(error))
+    }
+}
+
+impl<P> actix_web::FromRequest for FormPost<P>
+where
+    P: FormPage<Form: serde::de::DeserializeOwned + Clone> + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(
+        request: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let request = request.clone();
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let sent = crate::web::extract::AnonymousForm::<P::Form>::from_request(&request, payload);
+        Box::pin(async move {
+            let crate::web::extract::AnonymousForm(form) = sent.await?;
+            let state =
+                state.ok_or_else(|| AppError::Fault("the server's state is missing".into()))?;
+            let typed = form.clone();
+            Ok(FormPost {
+                form,
+                again: Again {
+                    state,
+                    request,
+                    typed,
+                },
+            })
+        })
+    }
 }
 
 /// Renders a template into an HTML response with `status`, setting `cookie` if any.

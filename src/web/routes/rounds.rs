@@ -27,12 +27,9 @@ use crate::web::{AppState, learner, learner_cookie, now};
 
 #[derive(Deserialize)]
 pub struct StartForm {
-    csrf: Option<String>,
     focus: Option<String>,
     length: Option<String>,
 }
-
-crate::web::extract::with_csrf!(StartForm, AnswerForm);
 
 /// `POST /packs/{pack}/rounds`: starts a round of the pack and goes to its first
 /// question.
@@ -274,7 +271,6 @@ struct SavedPage<'a> {
 
 #[derive(Deserialize)]
 pub struct AnswerForm {
-    csrf: Option<String>,
     exercise: Option<String>,
     choice: Option<String>,
 }

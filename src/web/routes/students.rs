@@ -24,29 +24,16 @@ use crate::ids::Token;
 use crate::storage::students::JoinError;
 use crate::web::assignment_view::describe_without_due;
 use crate::web::error::AppError;
-use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
 use crate::web::learners::Learners;
 use crate::web::sign_in::check_anonymous_form;
 use crate::web::{AppState, learner, learner_cookie, now};
 
-use super::{CsrfForm, JoinForm, anonymous_page};
+use super::{CsrfForm, FormPost, JoinForm, anonymous_page, form_page};
 
-#[derive(Template)]
-#[template(path = "students/join.html")]
-struct JoinPage {
-    csrf: String,
-    code: String,
-    nickname: String,
-    error: Option<String>,
-}
-
-/// `GET /join`: the form to join a class.
-pub async fn show_join(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    join_form(&state, &request, String::new())
+super::declare_form_page! {
+    /// `GET /join`: the form to join a class.
+    JoinPage = "students/join.html" for JoinForm
 }
 
 /// `GET /join/{code}`: the same form, the code filled in (from the projector's link).
@@ -58,20 +45,11 @@ pub async fn show_join_with_code(
     let code = JoinCode::parse(&path)
         .map(|code| code.to_string())
         .unwrap_or_default();
-    join_form(&state, &request, code)
-}
-
-fn join_form(
-    state: &AppState,
-    request: &HttpRequest,
-    code: String,
-) -> Result<HttpResponse, AppError> {
-    anonymous_page(state, request, StatusCode::OK, |csrf| JoinPage {
-        csrf,
+    let typed = JoinForm {
         code,
-        nickname: String::new(),
-        error: None,
-    })
+        ..JoinForm::default()
+    };
+    form_page::<JoinPage>(&state, &request, StatusCode::OK, typed, None)
 }
 
 /// The class with the code typed, if it takes new students; otherwise what to tell them.
@@ -107,28 +85,20 @@ fn open_class(
 pub async fn create_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<JoinForm>,
+    FormPost { form, again }: FormPost<JoinPage>,
 ) -> Result<HttpResponse, AppError> {
-    let again_with = |status: StatusCode, error: String| {
-        anonymous_page(&state, &request, status, |csrf| JoinPage {
-            csrf,
-            code: form.code.clone(),
-            nickname: form.nickname.clone(),
-            error: Some(error),
-        })
-    };
-    let again = |error: String| again_with(StatusCode::BAD_REQUEST, error);
+    let mistake = |error: String| again.show(StatusCode::BAD_REQUEST, error);
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
-        return again_with(StatusCode::TOO_MANY_REQUESTS, wait.message("join codes"));
+        return again.show(StatusCode::TOO_MANY_REQUESTS, wait.message("join codes"));
     }
     let class = match open_class(&state, &client, &form.code)? {
         Ok(class) => class,
-        Err(message) => return again(message),
+        Err(message) => return mistake(message),
     };
     let nickname = match Nickname::parse(&form.nickname) {
         Ok(nickname) => nickname,
-        Err(problem) => return again(problem.to_string()),
+        Err(problem) => return mistake(problem.to_string()),
     };
     let mut rng = rand::rng();
     let browser = learner(&request);
@@ -144,7 +114,7 @@ pub async fn create_student(
     match state.storage.add_student(&student, device).await {
         Ok(()) => {}
         Err(JoinError::NicknameTaken(existing)) => {
-            return again(format!(
+            return mistake(format!(
                 "{} Add an initial or a number, or if it is you, continue with your resume code below.",
                 crate::classes::nickname_taken(&student.nickname, &existing, "in this class")
             ));
@@ -335,35 +305,17 @@ pub async fn show_student(
     })
 }
 
-#[derive(Template)]
-#[template(path = "students/resume.html")]
-struct ResumePage {
-    csrf: String,
-    code: String,
-    error: Option<String>,
+super::declare_form_page! {
+    /// `GET /resume`: the form to continue on this device.
+    ResumePage = "students/resume.html" for ResumeForm
 }
 
-/// `GET /resume`: the form to continue on this device.
-pub async fn show_resume(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    anonymous_page(&state, &request, StatusCode::OK, |csrf| ResumePage {
-        csrf,
-        code: String::new(),
-        error: None,
-    })
-}
-
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ResumeForm {
-    csrf: Option<String>,
     code: String,
     resume: String,
 }
-
-crate::web::extract::with_csrf!(ResumeForm);
 
 /// What a join code and resume code that match no student get, whichever is wrong.
 const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a student. Check both: the join code is on the board, the resume code on your page on the device you joined with (your teacher can also give you a new one).";
@@ -373,18 +325,11 @@ const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a stu
 pub async fn resume_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<ResumeForm>,
+    FormPost { form, again }: FormPost<ResumePage>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status: StatusCode, error: String| {
-        anonymous_page(&state, &request, status, |csrf| ResumePage {
-            csrf,
-            code: form.code.clone(),
-            error: Some(error),
-        })
-    };
     let client = Client::of(&state, &request);
     if let Err(wait) = state.guesses.check(&client, now()) {
-        return again(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
+        return again.show(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
     }
     let class = JoinCode::parse(&form.code)
         .map(|code| state.storage.class_by_code(&code))
@@ -399,14 +344,14 @@ pub async fn resume_student(
     // form tells nobody which class codes are real.
     let Some(student) = student else {
         state.guesses.miss(&client, now());
-        return again(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
+        return again.show(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
     };
     let browser = learner(&request);
     let device = browser.unwrap_or_else(|| Token::random(&mut rand::rng()));
     if !state.storage.link_device(&student, device).await? {
         // The teacher gave the student a new code a moment ago.
         state.guesses.miss(&client, now());
-        return again(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
+        return again.show(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
     }
     let mut response = HttpResponse::SeeOther();
     response.insert_header((header::LOCATION, "/student"));

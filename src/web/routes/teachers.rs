@@ -18,7 +18,6 @@ use crate::ids::Token;
 use crate::storage::teachers::CreateTeacherError;
 use crate::throttle::FailedAttempts;
 use crate::web::error::{AppError, BUSY_RETRY_AFTER};
-use crate::web::extract::AnonymousForm;
 use crate::web::extract::CheckedForm;
 use crate::web::sign_in::{
     SIGN_IN_SECONDS, SignedIn, check_sign_in_form, device_cookie, expired_sign_in_cookie,
@@ -27,7 +26,7 @@ use crate::web::sign_in::{
 use crate::web::{AppState, TAKEN_USERNAMES_PER_ADDRESS, client_address, now};
 
 use super::{
-    CsrfForm, NoticeQuery, anonymous_page, html_with as page, see_other_builder, try_again_in,
+    CsrfForm, FormPost, NoticeQuery, html_with as page, see_other_builder, show_form, try_again_in,
 };
 
 #[derive(Template)]
@@ -86,58 +85,31 @@ pub async fn show_teachers(
     }
 }
 
-#[derive(Template)]
-#[template(path = "teachers/sign_up.html")]
-struct SignUpPage {
-    csrf: String,
-    display_name: String,
-    username: String,
-    error: Option<String>,
+super::declare_form_page! {
+    /// `GET /teachers/sign-up`: the form to make a teacher's account.
+    SignUpPage = "teachers/sign_up.html" for SignUpForm
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct SignUpForm {
-    csrf: Option<String>,
     display_name: String,
     username: String,
     password: String,
     repeat_password: String,
 }
 
-crate::web::extract::with_csrf!(SignUpForm);
-
-pub async fn show_sign_up(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    anonymous_page(&state, &request, StatusCode::OK, |csrf| SignUpPage {
-        csrf,
-        display_name: String::new(),
-        username: String::new(),
-        error: None,
-    })
-}
-
 pub async fn create_teacher(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<SignUpForm>,
+    FormPost { form, again }: FormPost<SignUpPage>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status: StatusCode, error: String| {
-        anonymous_page(&state, &request, status, |csrf| SignUpPage {
-            csrf,
-            display_name: form.display_name.clone(),
-            username: form.username.clone(),
-            error: Some(error),
-        })
-    };
     // "The username is taken" tells whether an account exists, which a teacher needs to
     // hear; so many of them from one address pause sign-up there (every sign-up, or the
     // pause itself would tell).
     let address = client_address(&state, &request).to_string();
     if let Err(seconds) = attempts(&state.failed_sign_ups).check(&address, now()) {
-        return again(
+        return again.show(
             StatusCode::TOO_MANY_REQUESTS,
             format!(
                 "Many sign-ups from this network have asked for usernames that are taken. To protect teachers' accounts, sign-up is paused here: {}.",
@@ -148,13 +120,13 @@ pub async fn create_teacher(
     let checked = (|| {
         let display_name = DisplayName::parse(&form.display_name)?;
         let username = Username::parse(&form.username)?;
-        let password = form.password.clone();
+        let password = form.password;
         check_new_password(&password, &form.repeat_password, &username)?;
         Ok::<_, AccountProblem>((display_name, username, password))
     })();
     let (display_name, username, password) = match checked {
         Ok(values) => values,
-        Err(problem) => return again(StatusCode::BAD_REQUEST, problem.to_string()),
+        Err(problem) => return again.show(StatusCode::BAD_REQUEST, problem.to_string()),
     };
     let taken = |username: &Username| {
         if attempts(&state.failed_sign_ups).record_failure_and_pause(&address, now()) {
@@ -163,7 +135,7 @@ pub async fn create_teacher(
                 "sign-up paused for an address: {TAKEN_USERNAMES_PER_ADDRESS} sign-ups told a username is taken in 15 minutes"
             );
         }
-        again(
+        again.show(
             StatusCode::BAD_REQUEST,
             format!(
                 "The username “{username}” is taken. Choose another, or sign in if it is yours."
@@ -177,7 +149,9 @@ pub async fn create_teacher(
     }
     let password_hash = match state.hashing.hash(password).await {
         Ok(hash) => hash,
-        Err(AppError::Busy) => return busy(again(StatusCode::SERVICE_UNAVAILABLE, BUSY.into())),
+        Err(AppError::Busy) => {
+            return busy(again.show(StatusCode::SERVICE_UNAVAILABLE, BUSY.into()));
+        }
         Err(error) => return Err(error),
     };
     let teacher = Teacher {
@@ -235,23 +209,17 @@ fn attempts(lock: &Mutex<FailedAttempts>) -> MutexGuard<'_, FailedAttempts> {
     lock.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-#[derive(Template)]
-#[template(path = "teachers/sign_in.html")]
-struct SignInPage {
-    csrf: String,
-    username: String,
-    error: Option<String>,
+super::declare_form_page! {
+    /// `GET /teachers/sign-in`: the form to sign in.
+    SignInPage = "teachers/sign_in.html" for SignInForm
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct SignInForm {
-    csrf: Option<String>,
     username: String,
     password: String,
 }
-
-crate::web::extract::with_csrf!(SignInForm);
 
 pub async fn show_sign_in(
     state: web::Data<AppState>,
@@ -260,11 +228,7 @@ pub async fn show_sign_in(
     if signed_in(&state, &request)?.is_some() {
         return Ok(see_other_builder("/teachers").finish());
     }
-    anonymous_page(&state, &request, StatusCode::OK, |csrf| SignInPage {
-        csrf,
-        username: String::new(),
-        error: None,
-    })
+    show_form::<SignInPage>(state, request).await
 }
 
 /// Signing in, slowed down against guessing with device cookies (OWASP): a browser
@@ -275,17 +239,10 @@ pub async fn show_sign_in(
 pub async fn create_sign_in(
     state: web::Data<AppState>,
     request: HttpRequest,
-    AnonymousForm(form): AnonymousForm<SignInForm>,
+    FormPost { form, again }: FormPost<SignInPage>,
 ) -> Result<HttpResponse, AppError> {
-    let again = |status: StatusCode, error: String| {
-        anonymous_page(&state, &request, status, |csrf| SignInPage {
-            csrf,
-            username: form.username.clone(),
-            error: Some(error),
-        })
-    };
     let not_right = || {
-        again(
+        again.show(
             StatusCode::BAD_REQUEST,
             "The username or the password is not right. Check both and try again.".into(),
         )
@@ -317,7 +274,7 @@ pub async fn create_sign_in(
                     try_again_in(seconds)
                 ),
             };
-            return again(StatusCode::TOO_MANY_REQUESTS, message);
+            return again.show(StatusCode::TOO_MANY_REQUESTS, message);
         }
     };
     let password = form.password;
@@ -332,7 +289,9 @@ pub async fn create_sign_in(
             Err(error) => {
                 attempts(&state.failed_sign_ins).take_back(&key);
                 return match error {
-                    AppError::Busy => busy(again(StatusCode::SERVICE_UNAVAILABLE, BUSY.into())),
+                    AppError::Busy => {
+                        busy(again.show(StatusCode::SERVICE_UNAVAILABLE, BUSY.into()))
+                    }
                     error => Err(error),
                 };
             }
@@ -397,13 +356,10 @@ struct PasswordPage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct PasswordForm {
-    csrf: Option<String>,
     current_password: String,
     new_password: String,
     repeat_password: String,
 }
-
-crate::web::extract::with_csrf!(PasswordForm);
 
 pub async fn show_password(signed_in: SignedIn) -> Result<HttpResponse, AppError> {
     page(
