@@ -121,7 +121,7 @@ pub async fn create_student(
         }
         // Deleted by the teacher after the code was checked.
         Err(JoinError::NoSuchClass) => {
-            return again(format!(
+            return mistake(format!(
                 "No class has the code {}. Check it with your teacher.",
                 class.code
             ));
