@@ -1,5 +1,5 @@
 //! What the live pages of both sides show alike: an exercise of the session with its
-//! options lettered in the session's order, the options' outcomes after the reveal,
+//! options lettered in the session's order, what its explanation shows after the reveal,
 //! where the room is, and the server-sent events that tell a page the session moved.
 //!
 //! The participant's routes (`routes/live.rs`) and the facilitator's
@@ -16,7 +16,7 @@ use crate::practice::option_order;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::live_hub::Signal;
-use crate::web::view::ChoiceOutcome;
+use crate::web::view::{ChoiceOutcome, QuoteView, VersionView, quote_views, version_views};
 
 /// How often an idle event stream sends a comment, so that a dead connection is noticed
 /// and no proxy closes a quiet one.
@@ -48,16 +48,43 @@ pub fn lettered<'a>(
         .collect()
 }
 
-/// The options with their explanations, in the session's order, for after the reveal.
-pub fn outcomes<'a>(
-    session: &LiveSession,
-    position: usize,
-    exercise: &'a Exercise,
-    chosen: Option<&str>,
-) -> Vec<ChoiceOutcome<'a>> {
-    in_session_order(session, position, exercise)
-        .map(|choice| ChoiceOutcome::of(exercise, choice, chosen))
-        .collect()
+/// What an exercise's explanation shows as the facilitator reveals it, on the
+/// projector and on the phones alike: each option's outcome, then the documents'
+/// evidence (the passage, the evidence and the versions). Empty until revealed.
+#[derive(Default)]
+pub struct Revealed<'a> {
+    pub outcomes: Vec<ChoiceOutcome<'a>>,
+    pub passage: Option<QuoteView<'a>>,
+    pub evidence: Vec<QuoteView<'a>>,
+    pub versions: Vec<VersionView<'a>>,
+}
+
+impl<'a> Revealed<'a> {
+    /// The options with their explanations, in the session's order, `chosen` marked.
+    pub fn options(
+        session: &LiveSession,
+        position: usize,
+        exercise: &'a Exercise,
+        chosen: Option<&str>,
+    ) -> Revealed<'a> {
+        Revealed {
+            outcomes: in_session_order(session, position, exercise)
+                .map(|choice| ChoiceOutcome::of(exercise, choice, chosen))
+                .collect(),
+            ..Revealed::default()
+        }
+    }
+
+    /// With the documents' evidence as well.
+    pub fn with_evidence(self, pack: &'a Pack, exercise: &'a Exercise) -> Revealed<'a> {
+        let (passage, evidence) = quote_views(pack, exercise, "");
+        Revealed {
+            passage,
+            evidence,
+            versions: version_views(pack, exercise, ""),
+            ..self
+        }
+    }
 }
 
 /// The options of the exercise at `position` of a session, in the session's order.

@@ -27,13 +27,10 @@ use crate::web::csv::csv_response;
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, Fields, OwnedLiveSession, every_field, field};
 use crate::web::live_view::{
-    KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
+    KEEP_ALIVE, Lettered, LivePlace, Revealed, event_stream, exercise_of, lettered, state_event,
 };
 use crate::web::sign_in::SignedIn;
-use crate::web::view::{
-    ChoiceOutcome, Gloss, QuoteView, SkillBox, VersionView, excerpt, focus_of_form, passage_from,
-    quote_views, skill_boxes, version_views,
-};
+use crate::web::view::{Gloss, SkillBox, excerpt, focus_of_form, passage_from, skill_boxes};
 use crate::web::{AppState, format_time, now};
 
 fn live_session_url(session: &LiveSession) -> String {
@@ -481,10 +478,7 @@ struct PresenterPage<'a> {
     /// How much of the explanation is shown: 0 none, 1 why, 2 each option, 3 the evidence.
     explained: u8,
     share_correct: Option<usize>,
-    outcomes: Vec<ChoiceOutcome<'a>>,
-    passage: Option<QuoteView<'a>>,
-    evidence: Vec<QuoteView<'a>>,
-    versions: Vec<VersionView<'a>>,
+    revealed: Revealed<'a>,
     /// Links into the glossary would take the projector away: none here.
     gloss: Gloss<'static>,
     /// Whether the prompt shows a quote exercise's passages to compare (until the
@@ -611,10 +605,7 @@ fn show_view(
         answer_shown: false,
         explained: 0,
         share_correct: None,
-        outcomes: Vec::new(),
-        passage: None,
-        evidence: Vec::new(),
-        versions: Vec::new(),
+        revealed: Revealed::default(),
         gloss: Gloss::off(),
         compare: true,
         controls: controls(&session),
@@ -647,11 +638,10 @@ fn show_view(
             _ => 0,
         };
         if page.explained >= 2 {
-            page.outcomes = outcomes(&session, position, exercise, None);
+            page.revealed = Revealed::options(&session, position, exercise, None);
         }
         if page.explained >= 3 {
-            (page.passage, page.evidence) = quote_views(pack, exercise, "");
-            page.versions = version_views(pack, exercise, "");
+            page.revealed = std::mem::take(&mut page.revealed).with_evidence(pack, exercise);
             page.compare = false;
         }
     }

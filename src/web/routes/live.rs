@@ -26,12 +26,10 @@ use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
 use crate::web::live_view::{
-    KEEP_ALIVE, Lettered, LivePlace, event_stream, exercise_of, lettered, outcomes, state_event,
+    KEEP_ALIVE, Lettered, LivePlace, Revealed, event_stream, exercise_of, lettered, state_event,
 };
 use crate::web::streams::OpenStreams;
-use crate::web::view::{
-    ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
-};
+use crate::web::view::{Gloss, excerpt, passage_from};
 use crate::web::{AppState, now};
 
 const PARTICIPANT_COOKIE: &str = "sourcewise_live";
@@ -146,10 +144,7 @@ struct ParticipantPage<'a> {
     was_correct: bool,
     correct_label: &'a str,
     explained: bool,
-    outcomes: Vec<ChoiceOutcome<'a>>,
-    passage: Option<QuoteView<'a>>,
-    evidence: Vec<QuoteView<'a>>,
-    versions: Vec<VersionView<'a>>,
+    revealed: Revealed<'a>,
     /// A link into the glossary would take a participant out of the session.
     gloss: Gloss<'static>,
     /// Whether the prompt shows a quote exercise's passages to compare.
@@ -204,10 +199,7 @@ pub async fn show_live(
         was_correct: false,
         correct_label: "",
         explained: false,
-        outcomes: Vec::new(),
-        passage: None,
-        evidence: Vec::new(),
-        versions: Vec::new(),
+        revealed: Revealed::default(),
         gloss: Gloss::off(),
         compare: true,
         summary: Vec::new(),
@@ -288,11 +280,8 @@ pub async fn show_live(
                     page.correct_label = exercise.correct_choice().label();
                     if stage >= Stage::Explained {
                         page.explained = true;
-                        page.outcomes = outcomes(&session, position, exercise, chosen);
-                        let (passage, evidence) = quote_views(pack, exercise, "");
-                        page.passage = passage;
-                        page.evidence = evidence;
-                        page.versions = version_views(pack, exercise, "");
+                        page.revealed = Revealed::options(&session, position, exercise, chosen)
+                            .with_evidence(pack, exercise);
                         page.compare = false;
                     }
                     ParticipantView::Revealed
@@ -355,19 +344,15 @@ fn removed_page(
 
 super::declare_form_page! {
     /// `GET /live`: the form to join a live session.
-    JoinPage = "live/join.html" for JoinForm
+    JoinPage = "live/join.html" for JoinForm, codes "codes"
 }
 
 /// `POST /live`: joins a session under a nickname and shows its page.
 pub async fn join_live(
     state: web::Data<AppState>,
     request: HttpRequest,
-    FormPost { form, again }: FormPost<JoinPage>,
+    FormPost { form, again, who }: FormPost<JoinPage>,
 ) -> Result<HttpResponse, AppError> {
-    let client = Client::of(&state, &request);
-    if let Err(wait) = state.guesses.check(&client, now()) {
-        return again.show(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
-    }
     let Some(code) = JoinCode::parse(&form.code) else {
         return again.show(
             StatusCode::BAD_REQUEST,
@@ -390,7 +375,7 @@ pub async fn join_live(
                 ),
             );
         }
-        state.guesses.miss(&client, now());
+        state.guesses.miss(&who, now());
         return again.show(
             StatusCode::BAD_REQUEST,
             format!(

@@ -20,8 +20,9 @@ use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{ResponseError, Route, guard, web};
 
 use super::error::AppError;
+use super::guesses::Client;
 use super::sign_in::anonymous_form_token;
-use super::{AppState, NOT_FOUND};
+use super::{AppState, NOT_FOUND, now};
 
 pub fn register(config: &mut web::ServiceConfig) {
     let paths = paths! {
@@ -205,13 +206,19 @@ trait FormPage: askama::Template {
     /// The form the page sends.
     type Form: Default;
 
+    /// For a form that takes codes, what they are called ("join codes"): a browser
+    /// that guessed too many wrong codes lately gets the page again, saying how long to
+    /// wait, before the handler runs.
+    const CODES: Option<&'static str> = None;
+
     fn new(csrf: String, typed: Self::Form, error: Option<String>) -> Self;
 }
 
 /// Declares `Page = "path" for Form`: the [`FormPage`] of the template at `path` for the
-/// form `Form`. Its template reads `csrf`, `typed` (the form) and `error`.
+/// form `Form`, and with `, codes "join codes"` one that takes codes (see
+/// [`FormPage::CODES`]). Its template reads `csrf`, `typed` (the form) and `error`.
 macro_rules! declare_form_page {
-    ($(#[$doc:meta])* $page:ident = $path:literal for $form:ty) => {
+    ($(#[$doc:meta])* $page:ident = $path:literal for $form:ty $(, codes $codes:literal)?) => {
         $(#[$doc])*
         #[derive(askama::Template)]
         #[template(path = $path)]
@@ -223,6 +230,7 @@ macro_rules! declare_form_page {
 
         impl super::FormPage for $page {
             type Form = $form;
+            $(const CODES: Option<&'static str> = Some($codes);)?
 
             fn new(csrf: String, typed: $form, error: Option<String>) -> $page {
                 $page { csrf, typed, error }
@@ -253,10 +261,13 @@ fn form_page<P: FormPage>(
 
 /// A form shown before sign-in, its token checked as an
 /// [`AnonymousForm`](crate::web::extract::AnonymousForm)'s, with its page `P` ready to be
-/// shown again with what was typed: `FormPost { form, again }: FormPost<JoinPage>`.
+/// shown again with what was typed: `FormPost { form, again, .. }: FormPost<JoinPage>`.
+/// A form that takes codes is refused here while its browser waits after wrong guesses.
 struct FormPost<P: FormPage> {
     form: P::Form,
     again: Again<P>,
+    /// Who sent it: the browser and address, who may be guessing codes.
+    who: Client,
 }
 
 /// The page `P` of a form that was sent, to show again with what was typed.
@@ -293,14 +304,19 @@ where
             let state =
                 state.ok_or_else(|| AppError::Fault("the server's state is missing".into()))?;
             let typed = form.clone();
-            Ok(FormPost {
-                form,
-                again: Again {
-                    state,
-                    request,
-                    typed,
-                },
-            })
+            let who = Client::of(&state, &request);
+            let again = Again {
+                state,
+                request,
+                typed,
+            };
+            if let Some(codes) = P::CODES
+                && let Err(wait) = again.state.guesses.check(&who, now())
+            {
+                let page = again.show(StatusCode::TOO_MANY_REQUESTS, wait.message(codes))?;
+                return Err(actix_web::error::InternalError::from_response("waiting", page).into());
+            }
+            Ok(FormPost { form, again, who })
         })
     }
 }

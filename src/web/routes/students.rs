@@ -33,7 +33,7 @@ use super::{CsrfForm, FormPost, JoinForm, anonymous_page, form_page};
 
 super::declare_form_page! {
     /// `GET /join`: the form to join a class.
-    JoinPage = "students/join.html" for JoinForm
+    JoinPage = "students/join.html" for JoinForm, codes "join codes"
 }
 
 /// `GET /join/{code}`: the same form, the code filled in (from the projector's link).
@@ -85,14 +85,10 @@ fn open_class(
 pub async fn create_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    FormPost { form, again }: FormPost<JoinPage>,
+    FormPost { form, again, who }: FormPost<JoinPage>,
 ) -> Result<HttpResponse, AppError> {
     let mistake = |error: String| again.show(StatusCode::BAD_REQUEST, error);
-    let client = Client::of(&state, &request);
-    if let Err(wait) = state.guesses.check(&client, now()) {
-        return again.show(StatusCode::TOO_MANY_REQUESTS, wait.message("join codes"));
-    }
-    let class = match open_class(&state, &client, &form.code)? {
+    let class = match open_class(&state, &who, &form.code)? {
         Ok(class) => class,
         Err(message) => return mistake(message),
     };
@@ -307,7 +303,7 @@ pub async fn show_student(
 
 super::declare_form_page! {
     /// `GET /resume`: the form to continue on this device.
-    ResumePage = "students/resume.html" for ResumeForm
+    ResumePage = "students/resume.html" for ResumeForm, codes "codes"
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -325,12 +321,8 @@ const NO_SUCH_STUDENT: &str = "That join code and resume code do not match a stu
 pub async fn resume_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    FormPost { form, again }: FormPost<ResumePage>,
+    FormPost { form, again, who }: FormPost<ResumePage>,
 ) -> Result<HttpResponse, AppError> {
-    let client = Client::of(&state, &request);
-    if let Err(wait) = state.guesses.check(&client, now()) {
-        return again.show(StatusCode::TOO_MANY_REQUESTS, wait.message("codes"));
-    }
     let class = JoinCode::parse(&form.code)
         .map(|code| state.storage.class_by_code(&code))
         .transpose()?
@@ -343,14 +335,14 @@ pub async fn resume_student(
     // An unknown class code and a wrong resume code get the same answer, so that this
     // form tells nobody which class codes are real.
     let Some(student) = student else {
-        state.guesses.miss(&client, now());
+        state.guesses.miss(&who, now());
         return again.show(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
     };
     let browser = learner(&request);
     let device = browser.unwrap_or_else(|| Token::random(&mut rand::rng()));
     if !state.storage.link_device(&student, device).await? {
         // The teacher gave the student a new code a moment ago.
-        state.guesses.miss(&client, now());
+        state.guesses.miss(&who, now());
         return again.show(StatusCode::BAD_REQUEST, NO_SUCH_STUDENT.into());
     }
     let mut response = HttpResponse::SeeOther();

@@ -102,7 +102,7 @@ pub struct SignUpForm {
 pub async fn create_teacher(
     state: web::Data<AppState>,
     request: HttpRequest,
-    FormPost { form, again }: FormPost<SignUpPage>,
+    FormPost { form, again, .. }: FormPost<SignUpPage>,
 ) -> Result<HttpResponse, AppError> {
     // "The username is taken" tells whether an account exists, which a teacher needs to
     // hear; so many of them from one address pause sign-up there (every sign-up, or the
@@ -239,7 +239,7 @@ pub async fn show_sign_in(
 pub async fn create_sign_in(
     state: web::Data<AppState>,
     request: HttpRequest,
-    FormPost { form, again }: FormPost<SignInPage>,
+    FormPost { form, again, .. }: FormPost<SignInPage>,
 ) -> Result<HttpResponse, AppError> {
     let not_right = || {
         again.show(
