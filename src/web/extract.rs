@@ -6,6 +6,13 @@
 //!   student, assignment or live session of that teacher, named by the path's
 //!   `{class}`, `{student}`, `{assignment}` or `{session}`. Another teacher's answers
 //!   404, exactly as one that does not exist.
+//! - [`FoundPack`]: a lesson pack on offer, named by the path's `{pack}`.
+//! - [`LearnersRound`]: a practice or assignment round this browser may open, named by
+//!   the path's `{round}`, with its pack. Another's round 404s as one that does not
+//!   exist.
+//! - [`JoinedAssignment`]: an assignment of a class this browser joined, named by the
+//!   path's `{assignment}`, with the student it joined as. Any other is `404`, as
+//!   one that does not exist.
 //! - [`CheckedForm`]: a signed-in teacher's form whose CSRF token was checked before
 //!   the handler runs.
 //! - [`AnonymousForm`]: a form shown before sign-in (joining, answering, starting a
@@ -16,6 +23,7 @@
 
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -27,13 +35,16 @@ use super::error::AppError;
 use super::sign_in::{SignedIn, check_anonymous_form, check_sign_in_form, require_teacher};
 use crate::assignments::Assignment;
 use crate::classes::{Class, Student};
+use crate::content::{Library, Pack};
 use crate::ids::Token;
 use crate::live::LiveSession;
+use crate::practice::Round;
 
 const NO_SUCH_CLASS: &str =
     "There is no class at this address among yours. Your classes are listed on your page.";
 const NO_SUCH_STUDENT: &str = "There is no such student in this class.";
 const NO_SUCH_ASSIGNMENT: &str = "There is no such assignment in this class.";
+const NO_SUCH_ROUND: &str = "We could not find that practice round. A round can only be opened in the browser that started it.";
 pub(crate) const NO_SUCH_LIVE_SESSION: &str = "There is no live session at this address among yours. Your sessions are listed on the live sessions page.";
 
 fn app_state(request: &HttpRequest) -> Result<&AppState, AppError> {
@@ -158,6 +169,104 @@ fn owned_live_session(request: &HttpRequest) -> Result<OwnedLiveSession, AppErro
     Ok(OwnedLiveSession { signed_in, session })
 }
 
+/// A lesson pack on offer: as an extractor, the path's `{pack}` (`404` for one that is
+/// not). It reads as the [`Pack`], found once: the packs do not change while the server
+/// runs.
+pub struct FoundPack {
+    library: Arc<Library>,
+    id: String,
+}
+
+impl FoundPack {
+    fn find(state: &AppState, id: &str) -> Option<FoundPack> {
+        state.library.pack(id).map(|pack| FoundPack {
+            library: Arc::clone(&state.library),
+            id: pack.id().to_string(),
+        })
+    }
+}
+
+impl std::ops::Deref for FoundPack {
+    type Target = Pack;
+
+    fn deref(&self) -> &Pack {
+        self.library
+            .pack(&self.id)
+            .expect("a pack found once stays in the library")
+    }
+}
+
+fn found_pack(request: &HttpRequest) -> Result<FoundPack, AppError> {
+    let id = request.match_info().get("pack").unwrap_or_default();
+    FoundPack::find(app_state(request)?, id).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "There is no lesson pack called “{id}”. The home page lists the packs on offer."
+        ))
+    })
+}
+
+/// A round this browser may open (one it started, or a student's that it joined or
+/// continued as): the path's `{round}`, with its pack. `LearnersRound<false>` reads the
+/// round's plan without its answers, which is all that answering needs.
+pub struct LearnersRound<const ANSWERS: bool = true> {
+    pub round: Round,
+    pub pack: FoundPack,
+}
+
+fn learners_round<const ANSWERS: bool>(
+    request: &HttpRequest,
+) -> Result<LearnersRound<ANSWERS>, AppError> {
+    let state = app_state(request)?;
+    let round = named_in_path(
+        request,
+        "round",
+        |state, id| {
+            if ANSWERS {
+                state.storage.round(id)
+            } else {
+                state.storage.round_without_answers(id)
+            }
+        },
+        |_| true,
+        NO_SUCH_ROUND,
+    )?;
+    if !crate::web::learners::may_open(state, request, round.learner)? {
+        return Err(AppError::NotFound(NO_SUCH_ROUND.into()));
+    }
+    let pack = FoundPack::find(state, &round.pack_id).ok_or_else(|| {
+        AppError::NotFound("This round belongs to a lesson pack that is no longer offered.".into())
+    })?;
+    Ok(LearnersRound { round, pack })
+}
+
+/// An assignment of a class this browser joined (the path's `{assignment}`), with the
+/// student it joined that class as. Taken before the form it comes with, so that a
+/// stranger's form, with or without a token, is `404`.
+pub struct JoinedAssignment {
+    pub assignment: Assignment,
+    pub student: Student,
+}
+
+fn joined_assignment(request: &HttpRequest) -> Result<JoinedAssignment, AppError> {
+    const NOT_YOURS: &str = "There is no such assignment in your classes.";
+    let assignment = named_in_path(
+        request,
+        "assignment",
+        |state, id| state.storage.assignment(id),
+        |_| true,
+        NOT_YOURS,
+    )?;
+    let student = crate::web::learners::Learners::of(app_state(request)?, request)?
+        .students
+        .into_iter()
+        .find(|student| student.class == assignment.class)
+        .ok_or_else(|| AppError::NotFound(NOT_YOURS.into()))?;
+    Ok(JoinedAssignment {
+        assignment,
+        student,
+    })
+}
+
 /// Implements `FromRequest` for extractors that are made from the request at once, each
 /// by its function.
 macro_rules! from_request {
@@ -179,6 +288,10 @@ from_request!(
     OwnedStudent => owned_student,
     OwnedAssignment => owned_assignment,
     OwnedLiveSession => owned_live_session,
+    FoundPack => found_pack,
+    JoinedAssignment => joined_assignment,
+    LearnersRound<true> => learners_round::<true>,
+    LearnersRound<false> => learners_round::<false>,
 );
 
 /// A form given as its fields in order, for one with repeated fields (such as ticked

@@ -371,15 +371,6 @@ fn html(template: &impl askama::Template) -> Result<actix_web::HttpResponse, App
     Ok(html_page(template.render()?))
 }
 
-/// The pack `id`, or the page that says there is none.
-fn find_pack<'a>(state: &'a AppState, id: &str) -> Result<&'a crate::content::Pack, AppError> {
-    state.library.pack(id).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "There is no lesson pack called “{id}”. The home page lists the packs on offer."
-        ))
-    })
-}
-
 /// The cookie a browser gets when it starts a round of a pack, scoped to the pack's
 /// pages: the learner has seen its content note, which the pack page then folds away.
 const NOTE_READ_COOKIE: &str = "sourcewise_note_read";

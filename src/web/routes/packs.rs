@@ -11,7 +11,8 @@ use crate::practice::DEFAULT_ROUND_LENGTH;
 use crate::web::AppState;
 use crate::web::error::AppError;
 
-use super::{NOTE_READ_COOKIE, anonymous_page, find_pack};
+use super::{NOTE_READ_COOKIE, anonymous_page};
+use crate::web::extract::FoundPack;
 
 /// One way to start a round, as shown on the pack page.
 struct SkillOffer {
@@ -53,9 +54,9 @@ fn first_sentence(text: &str) -> (&str, &str) {
 pub async fn show_pack(
     state: web::Data<AppState>,
     request: HttpRequest,
-    path: web::Path<String>,
+    pack: FoundPack,
 ) -> Result<HttpResponse, AppError> {
-    let pack = find_pack(&state, &path)?;
+    let pack = &*pack;
     let offers = Skill::ALL
         .iter()
         .map(|&skill| SkillOffer {
@@ -89,11 +90,8 @@ struct GlossaryPage<'a> {
     terms: Vec<&'a Term>,
 }
 
-pub async fn show_glossary(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let pack = find_pack(&state, &path)?;
+pub async fn show_glossary(pack: FoundPack) -> Result<HttpResponse, AppError> {
+    let pack = &*pack;
     let mut terms: Vec<&Term> = pack.glossary().terms().iter().collect();
     terms.sort_by_key(|term| term.term().to_lowercase());
     super::html(&GlossaryPage { pack, terms })

@@ -10,7 +10,7 @@ use askama::Template;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::{anonymous_page, find_pack, html, note_read_cookie, see_other};
+use super::{anonymous_page, html, note_read_cookie, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
 use crate::ids::Token;
 use crate::practice::{
@@ -19,7 +19,7 @@ use crate::practice::{
 use crate::storage::rounds::Recorded;
 use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
-use crate::web::extract::AnonymousForm;
+use crate::web::extract::{AnonymousForm, FoundPack, LearnersRound};
 use crate::web::view::{
     ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
 };
@@ -36,10 +36,10 @@ pub struct StartForm {
 pub async fn create_round(
     state: web::Data<AppState>,
     request: HttpRequest,
-    path: web::Path<String>,
+    pack: FoundPack,
     AnonymousForm(form): AnonymousForm<StartForm>,
 ) -> Result<HttpResponse, AppError> {
-    let pack = find_pack(&state, &path)?;
+    let pack = &*pack;
     let back = format!("/packs/{}", pack.id());
     let focus = match form.focus.as_deref().map(str::trim) {
         None | Some("") => return Err(AppError::bad_request_with_back("Choose which skill to practise before you start.", back)),
@@ -86,11 +86,8 @@ pub async fn create_round(
 }
 
 pub async fn resume_round(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
+    LearnersRound { round, .. }: LearnersRound,
 ) -> Result<HttpResponse, AppError> {
-    let (round, _) = load_round(&state, &request, &path)?;
     let location = match round.next_unanswered() {
         Some(position) => question_url(round.id, position),
         None => summary_url(round.id),
@@ -158,16 +155,17 @@ struct FeedbackPage<'a> {
 pub async fn show_question(
     state: web::Data<AppState>,
     request: HttpRequest,
+    found: LearnersRound,
     path: web::Path<(String, usize)>,
 ) -> Result<HttpResponse, AppError> {
-    let (round_text, number) = path.into_inner();
-    let (round, pack) = load_round(&state, &request, &round_text)?;
-    let (position, exercise) = exercise_at(&round, pack, number)?;
+    let (_, number) = path.into_inner();
+    let (round, pack) = (&found.round, &*found.pack);
+    let (position, exercise) = exercise_at(round, pack, number)?;
     let progress = RoundPlace {
         number,
         total: round.len(),
         skill_title: exercise.skill().title(),
-        assignment: assignment_name(&state, &round)?,
+        assignment: assignment_name(&state, round)?,
     };
     let passage_from = passage_from(pack, exercise);
     let order = option_order(exercise, round.seed, position);
@@ -188,7 +186,7 @@ pub async fn show_question(
             compare: true,
         });
     };
-    if let Some(due) = feedback_hidden_until(&state, &round)? {
+    if let Some(due) = feedback_hidden_until(&state, round)? {
         let (next_url, next_label) = match round.next_unanswered() {
             Some(next) => (question_url(round.id, next), "Next question"),
             None => (summary_url(round.id), "Finish"),
@@ -279,14 +277,14 @@ pub struct AnswerForm {
 /// feedback.
 pub async fn submit_answer(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    // Answering needs the round's plan, not its other answers.
+    found: LearnersRound<false>,
     path: web::Path<(String, usize)>,
     AnonymousForm(form): AnonymousForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (round_text, number) = path.into_inner();
-    // Answering needs the round's plan, not its other answers.
-    let (round, pack) = load_round_with(&state, &request, &round_text, false)?;
-    let (position, exercise) = exercise_at(&round, pack, number)?;
+    let (_, number) = path.into_inner();
+    let (round, pack) = (&found.round, &*found.pack);
+    let (position, exercise) = exercise_at(round, pack, number)?;
     let here = question_url(round.id, position);
     match form.exercise.as_deref() {
         None | Some("") => {
@@ -371,13 +369,13 @@ struct SummaryPage<'a> {
 pub async fn show_summary(
     state: web::Data<AppState>,
     request: HttpRequest,
-    path: web::Path<String>,
+    found: LearnersRound,
 ) -> Result<HttpResponse, AppError> {
-    let (round, pack) = load_round(&state, &request, &path)?;
-    if let Some(due) = feedback_hidden_until(&state, &round)? {
+    let (round, pack) = (&found.round, &*found.pack);
+    if let Some(due) = feedback_hidden_until(&state, round)? {
         return html(&SavedSummaryPage {
             pack,
-            assignment: assignment_name(&state, &round)?,
+            assignment: assignment_name(&state, round)?,
             answered: round.answered(),
             total: round.len(),
             due,
@@ -402,7 +400,7 @@ pub async fn show_summary(
             })
         })
         .collect();
-    let assignment = assignment_name(&state, &round)?;
+    let assignment = assignment_name(&state, round)?;
     anonymous_page(&state, &request, StatusCode::OK, |csrf| SummaryPage {
         pack,
         assignment,
@@ -423,42 +421,6 @@ pub async fn show_summary(
         weakest: tally.weakest(),
         csrf,
     })
-}
-
-/// Reads a round for the learner who asks. A round that does not exist and a round
-/// that belongs to another learner look the same: not found.
-fn load_round<'a>(
-    state: &'a AppState,
-    request: &HttpRequest,
-    text: &str,
-) -> Result<(Round, &'a Pack), AppError> {
-    load_round_with(state, request, text, true)
-}
-
-/// [`load_round`], reading the round's answers only if `with_answers`.
-fn load_round_with<'a>(
-    state: &'a AppState,
-    request: &HttpRequest,
-    text: &str,
-    with_answers: bool,
-) -> Result<(Round, &'a Pack), AppError> {
-    let not_found = || {
-        AppError::NotFound("We could not find that practice round. A round can only be opened in the browser that started it.".into())
-    };
-    let id = Token::parse(text).ok_or_else(not_found)?;
-    let round = if with_answers {
-        state.storage.round(id)?
-    } else {
-        state.storage.round_without_answers(id)?
-    }
-    .ok_or_else(not_found)?;
-    if !crate::web::learners::may_open(state, request, round.learner)? {
-        return Err(not_found());
-    }
-    let pack = state.library.pack(&round.pack_id).ok_or_else(|| {
-        AppError::NotFound("This round belongs to a lesson pack that is no longer offered.".into())
-    })?;
-    Ok((round, pack))
 }
 
 /// The exercise at 1-based `number` of the round, with its 0-based position.

@@ -5,12 +5,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::find_pack;
 use super::html;
 use crate::content::{Pack, Source};
 use crate::ids::Token;
-use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::extract::FoundPack;
 use crate::web::view::{Gloss, glossary_url};
 
 #[derive(Deserialize)]
@@ -35,12 +34,12 @@ struct ReaderPage<'a> {
 }
 
 pub async fn show_source(
-    state: web::Data<AppState>,
+    pack: FoundPack,
     path: web::Path<(String, String)>,
     query: web::Query<ReaderQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (pack_id, source_id) = path.into_inner();
-    let pack = find_pack(&state, &pack_id)?;
+    let (_, source_id) = path.into_inner();
+    let pack = &*pack;
     let source = pack.source(&source_id).ok_or_else(|| {
         AppError::NotFound(format!(
             "The lesson pack “{}” has no document called “{source_id}”.",

@@ -24,12 +24,12 @@ use crate::ids::Token;
 use crate::storage::students::JoinError;
 use crate::web::assignment_view::describe_without_due;
 use crate::web::error::AppError;
+use crate::web::extract::{AnonymousForm, JoinedAssignment};
 use crate::web::guesses::Client;
 use crate::web::learners::Learners;
-use crate::web::sign_in::check_anonymous_form;
 use crate::web::{AppState, learner, learner_cookie, now};
 
-use super::{CsrfForm, FormPost, JoinForm, anonymous_page, form_page};
+use super::{FormPost, JoinForm, anonymous_page, form_page};
 
 super::declare_form_page! {
     /// `GET /join`: the form to join a class.
@@ -211,27 +211,16 @@ fn student_assignments(
 /// `POST /student/assignments/{assignment}`: starts the student's round for it (its
 /// exercises fixed from now on), or finds the one they started, and goes to it.
 ///
-/// Its token is checked after the assignment and the student are found, not by an
-/// [`AnonymousForm`]: a stranger's form, with or without a token, is answered 404, as
-/// `tests/api/assignments.rs` (`assignment_mistakes_and_strangers_are_refused`) asks.
+/// The assignment and the student are found before its token is checked, so that a
+/// stranger's form, with or without a token, is answered 404.
 pub async fn start_assignment(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    JoinedAssignment {
+        assignment,
+        student,
+    }: JoinedAssignment,
+    _form: AnonymousForm<()>,
 ) -> Result<HttpResponse, AppError> {
-    const NOT_YOURS: &str = "There is no such assignment in your classes.";
-    let assignment = Token::parse(&path)
-        .map(|id| state.storage.assignment(id))
-        .transpose()?
-        .flatten()
-        .ok_or_else(|| AppError::NotFound(NOT_YOURS.into()))?;
-    let student = Learners::of(&state, &request)?
-        .students
-        .into_iter()
-        .find(|student| student.class == assignment.class)
-        .ok_or_else(|| AppError::NotFound(NOT_YOURS.into()))?;
-    check_anonymous_form(&state, &request, form.csrf.as_deref())?;
     let pack = state.library.pack(&assignment.pack_id).ok_or_else(|| {
         AppError::NotFound("The lesson of this assignment is no longer on this server.".into())
     })?;
