@@ -417,6 +417,8 @@ pub struct LiveAnswer {
     pub choice: String,
     pub correct: bool,
     pub answered_at: u64,
+    /// How sure the participant said they were, if they said.
+    pub confidence: Option<crate::practice::Confidence>,
 }
 
 /// The most participants a session keeps as removed; past it, removing is refused.

@@ -187,6 +187,48 @@ pub fn choice_order(seed: u64, position: usize, count: usize) -> Vec<usize> {
     order
 }
 
+/// How sure a learner said they were of an answer. Saying is optional: an answer
+/// without it (and every answer given before it was asked) has `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Confidence {
+    Sure,
+    FairlySure,
+    Guessing,
+}
+
+impl Confidence {
+    /// Every level, from the surest.
+    pub const ALL: [Confidence; 3] = [
+        Confidence::Sure,
+        Confidence::FairlySure,
+        Confidence::Guessing,
+    ];
+
+    /// The value of the form field `confidence` and of records.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Confidence::Sure => "sure",
+            Confidence::FairlySure => "fairly-sure",
+            Confidence::Guessing => "guessing",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Confidence> {
+        Confidence::ALL
+            .into_iter()
+            .find(|confidence| confidence.slug() == slug)
+    }
+
+    /// What the learner reads on the form: "Sure", "Fairly sure", "Guessing".
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::Sure => "Sure",
+            Confidence::FairlySure => "Fairly sure",
+            Confidence::Guessing => "Guessing",
+        }
+    }
+}
+
 /// One recorded answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
@@ -196,11 +238,18 @@ pub struct Answer {
     pub correct: bool,
     /// Seconds since the Unix epoch.
     pub answered_at: u64,
+    /// How sure the learner said they were, if they said.
+    pub confidence: Option<Confidence>,
 }
 
 impl Answer {
     /// Scores `choice` for `exercise`; `None` when the choice is not one of its options.
-    pub fn grade(exercise: &Exercise, choice: &str, answered_at: u64) -> Option<Answer> {
+    pub fn grade(
+        exercise: &Exercise,
+        choice: &str,
+        confidence: Option<Confidence>,
+        answered_at: u64,
+    ) -> Option<Answer> {
         exercise.choice(choice)?;
         Some(Answer {
             exercise_id: exercise.id().to_string(),
@@ -208,6 +257,7 @@ impl Answer {
             choice: choice.to_string(),
             correct: exercise.correct_choice().answer() == choice,
             answered_at,
+            confidence,
         })
     }
 }
@@ -397,6 +447,7 @@ mod tests {
             choice: "y".into(),
             correct,
             answered_at: 0,
+            confidence: None,
         }
     }
 

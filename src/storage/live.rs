@@ -67,6 +67,9 @@ struct LiveAnswerRecord {
     choice: String,
     correct: bool,
     answered_at: u64,
+    /// As in a round's answer record: absent when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    confidence: Option<String>,
 }
 
 fn answers_prefix(session: Token, position: usize) -> Vec<u8> {
@@ -332,6 +335,9 @@ impl Storage {
             choice: answer.choice.clone(),
             correct: answer.correct,
             answered_at: answer.answered_at,
+            confidence: answer
+                .confidence
+                .map(|confidence| confidence.slug().to_string()),
         };
         let mut key = answers_prefix(session, answer.position);
         key.extend_from_slice(answer.participant.as_bytes());
@@ -424,6 +430,9 @@ fn answer_from(
         choice: record.choice,
         correct: record.correct,
         answered_at: record.answered_at,
+        confidence: super::rounds::read_confidence(record.confidence.as_deref()).map_err(
+            |text| StorageError::Corrupt(format!("live answer of {participant}: {text}")),
+        )?,
     })
 }
 

@@ -158,6 +158,7 @@ mod tests {
             choice: choice.into(),
             correct: true,
             answered_at: 0,
+            confidence: None,
         }
     }
 

@@ -21,7 +21,7 @@ use super::plans::Plan;
 use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode, read_record};
 use crate::content::Skill;
 use crate::ids::Token;
-use crate::practice::{Answer, Focus, Round, Tally};
+use crate::practice::{Answer, Confidence, Focus, Round, Tally};
 
 /// A round moving from one learner to another (see [`Storage::rounds_moved`]).
 pub(super) struct MovedRound {
@@ -66,6 +66,10 @@ struct AnswerRecord<'a> {
     choice: std::borrow::Cow<'a, str>,
     correct: bool,
     answered_at: u64,
+    /// How sure the learner said they were (`sure`, `fairly-sure`, `guessing`); absent
+    /// when they did not say, and in answers stored before it was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    confidence: Option<std::borrow::Cow<'a, str>>,
 }
 
 impl AnswerRecord<'_> {
@@ -79,6 +83,8 @@ impl AnswerRecord<'_> {
             choice: self.choice.into_owned(),
             correct: self.correct,
             answered_at: self.answered_at,
+            confidence: read_confidence(self.confidence.as_deref())
+                .map_err(|text| StorageError::Corrupt(format!("round {round}: {text}")))?,
         })
     }
 }
@@ -244,6 +250,7 @@ impl Storage {
             choice: answer.choice.as_str().into(),
             correct: answer.correct,
             answered_at: answer.answered_at,
+            confidence: answer.confidence.map(|confidence| confidence.slug().into()),
         };
         let value = encode(&record)?;
         let key = answer_key(round, position)?;
@@ -367,6 +374,16 @@ impl Storage {
             removals.remove(&self.learner_rounds, key);
         }
         Ok(())
+    }
+}
+
+/// A stored confidence: absent is "not given"; an unknown word is damage, said as such.
+pub(super) fn read_confidence(stored: Option<&str>) -> Result<Option<Confidence>, String> {
+    match stored {
+        None => Ok(None),
+        Some(slug) => Confidence::from_slug(slug)
+            .map(Some)
+            .ok_or_else(|| format!("unknown confidence {slug:?}")),
     }
 }
 

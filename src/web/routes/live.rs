@@ -15,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{FormPost, JoinForm, anonymous_page, form_page};
+use super::{FormPost, JoinForm, anonymous_page, confidence_of, form_page};
 use crate::classes::{JoinCode, Nickname};
 use crate::content::Exercise;
 use crate::ids::Token;
@@ -438,6 +438,8 @@ pub struct AnswerForm {
     number: Option<String>,
     exercise: Option<String>,
     choice: Option<String>,
+    /// How sure the participant is; optional.
+    confidence: Option<String>,
     /// Present on the form that changes an earlier answer.
     replace: Option<String>,
 }
@@ -500,7 +502,8 @@ pub async fn submit_answer(
                 "Choose one of the options before you send your answer.",
             ));
         };
-        let Some(graded) = Answer::grade(exercise, choice, now()) else {
+        let confidence = confidence_of(form.confidence.as_deref()).map_err(refuse)?;
+        let Some(graded) = Answer::grade(exercise, choice, confidence, now()) else {
             return Err(refuse(&format!(
                 "“{choice}” is not one of the options of this exercise. Go back and choose one of them."
             )));
@@ -526,6 +529,7 @@ pub async fn submit_answer(
                 choice: graded.choice,
                 correct: graded.correct,
                 answered_at: graded.answered_at,
+                confidence: graded.confidence,
             },
         )?;
     }

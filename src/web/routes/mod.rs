@@ -187,6 +187,20 @@ pub struct JoinForm {
     nickname: String,
 }
 
+/// The optional "How sure are you?" of an answer form: nothing chosen (or the field
+/// left out) is "not given"; a value that is not one of the three is refused with what
+/// to do, so that nothing is stored under a level no one chose.
+fn confidence_of(
+    field: Option<&str>,
+) -> Result<Option<crate::practice::Confidence>, &'static str> {
+    match field.map(str::trim).filter(|field| !field.is_empty()) {
+        None => Ok(None),
+        Some(slug) => crate::practice::Confidence::from_slug(slug).map(Some).ok_or(
+            "How sure you are is one of “Sure”, “Fairly sure” and “Guessing”, or left out. Go back and choose one of them, or none.",
+        ),
+    }
+}
+
 /// A page with a form shown before sign-in: `page` is made with the browser's form
 /// token, and the response sets the form cookie if the browser has none yet.
 fn anonymous_page<T: askama::Template>(

@@ -10,7 +10,7 @@ use askama::Template;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::{anonymous_page, html, note_read_cookie, see_other};
+use super::{anonymous_page, confidence_of, html, note_read_cookie, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
 use crate::ids::Token;
 use crate::practice::{
@@ -271,6 +271,8 @@ struct SavedPage<'a> {
 pub struct AnswerForm {
     exercise: Option<String>,
     choice: Option<String>,
+    /// How sure the learner is; optional.
+    confidence: Option<String>,
 }
 
 /// `POST /rounds/{round}/questions/{n}`: records the answer, once, and goes to its
@@ -323,7 +325,11 @@ pub async fn submit_answer(
             here,
         ));
     };
-    let Some(answer) = Answer::grade(exercise, choice, now()) else {
+    let confidence = match confidence_of(form.confidence.as_deref()) {
+        Ok(confidence) => confidence,
+        Err(message) => return refuse(AppError::bad_request_with_back(message, here)),
+    };
+    let Some(answer) = Answer::grade(exercise, choice, confidence, now()) else {
         return refuse(AppError::bad_request_with_back(
             format!(
                 "“{choice}” is not one of the options of this question. Go back and choose one of them."
