@@ -227,6 +227,16 @@ impl Confidence {
             Confidence::Guessing => "Guessing",
         }
     }
+
+    /// The feedback's reminder: "you were sure", "you were fairly sure", "you were
+    /// guessing".
+    pub fn reminder(self) -> &'static str {
+        match self {
+            Confidence::Sure => "you were sure",
+            Confidence::FairlySure => "you were fairly sure",
+            Confidence::Guessing => "you were guessing",
+        }
+    }
 }
 
 /// One recorded answer.

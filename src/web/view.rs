@@ -9,7 +9,7 @@ use std::fmt::{self, Write};
 use std::ops::Range;
 
 use crate::content::{Choice, DiffPiece, Exercise, Glossary, Pack, Skill};
-use crate::practice::Focus;
+use crate::practice::{Confidence, Focus};
 use crate::web::extract::{every_field, field};
 
 /// A skill as a checkbox of a form.
@@ -255,6 +255,22 @@ pub fn quote_views<'a>(
         None
     };
     (passage, views.collect())
+}
+
+/// One level of the optional "How sure are you?" on an answer form.
+pub struct ConfidenceLevel {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+/// The three levels of "How sure are you?", the one given before (if any) checked.
+pub fn confidence_levels(given: Option<Confidence>) -> [ConfidenceLevel; 3] {
+    Confidence::ALL.map(|level| ConfidenceLevel {
+        value: level.slug(),
+        label: level.label(),
+        checked: given == Some(level),
+    })
 }
 
 /// The first words of what an exercise shows, to remind the learner which it was.

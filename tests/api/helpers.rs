@@ -309,12 +309,31 @@ impl Browser {
 
     /// Answers the question on `page`, rightly or wrongly, and returns the feedback page.
     pub fn answer(&self, page: &Page, right: bool) -> Page {
-        let (action, form) = answer_form(page, right);
+        self.answer_sure(page, right, None)
+    }
+
+    /// Answers the question on `page`, rightly or wrongly, saying how sure (the value
+    /// of the form's `confidence`, or nothing), and returns the feedback page.
+    pub fn answer_sure(&self, page: &Page, right: bool, confidence: Option<&str>) -> Page {
+        let (_, (_, choice)) = answer_form(page, right);
+        self.answer_choosing(page, &choice, confidence)
+    }
+
+    /// Answers the question on `page` with the option `choice` (its value), saying how
+    /// sure, and returns the feedback page.
+    pub fn answer_choosing(&self, page: &Page, choice: &str, confidence: Option<&str>) -> Page {
+        let action = page.attribute("form.answer-form", "action");
+        let exercise = page.attribute("input[name=exercise]", "value");
         let csrf = page.attribute("input[name=csrf]", "value");
-        let feedback = self.post(
-            &action,
-            &[("csrf", &csrf), ("exercise", &form.0), ("choice", &form.1)],
-        );
+        let mut form = vec![
+            ("csrf", csrf.as_str()),
+            ("exercise", &exercise),
+            ("choice", choice),
+        ];
+        if let Some(confidence) = confidence {
+            form.push(("confidence", confidence));
+        }
+        let feedback = self.post(&action, &form);
         assert_eq!(feedback.status, StatusCode::OK, "{}", feedback.body);
         feedback
     }

@@ -11,8 +11,8 @@ use crate::helpers::{Browser, Page, TestApp, browser, library, spawn_app};
 const PASSWORD: &str = "tall ships at dawn";
 const PACK: &str = "khojaly-1992";
 /// The session's two exercises, in the pack's order.
-const FIRST: &str = "contested-02";
-const SECOND: &str = "source-03";
+pub const FIRST: &str = "contested-02";
+pub const SECOND: &str = "source-03";
 
 /// A signed-in facilitator and their session.
 pub struct Session {
@@ -73,7 +73,7 @@ pub fn create_session(teacher: &Browser, fields: &[(&str, &str)]) -> Page {
 
 /// Signs up a facilitator on a new browser and starts a session of [`FIRST`] and
 /// [`SECOND`] with `scoring`.
-fn start_session(app: &TestApp, username: &str, scoring: &str) -> Session {
+pub fn start_session(app: &TestApp, username: &str, scoring: &str) -> Session {
     let teacher = app.browser_for(browser());
     sign_up(&teacher, username);
     let page = create_session(

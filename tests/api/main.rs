@@ -10,6 +10,7 @@ mod helpers;
 mod https;
 mod join_link;
 mod joining;
+mod learning;
 mod live;
 mod logs;
 mod names;

@@ -29,7 +29,7 @@ use crate::web::live_view::{
     KEEP_ALIVE, Lettered, LivePlace, Revealed, event_stream, exercise_of, lettered, state_event,
 };
 use crate::web::streams::OpenStreams;
-use crate::web::view::{Gloss, excerpt, passage_from};
+use crate::web::view::{ConfidenceLevel, Gloss, confidence_levels, excerpt, passage_from};
 use crate::web::{AppState, now};
 
 const PARTICIPANT_COOKIE: &str = "sourcewise_live";
@@ -140,6 +140,8 @@ struct ParticipantPage<'a> {
     csrf: String,
     /// The answer form replaces an earlier answer.
     replacing: bool,
+    /// "How sure are you?", with the earlier answer's level checked.
+    confidence: [ConfidenceLevel; 3],
     chosen_label: Option<&'a str>,
     was_correct: bool,
     correct_label: &'a str,
@@ -195,6 +197,7 @@ pub async fn show_live(
         // The browser's form token, given when the page is rendered.
         csrf: String::new(),
         replacing: false,
+        confidence: confidence_levels(None),
         chosen_label: None,
         was_correct: false,
         correct_label: "",
@@ -261,6 +264,8 @@ pub async fn show_live(
                 passage_from: passage_from(pack, exercise),
             });
             page.choices = lettered(&session, position, exercise, chosen);
+            page.confidence =
+                confidence_levels(answer.as_ref().and_then(|answer| answer.confidence));
             page.view = match stage {
                 // The options stay on the page once answered: a tap on another
                 // changes the answer until answers close.

@@ -190,9 +190,7 @@ pub struct JoinForm {
 /// The optional "How sure are you?" of an answer form: nothing chosen (or the field
 /// left out) is "not given"; a value that is not one of the three is refused with what
 /// to do, so that nothing is stored under a level no one chose.
-fn confidence_of(
-    field: Option<&str>,
-) -> Result<Option<crate::practice::Confidence>, &'static str> {
+fn confidence_of(field: Option<&str>) -> Result<Option<crate::practice::Confidence>, &'static str> {
     match field.map(str::trim).filter(|field| !field.is_empty()) {
         None => Ok(None),
         Some(slug) => crate::practice::Confidence::from_slug(slug).map(Some).ok_or(

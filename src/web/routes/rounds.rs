@@ -14,14 +14,16 @@ use super::{anonymous_page, confidence_of, html, note_read_cookie, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
 use crate::ids::Token;
 use crate::practice::{
-    Answer, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore, option_order,
+    Answer, Confidence, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore,
+    option_order,
 };
 use crate::storage::rounds::Recorded;
 use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
 use crate::web::extract::{AnonymousForm, FoundPack, LearnersRound};
 use crate::web::view::{
-    ChoiceOutcome, Gloss, QuoteView, VersionView, excerpt, passage_from, quote_views, version_views,
+    ChoiceOutcome, ConfidenceLevel, Gloss, QuoteView, VersionView, confidence_levels, excerpt,
+    passage_from, quote_views, version_views,
 };
 use crate::web::{AppState, learner, learner_cookie, now};
 
@@ -109,6 +111,7 @@ struct QuestionPage<'a> {
     gloss: Gloss<'a>,
     /// Whether the prompt shows a quote exercise's passages to compare.
     compare: bool,
+    confidence: [ConfidenceLevel; 3],
 }
 
 /// Where in its round a question stands, for the page's heading.
@@ -141,6 +144,8 @@ struct FeedbackPage<'a> {
     passage_from: Option<&'a str>,
     was_correct: bool,
     chosen_label: &'a str,
+    /// How sure the learner said they were, as a reminder ("you were sure").
+    sureness: Option<&'static str>,
     correct_label: &'a str,
     outcomes: Vec<ChoiceOutcome<'a>>,
     passage: Option<QuoteView<'a>>,
@@ -184,6 +189,7 @@ pub async fn show_question(
             csrf,
             gloss: Gloss::of(pack),
             compare: true,
+            confidence: confidence_levels(None),
         });
     };
     if let Some(due) = feedback_hidden_until(&state, round)? {
@@ -228,6 +234,7 @@ pub async fn show_question(
         passage_from,
         was_correct: answer.correct,
         chosen_label,
+        sureness: answer.confidence.map(Confidence::reminder),
         correct_label: exercise.correct_choice().label(),
         outcomes,
         passage,
