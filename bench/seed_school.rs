@@ -160,7 +160,7 @@ async fn answer_questions(storage: &Storage, pack: &Pack, round: &Round) {
                 .find(|choice| choice.answer() != exercise.correct_choice().answer())
                 .expect("a wrong option")
         };
-        let answer = Answer::grade(exercise, choice.answer(), NOW).expect("an option");
+        let answer = Answer::grade(exercise, choice.answer(), None, NOW).expect("an option");
         storage
             .record_answer(round.id, position, &answer)
             .await
