@@ -170,6 +170,8 @@ fn answer() -> Answer {
         answered_at: SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_secs()),
+        // Most answers will carry a level: the record is measured at its larger size.
+        confidence: Some(sourcewise::practice::Confidence::FairlySure),
     }
 }
 
