@@ -11,7 +11,7 @@ fn every_answer_form_offers_how_sure_you_are_as_three_optional_choices() {
     let question = app.start_round("all", "2");
     assert_eq!(
         question.text("fieldset.confidence legend"),
-        "How sure are you? (you may skip this)"
+        "How sure are you? (optional)"
     );
     assert_eq!(
         question.attributes("form.answer-form input[name=confidence]", "value"),

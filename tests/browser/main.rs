@@ -9,6 +9,7 @@ mod flows;
 mod glossary;
 mod helpers;
 mod keyboard;
+mod learning;
 mod live;
 mod phone;
 mod practice;
