@@ -17,6 +17,7 @@ pub mod ids;
 pub mod live;
 pub mod names;
 pub mod practice;
+pub mod pre_post;
 pub mod results;
 pub mod storage;
 pub mod throttle;
