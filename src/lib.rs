@@ -15,6 +15,7 @@ pub mod content;
 pub mod due;
 pub mod ids;
 pub mod live;
+pub mod measures;
 pub mod names;
 pub mod practice;
 pub mod pre_post;
