@@ -18,6 +18,7 @@ pub mod live;
 pub mod names;
 pub mod practice;
 pub mod results;
+pub mod review;
 pub mod storage;
 pub mod throttle;
 pub mod web;
