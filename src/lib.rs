@@ -20,6 +20,7 @@ pub mod names;
 pub mod practice;
 pub mod pre_post;
 pub mod results;
+pub mod review;
 pub mod storage;
 pub mod throttle;
 pub mod web;

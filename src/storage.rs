@@ -9,6 +9,7 @@
 //! - [`students`]: students, their nicknames, browsers and resume codes.
 //! - [`assignments`]: assignments and each student's round for one.
 //! - [`live`]: live sessions, their participants and their answers.
+//! - [`reviews`]: each learner's review cards (spaced review, see [`crate::review`]).
 //! - [`backup`]: copying a data directory, opening a backup, accepting one as it is.
 //! - [`migrate`]: bringing a data directory of an older format to this one.
 //! - [`plans`]: the cache of rounds read recently; [`durable`]: group commit and `fsync`.
@@ -35,6 +36,7 @@ mod durable;
 pub mod live;
 mod migrate;
 mod plans;
+pub mod reviews;
 pub mod rounds;
 pub mod students;
 pub mod teachers;
@@ -149,6 +151,7 @@ pub struct Storage {
     live_participants: sled::Tree,
     live_nicknames: sled::Tree,
     live_answers: sled::Tree,
+    reviews: sled::Tree,
     flusher: durable::Flusher,
     plans: Arc<Plans>,
     /// Held while a nickname's keys are claimed and its record written, so that two
@@ -290,6 +293,7 @@ impl Storage {
             live_participants: db.open_tree("live_participants")?,
             live_nicknames: db.open_tree("live_nicknames")?,
             live_answers: db.open_tree("live_answers")?,
+            reviews: db.open_tree("reviews")?,
             plans: Arc::default(),
             nickname_claims: Arc::default(),
             device_links: Arc::default(),

@@ -380,9 +380,9 @@ impl Storage {
     }
 
     /// Replaces the resume code of the student `id`: the old one stops working, and every
-    /// browser that joined or continued as the student is signed out. Their rounds move
-    /// to the new learner id `learner`, so that not even a browser that held the old
-    /// learner id as its cookie (before 2026-12) reaches them. It is one sled
+    /// browser that joined or continued as the student is signed out. Their rounds and
+    /// review cards move to the new learner id `learner`, so that not even a browser that
+    /// held the old learner id as its cookie (before 2026-12) reaches them. It is one sled
     /// transaction, so a crash leaves either all of it or none; and it holds the lock
     /// that linking a browser holds, so no browser is linked half-way through. The
     /// student is read anew under the lock: two resets at once make two whole resets.
@@ -404,6 +404,7 @@ impl Storage {
                 .keys()
                 .collect::<Result<_, _>>()?;
             let moving = self.rounds_moved(student.learner, learner)?;
+            let moving_reviews = self.reviews_moved(student.learner, learner)?;
             let updated = Student {
                 resume,
                 learner,
@@ -417,6 +418,7 @@ impl Storage {
                 self.students.clone(),
                 self.rounds.clone(),
                 self.learner_rounds.clone(),
+                self.reviews.clone(),
             ];
             trees
                 .as_slice()
@@ -428,9 +430,10 @@ impl Storage {
                         students,
                         rounds,
                         learner_rounds,
+                        reviews,
                     ] = &trees[..]
                     else {
-                        unreachable!("six trees")
+                        unreachable!("seven trees")
                     };
                     resume_codes.remove(resume_key(student.class, &student.resume))?;
                     resume_codes.insert(
@@ -454,6 +457,10 @@ impl Storage {
                         learner_rounds.insert(moved.to_key.as_slice(), &[])?;
                         learner_rounds.remove(&moved.from_key)?;
                     }
+                    for moved in &moving_reviews {
+                        reviews.insert(moved.to_key.as_slice(), &moved.value)?;
+                        reviews.remove(&moved.from_key)?;
+                    }
                     students.insert(student.id.as_bytes(), record.as_slice())?;
                     Ok::<_, sled::transaction::ConflictableTransactionError<()>>(())
                 })
@@ -472,10 +479,10 @@ impl Storage {
         Ok(Some(updated))
     }
 
-    /// Adds a student to `removals` with every round and answer they gave, their
-    /// claims on the `assignments` of their class, the links of every browser that
-    /// joined or continued as them, their nickname (the keys that are still theirs) and
-    /// their resume code.
+    /// Adds a student to `removals` with every round and answer they gave, their review
+    /// cards, their claims on the `assignments` of their class, the links of every
+    /// browser that joined or continued as them, their nickname (the keys that are still
+    /// theirs) and their resume code.
     fn student_to_remove<'a>(
         &'a self,
         student: &Student,
@@ -483,6 +490,7 @@ impl Storage {
         removals: &mut Removals<'a>,
     ) -> Result<(), StorageError> {
         self.rounds_to_remove(student.learner, removals)?;
+        self.reviews_to_remove(student.learner, removals)?;
         for assignment in assignments {
             removals.remove(&self.assignment_rounds, pair(assignment.id, student.id));
         }
@@ -504,8 +512,8 @@ impl Storage {
         Ok(())
     }
 
-    /// Deletes a student and all their answers, in one sled transaction. Returns once
-    /// it is gone from disk.
+    /// Deletes a student with all their answers and review cards, in one sled
+    /// transaction. Returns once it is gone from disk.
     pub async fn delete_student(&self, student: &Student) -> Result<(), StorageError> {
         let mut removals = Removals::default();
         let assignments = self.assignments_of(student.class)?;
@@ -536,9 +544,9 @@ impl Storage {
     }
 
     /// Deletes a class with everything in it, in one sled transaction: its students,
-    /// their nicknames, browsers' links and resume codes, every round and answer they
-    /// gave, and its assignments. A crash half-way leaves the class whole. Returns once
-    /// it is gone from disk.
+    /// their nicknames, browsers' links and resume codes, every round, answer and review
+    /// card of theirs, and its assignments. A crash half-way leaves the class whole.
+    /// Returns once it is gone from disk.
     ///
     /// Joins wait while it reads the students and removes them (it holds the lock a
     /// join holds), and a join after it finds no class: no student is left behind.
