@@ -288,6 +288,8 @@ pub struct Round {
     pub answers: Vec<Option<Answer>>,
     /// The assignment this round does, if it is not free practice.
     pub assignment: Option<Token>,
+    /// A review round: the exercises due for review (see [`crate::review`]).
+    pub review: bool,
 }
 
 impl Round {
@@ -326,6 +328,7 @@ impl Round {
             created_at,
             answers,
             assignment: None,
+            review: false,
         }
     }
 

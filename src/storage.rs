@@ -73,7 +73,13 @@ const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 ///   joined as (`learner_students`, whose value is now the student's learner id, and
 ///   `student_devices`) instead of taking the student's learner id as its cookie; the
 ///   links of older directories read as they are.
-pub const FORMAT_VERSION: u32 = 3;
+/// - 4: answers (of rounds and of live sessions) may say how sure the learner was
+///   (`confidence`), and a learner's exercises due for review are kept (`reviews`, see
+///   [`reviews`]). Nothing older is rewritten: an answer without `confidence` reads as
+///   not given. A directory of format 3 or older is marked 4 when this build opens it,
+///   so that an older build refuses it with a message instead of dropping what it
+///   cannot read (and leaving a deleted student's reviews behind).
+pub const FORMAT_VERSION: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {

@@ -255,7 +255,7 @@ mod tests {
                 .get("format_version")
                 .unwrap()
                 .as_deref(),
-            Some(&b"3"[..])
+            Some(super::super::FORMAT_VERSION.to_string().as_bytes())
         );
     }
 }

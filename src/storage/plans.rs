@@ -36,6 +36,7 @@ pub(super) struct Plan {
     pub exercise_ids: Arc<[String]>,
     pub created_at: u64,
     pub assignment: Option<Token>,
+    pub review: bool,
 }
 
 /// A round's answers, one slot per exercise.
@@ -148,6 +149,7 @@ mod tests {
             exercise_ids: vec!["a".to_string()].into(),
             created_at: 0,
             assignment: None,
+            review: false,
         })
     }
 

@@ -51,6 +51,9 @@ struct RoundRecord {
     /// Absent in free practice (and in rounds stored before assignments existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     assignment: Option<String>,
+    /// A review round (absent, and false, in every other round).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    review: bool,
 }
 
 /// An answer as stored. Its strings are borrowed from the stored bytes when read (they
@@ -109,6 +112,7 @@ impl Storage {
             exercises: round.exercise_ids.to_vec(),
             created_at: round.created_at,
             assignment: round.assignment.map(|assignment| assignment.to_string()),
+            review: round.review,
         };
         let value = encode(&record)?;
         self.rounds.insert(round.id.as_bytes(), value)?;
@@ -175,6 +179,7 @@ impl Storage {
             created_at: plan.created_at,
             answers,
             assignment: plan.assignment,
+            review: plan.review,
         }))
     }
 
@@ -224,6 +229,7 @@ impl Storage {
                         }
                         None => None,
                     },
+                    review: record.review,
                 }))
             })?
         else {
@@ -273,12 +279,13 @@ impl Storage {
 
     /// The learner's totals over their rounds, and the `recent` newest rounds; only the
     /// rounds `shown` accepts count (right and wrong of some assignments wait for their
-    /// due date).
+    /// due date). `shown` sees every round once, newest first, so it may also sum up
+    /// what it accepts.
     pub fn progress(
         &self,
         learner: Token,
         recent: usize,
-        shown: impl Fn(&Round) -> bool,
+        mut shown: impl FnMut(&Round) -> bool,
     ) -> Result<Progress, StorageError> {
         let mut tally = Tally::default();
         let mut recent_rounds = Vec::new();
@@ -403,4 +410,36 @@ fn learner_round_key(learner: Token, sequence: u64, round: Token) -> Vec<u8> {
     key.extend_from_slice(&sequence.to_be_bytes());
     key.extend_from_slice(round.as_bytes());
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_stored_before_confidence_was_asked_reads_as_not_given() {
+        let round = Token::from_bytes([7; 16]);
+        let old = br#"{"v":3,"exercise":"contested-02","skill":"contested","choice":"agreed","correct":false,"answered_at":5}"#;
+        let answer = decode::<AnswerRecord>(old)
+            .unwrap()
+            .into_answer(round)
+            .unwrap();
+        assert_eq!(answer.confidence, None);
+        assert_eq!(answer.choice, "agreed");
+        let new = br#"{"v":4,"exercise":"contested-02","skill":"contested","choice":"agreed","correct":false,"answered_at":5,"confidence":"fairly-sure"}"#;
+        let answer = decode::<AnswerRecord>(new)
+            .unwrap()
+            .into_answer(round)
+            .unwrap();
+        assert_eq!(answer.confidence, Some(Confidence::FairlySure));
+        let damaged = br#"{"v":4,"exercise":"a","skill":"contested","choice":"agreed","correct":false,"answered_at":5,"confidence":"certain"}"#;
+        let error = decode::<AnswerRecord>(damaged)
+            .unwrap()
+            .into_answer(round)
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("unknown confidence \"certain\""),
+            "{error}"
+        );
+    }
 }

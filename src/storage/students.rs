@@ -722,6 +722,7 @@ pub(super) mod tests {
                 created_at: 3,
                 answers: vec![None],
                 assignment: Some(assignment.id),
+                review: false,
             };
             storage
                 .start_assignment_round(assignment.id, student.id, &round)

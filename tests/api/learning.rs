@@ -138,3 +138,231 @@ fn a_live_participant_says_how_sure_they_are_in_the_same_tap_and_sees_it_kept() 
         "the level given stays chosen while the answer may still change"
     );
 }
+
+/// Answers every question of a round of `focus` (all its exercises), each with the
+/// option `choose` picks from the values offered given the right one, saying `level`;
+/// returns the summary page.
+fn play(
+    app: &Browser,
+    focus: &str,
+    length: usize,
+    level: Option<&str>,
+    choose: impl Fn(&[String], &str) -> String,
+) -> Page {
+    let mut page = app.start_round(focus, &length.to_string());
+    for _ in 0..length {
+        let choices = page.attributes("input[name=choice]", "value");
+        let (_, (_, right)) = answer_form(&page, true);
+        let feedback = app.answer_choosing(&page, &choose(&choices, &right), level);
+        page = app.get(&next_link(&feedback));
+    }
+    assert!(page.path().ends_with("/summary"), "{}", page.path());
+    page
+}
+
+fn progress_json(app: &Browser) -> serde_json::Value {
+    let response = app
+        .client
+        .get(app.url("/progress.json"))
+        .send()
+        .expect("GET /progress.json");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/json"
+    );
+    serde_json::from_str(&response.text().expect("a body")).expect("JSON")
+}
+
+/// The bundled pack has 23 "Agreed or contested?" exercises: the sources agree on 9,
+/// disagree on 9, and 5 rest on one source.
+const CONTESTED: usize = 23;
+
+#[test]
+fn a_learner_who_calls_every_claim_contested_sees_no_discernment_and_a_lean_however_many_points() {
+    let app = spawn_app();
+    let summary = play(&app, "contested", CONTESTED, Some("sure"), |_, _| {
+        "contested".to_string()
+    });
+    assert!(
+        summary.text(".score").contains("9 of 23"),
+        "{}",
+        summary.text(".score")
+    );
+    // Worked numbers: hits 9, misses 0, false alarms 9, correct rejections 0. With the
+    // log-linear correction H = (9 + 0.5) / (9 + 0 + 1) = 0.95 and F = 0.95, so
+    // d′ = z(0.95) − z(0.95) = 0 and c = −(z(0.95) + z(0.95)) / 2 = −1.6449.
+    let words = "You do not yet tell agreed from contested claims apart. You call claims contested more often than the sources do.";
+    assert_eq!(summary.text(".judgement .discernment"), words);
+    assert!(
+        summary.text(".discernment-numbers").contains(
+            "d′ = 0.00, c = −1.64 (9 hits, 0 misses, 9 false alarms, 0 correct rejections)"
+        ),
+        "{}",
+        summary.text(".discernment-numbers")
+    );
+    assert_eq!(
+        summary.texts(".verdicts tbody tr"),
+        ["Agreed 0 9 0", "Contested 0 9 0", "One source only 0 5 0"]
+    );
+    // Sure every time, right 9 times in 23: 0.39, about 4 in 10.
+    assert_eq!(
+        summary.text(".calibration"),
+        "When you were sure, you were right about 4 times out of 10."
+    );
+    let progress = app.get("/progress");
+    assert_eq!(progress.text(".judgement .discernment"), words);
+    let json = progress_json(&app);
+    let discernment = &json["discernment"];
+    assert_eq!(discernment["hits"], 9);
+    assert_eq!(discernment["misses"], 0);
+    assert_eq!(discernment["false_alarms"], 9);
+    assert_eq!(discernment["correct_rejections"], 0);
+    assert_eq!(discernment["d_prime"], 0.0);
+    assert_eq!(discernment["criterion"], -1.6449);
+    assert_eq!(
+        discernment["table"],
+        serde_json::json!([[0, 9, 0], [0, 9, 0], [0, 5, 0]])
+    );
+    assert_eq!(
+        json["calibration"],
+        serde_json::json!([
+            {"confidence": "sure", "answered": 23, "correct": 9},
+            {"confidence": "fairly-sure", "answered": 0, "correct": 0},
+            {"confidence": "guessing", "answered": 0, "correct": 0},
+            {"confidence": null, "answered": 0, "correct": 0},
+        ])
+    );
+    let contested = json["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|skill| skill["skill"] == "contested")
+        .unwrap()
+        .clone();
+    assert_eq!(contested["answered"], 23);
+    assert_eq!(contested["correct"], 9);
+}
+
+#[test]
+fn a_perfect_learner_tells_agreed_from_contested_well_and_leans_neither_way() {
+    let app = spawn_app();
+    let summary = play(
+        &app,
+        "contested",
+        CONTESTED,
+        Some("fairly-sure"),
+        |_, right| right.to_string(),
+    );
+    // H = 9.5 / 10 = 0.95, F = 0.5 / 10 = 0.05: d′ = 1.6449 + 1.6449 = 3.2897, c = 0.
+    assert_eq!(
+        summary.text(".judgement .discernment"),
+        "You tell agreed from contested claims well. You call claims contested about as often as the sources do."
+    );
+    let json = progress_json(&app);
+    assert_eq!(json["discernment"]["d_prime"], 3.2897);
+    assert_eq!(json["discernment"]["criterion"], 0.0);
+    assert_eq!(json["discernment"]["enough"], true);
+}
+
+/// Moves every review card of the stopped server's data `days` into the past, as if
+/// that many days had gone by: the schedule's clock, injected through its data.
+fn days_pass(app: &mut TestApp, days: u64) {
+    app.kill();
+    {
+        let db = sled::open(app.data_dir.path()).unwrap();
+        let reviews = db.open_tree("reviews").unwrap();
+        for entry in reviews.iter() {
+            let (key, value) = entry.unwrap();
+            let mut record: serde_json::Value = serde_json::from_slice(&value).unwrap();
+            for field in ["due", "last_review"] {
+                let time = record[field].as_u64().unwrap();
+                record[field] = (time - days * 86_400).into();
+            }
+            reviews
+                .insert(key, serde_json::to_vec(&record).unwrap())
+                .unwrap();
+        }
+        db.flush().unwrap();
+    }
+    app.start_again();
+}
+
+#[test]
+fn what_was_missed_or_guessed_comes_back_for_review_when_due_and_not_before() {
+    let mut app = spawn_app();
+    // Three questions: right and sure, right by guessing, wrong.
+    let mut page = app.start_round("contested", "3");
+    for (right, level) in [(true, "sure"), (true, "guessing"), (false, "fairly-sure")] {
+        let feedback = app.answer_sure(&page, right, Some(level));
+        page = app.get(&next_link(&feedback));
+    }
+    let json = progress_json(&app);
+    assert_eq!(json["reviews_scheduled"], 2, "the guess and the miss");
+    assert_eq!(json["reviews_due"], 0, "nothing is due at once");
+    let home = app.get("/");
+    assert_eq!(
+        home.text(".reviews .review-next"),
+        "Nothing to review today: the next review is tomorrow."
+    );
+    assert!(
+        home.attributes(".reviews form", "action").is_empty(),
+        "no button before it is due"
+    );
+    let csrf = app.learner_token();
+    let early = app.post(
+        "/reviews",
+        &[("csrf", &csrf), ("place", "own"), ("pack", PACK)],
+    );
+    assert_eq!(early.status, StatusCode::BAD_REQUEST);
+    assert!(
+        early
+            .visible_text()
+            .contains("Nothing is due for review yet")
+    );
+
+    // FSRS gives a miss 1 day and a right guess 2 days: after 2 days both are due.
+    days_pass(&mut app, 2);
+    let home = app.get("/");
+    assert_eq!(
+        home.text(".reviews .review-due"),
+        "2 exercises to review today"
+    );
+    let progress = app.get("/progress");
+    assert_eq!(
+        progress.text(".reviews .review-due"),
+        "2 exercises to review today"
+    );
+    let csrf = app.learner_token();
+    let review = app.post(
+        "/reviews",
+        &[("csrf", &csrf), ("place", "own"), ("pack", PACK)],
+    );
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    assert!(review.text(".round-place").contains("Question 1 of 2"));
+    let feedback = app.answer_sure(&review, true, Some("sure"));
+    let json = progress_json(&app);
+    assert_eq!(json["reviews_due"], 1, "one reviewed, one still due");
+    assert_eq!(
+        json["reviews_scheduled"], 2,
+        "the reviewed one is scheduled further out"
+    );
+    let second = app.get(&next_link(&feedback));
+    app.answer_sure(&second, true, Some("sure"));
+    assert_eq!(progress_json(&app)["reviews_due"], 0);
+    assert!(app.get("/progress").text(".rounds").contains("Review"));
+
+    // Someone else's place, or a made-up one, starts nothing.
+    for place in ["00000000000000000000000000000000", "mine", ""] {
+        let refused = app.post(
+            "/reviews",
+            &[("csrf", &csrf), ("place", place), ("pack", PACK)],
+        );
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{place}");
+        assert!(
+            refused
+                .visible_text()
+                .contains("These reviews are not this browser's")
+        );
+    }
+}

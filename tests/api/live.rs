@@ -235,7 +235,10 @@ fn a_session_runs_from_the_lobby_to_the_end_and_each_side_sees_where_it_stands()
     // Alex answers wrongly, then changes their mind with a tap on another option: the
     // page after an answer keeps the options, the one chosen marked.
     let change = answer(&alex, &session, false);
-    assert_eq!(change.text("legend"), "Tap another answer to change yours");
+    assert_eq!(
+        change.text("fieldset:not(.confidence) > legend"),
+        "Tap another answer to change yours"
+    );
     assert_eq!(change.attribute("button.is-chosen", "value"), wrong);
     assert!(change.text("button.is-chosen").ends_with("✓ your answer"));
     let page = send(&alex, &change, &right);

@@ -328,7 +328,7 @@ fn a_data_directory_of_format_2_still_refuses_look_alikes_once_migrated() {
     app.kill();
     assert_eq!(
         stored_format(app.data_dir.path()).as_deref(),
-        Some("3"),
+        Some(sourcewise::storage::FORMAT_VERSION.to_string().as_str()),
         "the directory is marked as migrated"
     );
 }

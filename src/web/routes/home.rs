@@ -16,7 +16,9 @@ use crate::content::Pack;
 use crate::web::error::AppError;
 use crate::web::extract::AnonymousForm;
 use crate::web::guesses::Client;
-use crate::web::{AppState, now};
+use crate::web::learners::Learners;
+use crate::web::review_view::{ReviewLine, review_lines};
+use crate::web::{AppState, learner, now};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -26,6 +28,8 @@ struct HomePage<'a> {
     /// The code as typed, kept in the box when it matched nothing.
     code: String,
     error: Option<String>,
+    /// Exercises due for review in this browser's places.
+    reviews: Vec<ReviewLine>,
 }
 
 pub async fn show_home(
@@ -42,11 +46,17 @@ fn home_page(
     code: String,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
+    // A browser that has never answered has nothing to review: no look-up for it.
+    let reviews = match learner(request) {
+        Some(_) => review_lines(state, &Learners::of(state, request)?, now())?,
+        None => Vec::new(),
+    };
     anonymous_page(state, request, status, |csrf| HomePage {
         packs: state.library.packs().collect(),
         csrf,
         code,
         error,
+        reviews,
     })
 }
 

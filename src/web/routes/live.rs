@@ -10,12 +10,11 @@
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{FormPost, JoinForm, anonymous_page, confidence_of, form_page};
+use super::{FormPost, JoinForm, anonymous_page, confidence_of, form_page, no_store};
 use crate::classes::{JoinCode, Nickname};
 use crate::content::Exercise;
 use crate::ids::Token;
@@ -609,13 +608,4 @@ pub async fn participant_events(
 /// A redirect that no cache keeps: where it leads depends on the session's phase.
 fn see_other_uncached(location: String) -> HttpResponse {
     no_store(super::see_other(location))
-}
-
-/// `response`, marked for no cache to keep: a live page changes with the session.
-fn no_store(mut response: HttpResponse) -> HttpResponse {
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    response
 }

@@ -9,6 +9,7 @@ mod live;
 mod packs;
 mod progress;
 mod results;
+mod reviews;
 mod rounds;
 mod sources;
 mod students;
@@ -41,6 +42,8 @@ pub fn register(config: &mut web::ServiceConfig) {
         "/rounds/{round}/questions/{number}" =>
             GET rounds::show_question, POST rounds::submit_answer;
         "/progress" => GET progress::show_progress;
+        "/progress.json" => GET progress::show_progress_json;
+        "/reviews" => POST reviews::start_review;
         "/teachers" => GET teachers::show_teachers;
         "/teachers/sign-up" => GET show_form::<teachers::SignUpPage>, POST teachers::create_teacher;
         "/teachers/sign-in" => GET teachers::show_sign_in, POST teachers::create_sign_in;
@@ -156,6 +159,17 @@ fn method_not_allowed<B>(
 /// A `303 See Other` to `location`: where a form's POST sends the browser next.
 fn see_other(location: impl Into<String>) -> actix_web::HttpResponse {
     see_other_builder(location).finish()
+}
+
+/// `response`, marked for no cache to keep: a live page changes with the session, a
+/// learner's progress with each answer.
+fn no_store(mut response: actix_web::HttpResponse) -> actix_web::HttpResponse {
+    use actix_web::http::header;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// [`see_other`], still open for cookies and headers.

@@ -1,16 +1,22 @@
 //! `GET /progress`: what this browser has done, per skill and per round: its own
-//! practice and its work in each class it joined, together and place by place.
+//! practice and its work in each class it joined, together and place by place; its
+//! judgement (calibration and discernment) and its reviews. `GET /progress.json` is the
+//! same learner's progress for programs (its format is in `docs/progress-json.md`).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use serde::Serialize;
 
-use super::html;
-use crate::ids::Token;
-use crate::practice::{SkillScore, Tally};
+use super::{anonymous_page, no_store};
+use crate::measures::{Calibration, Discernment, Measures, Subject};
+use crate::practice::{Confidence, Round, SkillScore, Tally};
+use crate::review::ReviewCounts;
 use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
 use crate::web::learners::Learners;
-use crate::web::{AppState, format_time};
+use crate::web::measures_view::{JudgementView, add_round};
+use crate::web::review_view::{ReviewLine, places, review_lines};
+use crate::web::{AppState, format_time, now};
 
 /// How many rounds the progress page lists.
 const RECENT_ROUNDS: usize = 10;
@@ -45,6 +51,61 @@ struct ProgressPage {
     rounds: Vec<RoundLine>,
     round_count: usize,
     places: Vec<PlaceLine>,
+    judgement: JudgementView,
+    reviews: Vec<ReviewLine>,
+    csrf: String,
+}
+
+/// Everything this browser has done, summed over its places.
+struct Done {
+    tally: Tally,
+    measures: Measures,
+    round_count: usize,
+    places: Vec<PlaceLine>,
+    /// The newest rounds, each with the name of its place.
+    recent: Vec<(String, Round)>,
+    reviews: ReviewCounts,
+}
+
+fn done(state: &AppState, learners: &Learners, now: u64) -> Result<Done, AppError> {
+    let mut done = Done {
+        tally: Tally::default(),
+        measures: Measures::default(),
+        round_count: 0,
+        places: Vec::new(),
+        recent: Vec::new(),
+        reviews: ReviewCounts::default(),
+    };
+    for (learner, _, name) in places(state, learners)? {
+        let measures = &mut done.measures;
+        let progress = state.storage.progress(learner, RECENT_ROUNDS, |round| {
+            let shown = matches!(feedback_hidden_until(state, round), Ok(None));
+            if shown {
+                add_round(measures, &state.library, round);
+            }
+            shown
+        })?;
+        done.tally.merge(&progress.tally);
+        done.round_count += progress.round_count;
+        done.reviews
+            .merge(&state.storage.review_counts(learner, now)?);
+        done.places.push(PlaceLine {
+            name: name.clone(),
+            answered: progress.tally.answered(),
+            correct: Tally::correct(&progress.tally),
+            rounds: progress.round_count,
+        });
+        done.recent.extend(
+            progress
+                .recent_rounds
+                .into_iter()
+                .map(|round| (name.clone(), round)),
+        );
+    }
+    done.recent
+        .sort_by_key(|(_, round)| std::cmp::Reverse(round.created_at));
+    done.recent.truncate(RECENT_ROUNDS);
+    Ok(done)
 }
 
 pub async fn show_progress(
@@ -52,53 +113,10 @@ pub async fn show_progress(
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let learners = Learners::of(&state, &request)?;
-    // Where this browser has answered: its own practice, then each class by name.
-    let mut classes: Vec<(Token, String)> = Vec::new();
-    for student in &learners.students {
-        let class = state
-            .storage
-            .class(student.class)?
-            .map(|class| class.name.as_str().to_string())
-            .unwrap_or_default();
-        classes.push((
-            student.learner,
-            format!("{class}, as {}", student.nickname.as_str()),
-        ));
-    }
-    classes.sort_by(|a, b| a.1.cmp(&b.1));
-    // A browser that joined before 2026-12 holds a student's learner id as its own: what
-    // it did is that class's, and is shown as such.
-    let own = learners
-        .own
-        .filter(|own| !learners.students.iter().any(|s| s.learner == *own))
-        .map(|own| (own, "Your own practice".to_string()));
-    let sources = own.into_iter().chain(classes);
-    let mut tally = Tally::default();
-    let mut round_count = 0;
-    let mut places = Vec::new();
-    let mut recent = Vec::new();
-    for (learner, name) in sources {
-        let progress = state.storage.progress(learner, RECENT_ROUNDS, |round| {
-            matches!(feedback_hidden_until(&state, round), Ok(None))
-        })?;
-        tally.merge(&progress.tally);
-        round_count += progress.round_count;
-        places.push(PlaceLine {
-            name: name.clone(),
-            answered: progress.tally.answered(),
-            correct: Tally::correct(&progress.tally),
-            rounds: progress.round_count,
-        });
-        recent.extend(
-            progress
-                .recent_rounds
-                .into_iter()
-                .map(|round| (name.clone(), round)),
-        );
-    }
-    recent.sort_by_key(|(_, round)| std::cmp::Reverse(round.created_at));
-    recent.truncate(RECENT_ROUNDS);
-    let rounds = recent
+    let now = now();
+    let done = done(&state, &learners, now)?;
+    let rounds = done
+        .recent
         .into_iter()
         .map(|(place, round)| {
             let finished = round.is_finished();
@@ -110,7 +128,11 @@ pub async fn show_progress(
                     .pack(&round.pack_id)
                     .map(|pack| pack.title().to_string())
                     .unwrap_or_else(|| round.pack_id.clone()),
-                focus_title: round.focus.title(),
+                focus_title: if round.review {
+                    "Review".to_string()
+                } else {
+                    round.focus.title()
+                },
                 answered: round.answered(),
                 total: round.len(),
                 correct: round.tally().correct(),
@@ -123,12 +145,133 @@ pub async fn show_progress(
             }
         })
         .collect();
-    html(&ProgressPage {
-        scores: tally.scores().to_vec(),
-        answered: tally.answered(),
-        correct: Tally::correct(&tally),
-        rounds,
-        round_count,
-        places,
+    let reviews = review_lines(&state, &learners, now)?;
+    anonymous_page(&state, &request, actix_web::http::StatusCode::OK, |csrf| {
+        ProgressPage {
+            scores: done.tally.scores().to_vec(),
+            answered: done.tally.answered(),
+            correct: Tally::correct(&done.tally),
+            rounds,
+            round_count: done.round_count,
+            places: done.places,
+            judgement: JudgementView::of(&done.measures, &Subject::You),
+            reviews,
+            csrf,
+        }
     })
+}
+
+/// `GET /progress.json`: the learner's own progress (see `docs/progress-json.md`).
+#[derive(Serialize)]
+struct ProgressJson {
+    answered: usize,
+    correct: usize,
+    rounds: usize,
+    skills: Vec<SkillJson>,
+    /// Agreed or contested claims.
+    discernment: DiscernmentJson,
+    /// Faithful or changed quotes.
+    quote_discernment: DiscernmentJson,
+    calibration: Vec<LevelJson>,
+    reviews_due: usize,
+    reviews_due_today: usize,
+    reviews_scheduled: usize,
+}
+
+#[derive(Serialize)]
+struct SkillJson {
+    skill: &'static str,
+    answered: usize,
+    correct: usize,
+}
+
+#[derive(Serialize)]
+pub struct DiscernmentJson {
+    hits: usize,
+    misses: usize,
+    false_alarms: usize,
+    correct_rejections: usize,
+    d_prime: f64,
+    criterion: f64,
+    enough: bool,
+    /// Rows: the verdict the sources support; columns: the verdict given, both in the
+    /// order of `verdicts`.
+    verdicts: [&'static str; 3],
+    table: [[usize; 3]; 3],
+}
+
+impl DiscernmentJson {
+    pub fn of(discernment: &Discernment) -> DiscernmentJson {
+        DiscernmentJson {
+            hits: discernment.hits(),
+            misses: discernment.misses(),
+            false_alarms: discernment.false_alarms(),
+            correct_rejections: discernment.correct_rejections(),
+            d_prime: rounded(discernment.d_prime()),
+            criterion: rounded(discernment.criterion()),
+            enough: discernment.enough(),
+            verdicts: discernment.signal().verdicts(),
+            table: discernment.table(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LevelJson {
+    /// `sure`, `fairly-sure`, `guessing`, or `null` for answers that did not say.
+    confidence: Option<&'static str>,
+    answered: usize,
+    correct: usize,
+}
+
+/// Calibration as the JSON lists it: every level, then the answers that did not say.
+pub fn levels_json(calibration: &Calibration) -> Vec<LevelJson> {
+    Confidence::ALL
+        .into_iter()
+        .map(Some)
+        .chain([None])
+        .map(|level| {
+            let count = calibration.level(level);
+            LevelJson {
+                confidence: level.map(Confidence::slug),
+                answered: count.answered,
+                correct: count.correct,
+            }
+        })
+        .collect()
+}
+
+/// A measure to four places, as the JSON gives it.
+fn rounded(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+pub async fn show_progress_json(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let learners = Learners::of(&state, &request)?;
+    let done = done(&state, &learners, now())?;
+    let body = ProgressJson {
+        answered: done.tally.answered(),
+        correct: done.tally.correct(),
+        rounds: done.round_count,
+        skills: done
+            .tally
+            .scores()
+            .iter()
+            .map(|score| SkillJson {
+                skill: score.skill.slug(),
+                answered: score.answered,
+                correct: score.correct,
+            })
+            .collect(),
+        discernment: DiscernmentJson::of(done.measures.contested()),
+        quote_discernment: DiscernmentJson::of(done.measures.quote()),
+        calibration: levels_json(done.measures.calibration()),
+        reviews_due: done.reviews.due_now,
+        reviews_due_today: done.reviews.due_today,
+        reviews_scheduled: done.reviews.scheduled,
+    };
+    Ok(no_store(HttpResponse::Ok().json(body)))
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::{anonymous_page, confidence_of, html, note_read_cookie, see_other};
 use crate::content::{Choice, Exercise, Pack, Skill};
 use crate::ids::Token;
+use crate::measures::{Measures, Subject};
 use crate::practice::{
     Answer, Confidence, DEFAULT_ROUND_LENGTH, Focus, MAX_ROUND_LENGTH, Round, SkillScore,
     option_order,
@@ -21,6 +22,7 @@ use crate::storage::rounds::Recorded;
 use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
 use crate::web::extract::{AnonymousForm, FoundPack, LearnersRound};
+use crate::web::measures_view::{JudgementView, add_round};
 use crate::web::view::{
     ChoiceOutcome, ConfidenceLevel, Gloss, QuoteView, VersionView, confidence_levels, excerpt,
     passage_from, quote_views, version_views,
@@ -122,6 +124,8 @@ struct RoundPlace {
     /// The assignment the round is for, named as on "My classes"; `None` for a
     /// learner's own practice.
     assignment: Option<String>,
+    /// A review round's questions are ones the learner missed or guessed before.
+    review: bool,
 }
 
 /// A round's assignment, named as "My classes" and the teacher's pages name it: the
@@ -171,6 +175,7 @@ pub async fn show_question(
         total: round.len(),
         skill_title: exercise.skill().title(),
         assignment: assignment_name(&state, round)?,
+        review: round.review,
     };
     let passage_from = passage_from(pack, exercise);
     let order = option_order(exercise, round.seed, position);
@@ -349,7 +354,17 @@ pub async fn submit_answer(
         .record_answer(round.id, position, &answer)
         .await?
     {
-        Recorded::Stored => Ok(see_other(format!("{here}#feedback"))),
+        Recorded::Stored => {
+            // A review scheduled now would tell the learner, before the feedback does,
+            // that the answer was wrong: those wait for the summary (`catch_up_reviews`).
+            if feedback_hidden_until(&state, round)?.is_none() {
+                state
+                    .storage
+                    .schedule_after_answer(round.learner, &round.pack_id, &answer, now())
+                    .await?;
+            }
+            Ok(see_other(format!("{here}#feedback")))
+        }
         Recorded::AlreadyAnswered => Err(already_answered()),
     }
 }
@@ -376,6 +391,7 @@ struct SummaryPage<'a> {
     scores: Vec<SkillScore>,
     missed: Vec<Missed>,
     weakest: Option<Skill>,
+    judgement: JudgementView,
     csrf: String,
 }
 
@@ -397,6 +413,7 @@ pub async fn show_summary(
                 .map(|position| question_url(round.id, position)),
         });
     }
+    catch_up_reviews(&state, round).await?;
     let tally = round.tally();
     let missed = round
         .answers
@@ -414,10 +431,17 @@ pub async fn show_summary(
         })
         .collect();
     let assignment = assignment_name(&state, round)?;
+    let mut measures = Measures::default();
+    add_round(&mut measures, &state.library, round);
+    let judgement = JudgementView::of(&measures, &Subject::You);
     anonymous_page(&state, &request, StatusCode::OK, |csrf| SummaryPage {
         pack,
         assignment,
-        focus_title: round.focus.title(),
+        focus_title: if round.review {
+            "Review of what you missed or guessed".to_string()
+        } else {
+            round.focus.title()
+        },
         answered: round.answered(),
         total: round.len(),
         correct: tally.correct(),
@@ -432,8 +456,33 @@ pub async fn show_summary(
             .collect(),
         missed,
         weakest: tally.weakest(),
+        judgement,
         csrf,
     })
+}
+
+/// Schedules the reviews of an assignment's round whose feedback waited (for a due
+/// date, or a post-test), once its summary shows: each answer that calls for a review
+/// and has no card yet gets one, from now. Free practice scheduled its own as it was
+/// answered.
+async fn catch_up_reviews(state: &AppState, round: &Round) -> Result<(), AppError> {
+    if round.assignment.is_none() {
+        return Ok(());
+    }
+    for answer in round.answers.iter().flatten() {
+        if crate::review::needs_review(answer)
+            && state
+                .storage
+                .review_card(round.learner, &round.pack_id, &answer.exercise_id)?
+                .is_none()
+        {
+            state
+                .storage
+                .schedule_after_answer(round.learner, &round.pack_id, answer, now())
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The exercise at 1-based `number` of the round, with its 0-based position.

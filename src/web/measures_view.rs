@@ -1,0 +1,168 @@
+//! How pages show the learning measures of [`crate::measures`]: calibration and
+//! discernment in words, with their numbers and the table of verdicts beside them, for
+//! a learner ("You"), a class, or the room of a live session.
+
+use crate::content::{Library, Skill};
+use crate::measures::{Calibration, Discernment, Measures, Subject};
+use crate::practice::{Confidence, Round};
+
+/// Adds the answers of `round` to `measures`, each with its exercise (an exercise gone
+/// from its pack since is left out).
+pub fn add_round(measures: &mut Measures, library: &Library, round: &Round) {
+    let Some(pack) = library.pack(&round.pack_id) else {
+        return;
+    };
+    for answer in round.answers.iter().flatten() {
+        if let Some(exercise) = pack.exercise(&answer.exercise_id) {
+            measures.add(answer, exercise);
+        }
+    }
+}
+
+/// The judgement section of a page: calibration, then discernment skill by skill.
+pub struct JudgementView {
+    /// Nothing answered yet that the measures count.
+    pub empty: bool,
+    pub calibration: String,
+    pub calibration_verdict: Option<String>,
+    /// Right and answered at each level, "not said" last; only levels with answers.
+    pub levels: Vec<LevelRow>,
+    pub discernments: Vec<DiscernmentView>,
+}
+
+pub struct LevelRow {
+    pub label: &'static str,
+    pub answered: usize,
+    pub correct: usize,
+}
+
+/// One skill's discernment: the words, the numbers, and the table of verdicts given
+/// against verdicts the sources support.
+pub struct DiscernmentView {
+    pub skill_title: &'static str,
+    pub words: String,
+    /// "d′ = 0.00, c = −1.38 (5 hits, 0 misses, 5 false alarms, 0 correct rejections)".
+    pub numbers: String,
+    pub enough: bool,
+    /// The three verdicts, in the scale's order, as the table's columns and rows.
+    pub verdicts: [&'static str; 3],
+    pub rows: Vec<(&'static str, [usize; 3])>,
+}
+
+impl JudgementView {
+    pub fn of(measures: &Measures, subject: &Subject) -> JudgementView {
+        let words = measures.words(subject);
+        let calibration = measures.calibration();
+        let discernments: Vec<DiscernmentView> = [Skill::Contested, Skill::Quote]
+            .into_iter()
+            .filter_map(|skill| {
+                let discernment = measures.discernment(skill)?;
+                (discernment.answered() > 0).then(|| DiscernmentView::of(discernment, subject))
+            })
+            .collect();
+        JudgementView {
+            empty: discernments.is_empty() && total(calibration) == 0,
+            calibration: words.calibration,
+            calibration_verdict: words.calibration_verdict,
+            levels: levels(calibration),
+            discernments,
+        }
+    }
+}
+
+fn total(calibration: &Calibration) -> usize {
+    Confidence::ALL
+        .into_iter()
+        .map(Some)
+        .chain([None])
+        .map(|level| calibration.level(level).answered)
+        .sum()
+}
+
+fn levels(calibration: &Calibration) -> Vec<LevelRow> {
+    Confidence::ALL
+        .into_iter()
+        .map(Some)
+        .chain([None])
+        .filter_map(|level| {
+            let count = calibration.level(level);
+            (count.answered > 0).then_some(LevelRow {
+                label: level.map_or("Not said", Confidence::label),
+                answered: count.answered,
+                correct: count.correct,
+            })
+        })
+        .collect()
+}
+
+impl DiscernmentView {
+    pub fn of(discernment: &Discernment, subject: &Subject) -> DiscernmentView {
+        let signal = discernment.signal();
+        let verdicts = signal.verdicts().map(verdict_label);
+        let table = discernment.table();
+        DiscernmentView {
+            skill_title: signal.skill().title(),
+            words: discernment.words(subject),
+            numbers: numbers(discernment),
+            enough: discernment.enough(),
+            verdicts,
+            rows: verdicts.into_iter().zip(table).collect(),
+        }
+    }
+}
+
+/// d′ and c with the four counts they come from, as the documentation names them.
+pub fn numbers(discernment: &Discernment) -> String {
+    let plural = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
+    format!(
+        "d′ = {}, c = {} ({}, {}, {}, {})",
+        signed(discernment.d_prime()),
+        signed(discernment.criterion()),
+        plural(discernment.hits(), "hit", "hits"),
+        plural(discernment.misses(), "miss", "misses"),
+        plural(discernment.false_alarms(), "false alarm", "false alarms"),
+        plural(
+            discernment.correct_rejections(),
+            "correct rejection",
+            "correct rejections"
+        ),
+    )
+}
+
+/// A measure to two places, with a true minus sign ("−1.38"), and never "−0.00".
+pub fn signed(value: f64) -> String {
+    let text = format!("{value:.2}");
+    match text.strip_prefix('-') {
+        Some("0.00") => "0.00".to_string(),
+        Some(rest) => format!("−{rest}"),
+        None => text,
+    }
+}
+
+/// What a table calls a verdict: short, as a column heading.
+fn verdict_label(slug: &str) -> &'static str {
+    match slug {
+        "agreed" => "Agreed",
+        "contested" => "Contested",
+        "single-source" => "One source only",
+        "faithful" => "Faithful",
+        "changed" => "Changed",
+        "unverifiable" => "Cannot be checked",
+        _ => "Other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_read_with_a_true_minus_and_no_negative_zero() {
+        assert_eq!(signed(-1.382_994), "−1.38");
+        assert_eq!(signed(2.765_988), "2.77");
+        assert_eq!(signed(-0.001), "0.00");
+        assert_eq!(signed(0.0), "0.00");
+    }
+}
