@@ -2,8 +2,10 @@
 //! discernment in words, with their numbers and the table of verdicts beside them, for
 //! a learner ("You"), a class, or the room of a live session.
 
+use serde::Serialize;
+
 use crate::content::{Library, Skill};
-use crate::measures::{Calibration, Discernment, Measures, Subject};
+use crate::measures::{Calibration, Discernment, Lean, Measures, Subject};
 use crate::practice::{Confidence, Round};
 
 /// Adds the answers of `round` to `measures`, each with its exercise (an exercise gone
@@ -152,6 +154,126 @@ fn verdict_label(slug: &str) -> &'static str {
         "unverifiable" => "Cannot be checked",
         _ => "Other",
     }
+}
+
+/// A discernment as the JSON forms give it (`docs/progress-json.md`).
+#[derive(Serialize)]
+pub struct DiscernmentJson {
+    hits: usize,
+    misses: usize,
+    false_alarms: usize,
+    correct_rejections: usize,
+    d_prime: f64,
+    criterion: f64,
+    enough: bool,
+    /// Rows: the verdict the sources support; columns: the verdict given, both in the
+    /// order of `verdicts`.
+    verdicts: [&'static str; 3],
+    table: [[usize; 3]; 3],
+}
+
+impl DiscernmentJson {
+    pub fn of(discernment: &Discernment) -> DiscernmentJson {
+        DiscernmentJson {
+            hits: discernment.hits(),
+            misses: discernment.misses(),
+            false_alarms: discernment.false_alarms(),
+            correct_rejections: discernment.correct_rejections(),
+            d_prime: rounded(discernment.d_prime()),
+            criterion: rounded(discernment.criterion()),
+            enough: discernment.enough(),
+            verdicts: discernment.signal().verdicts(),
+            table: discernment.table(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LevelJson {
+    /// `sure`, `fairly-sure`, `guessing`, or `null` for answers that did not say.
+    confidence: Option<&'static str>,
+    answered: usize,
+    correct: usize,
+}
+
+/// Calibration as the JSON lists it: every level, then the answers that did not say.
+pub fn levels_json(calibration: &Calibration) -> Vec<LevelJson> {
+    Confidence::ALL
+        .into_iter()
+        .map(Some)
+        .chain([None])
+        .map(|level| {
+            let count = calibration.level(level);
+            LevelJson {
+                confidence: level.map(Confidence::slug),
+                answered: count.answered,
+                correct: count.correct,
+            }
+        })
+        .collect()
+}
+
+/// A measure to four places, as the JSON gives it (`docs/progress-json.md`).
+fn rounded(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+/// One student's judgement in a row of a teacher's table.
+pub struct JudgementRow {
+    pub nickname: String,
+    pub url: String,
+    /// Agreed or contested: d′, c and the lean, or why not yet.
+    pub contested: String,
+    /// Faithful or changed quotes, the same.
+    pub quote: String,
+    /// Right when sure, "3 of 4"; "–" when never sure.
+    pub sure: String,
+    /// Right when guessing.
+    pub guessing: String,
+}
+
+impl JudgementRow {
+    pub fn of(nickname: &str, url: String, measures: &Measures) -> JudgementRow {
+        let level = |confidence| {
+            let count = measures.calibration().level(Some(confidence));
+            if count.answered == 0 {
+                "–".to_string()
+            } else {
+                format!("{} of {}", count.correct, count.answered)
+            }
+        };
+        JudgementRow {
+            nickname: nickname.to_string(),
+            url,
+            contested: short(measures.contested()),
+            quote: short(measures.quote()),
+            sure: level(Confidence::Sure),
+            guessing: level(Confidence::Guessing),
+        }
+    }
+}
+
+/// A discernment in a table cell: "d′ 1.20 · c −0.30 · leans “Contested”", "too few
+/// answers (4)", or "–" before any answer.
+fn short(discernment: &Discernment) -> String {
+    let answered = discernment.answered();
+    if answered == 0 {
+        return "–".to_string();
+    }
+    if !discernment.enough() {
+        return format!("too few answers ({answered})");
+    }
+    let [noise, signal, _] = discernment.signal().verdicts().map(verdict_label);
+    let lean = match discernment.lean() {
+        Lean::TowardSignal => format!("leans “{signal}”"),
+        Lean::TowardNoise => format!("leans “{noise}”"),
+        Lean::Neither => "no lean".to_string(),
+    };
+    format!(
+        "d′ {} · c {} · {lean}",
+        signed(discernment.d_prime()),
+        signed(discernment.criterion())
+    )
 }
 
 #[cfg(test)]

@@ -366,3 +366,158 @@ fn what_was_missed_or_guessed_comes_back_for_review_when_due_and_not_before() {
         );
     }
 }
+
+/// Presses Start on the student's page and answers every question of the assignment
+/// with the option `choose` picks, saying `level`.
+fn do_assignment(student: &Browser, level: &str, choose: impl Fn(&[String], &str) -> String) {
+    let mine = student.get("/student");
+    let action = mine.attribute(".assignments form", "action");
+    let csrf = mine.attribute(".assignments input[name=csrf]", "value");
+    let mut page = student.post(&action, &[("csrf", &csrf)]);
+    while !page.path().ends_with("/summary") {
+        let choices = page.attributes("input[name=choice]", "value");
+        let (_, (_, right)) = answer_form(&page, true);
+        let feedback = student.answer_choosing(&page, &choose(&choices, &right), Some(level));
+        page = student.get(&next_link(&feedback));
+    }
+}
+
+#[test]
+fn a_teacher_sees_the_class_and_each_student_tell_claims_apart_and_how_sure_they_were() {
+    use crate::classes::{join, join_code, teacher_with_class};
+    let app = spawn_app();
+    let class = teacher_with_class(&app, "rivera", "10B History");
+    let csrf = app.get(&class).attribute("input[name=csrf]", "value");
+    let assigned = app.post(
+        &format!("{class}/assignments"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("pack", PACK),
+            ("focus", "contested"),
+            ("length", &CONTESTED.to_string()),
+            ("due", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    let results = assigned.attribute(".assignments h3 a", "href");
+    let code = join_code(&app.get(&class));
+    let suspicious = app.browser_for(browser());
+    join(&suspicious, &code, "Sam");
+    do_assignment(&suspicious, "sure", |_, _| "contested".to_string());
+    let careful = app.browser_for(browser());
+    join(&careful, &code, "Kim");
+    do_assignment(&careful, "fairly-sure", |_, right| right.to_string());
+
+    // Worked numbers for the class: hits 9 + 9 = 18, misses 0, false alarms 9 + 0 = 9,
+    // correct rejections 0 + 9 = 9. H = 18.5 / 19 = 0.9737, F = 9.5 / 19 = 0.5, so
+    // d′ = z(0.9737) − z(0.5) = 1.9379 and c = −(1.9379 + 0) / 2 = −0.9690.
+    let page = app.get(&results);
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.text(".judgement .calibration"),
+        "When the class was sure, it was right about 4 times out of 10; when it was fairly sure, 10 out of 10."
+    );
+    assert_eq!(
+        page.text(".judgement .discernment"),
+        "The class tells agreed from contested claims well. The class calls claims contested more often than the sources do."
+    );
+    assert!(
+        page.text(".judgement .discernment-numbers").contains(
+            "d′ = 1.94, c = −0.97 (18 hits, 0 misses, 9 false alarms, 9 correct rejections)"
+        ),
+        "{}",
+        page.text(".judgement .discernment-numbers")
+    );
+    assert_eq!(
+        page.texts("table.judgements tbody tr"),
+        [
+            "Kim d′ 3.29 · c 0.00 · no lean – – –",
+            "Sam d′ 0.00 · c −1.64 · leans “Contested” – 9 of 23 –",
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&app.get(&format!("{results}/results.json")).body).unwrap();
+    assert_eq!(json["class"]["discernment"]["d_prime"], 1.9379);
+    assert_eq!(json["class"]["discernment"]["criterion"], -0.969);
+    assert_eq!(json["class"]["answered"], 46);
+    assert_eq!(json["class"]["correct"], 32);
+    let sam = json["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|student| student["nickname"] == "Sam")
+        .unwrap();
+    assert_eq!(sam["discernment"]["false_alarms"], 9);
+    assert_eq!(sam["calibration"][0]["answered"], 23);
+    assert_eq!(sam["calibration"][0]["correct"], 9);
+    let csv = app.get(&format!("{results}/results.csv")).body;
+    assert!(csv.lines().next().unwrap().contains("how sure"), "{csv}");
+    assert!(csv.contains(",Fairly sure,"), "{csv}");
+
+    let overview = app.get(&class);
+    assert!(
+        overview
+            .text(".discernment")
+            .contains("The class tells agreed from contested claims well."),
+        "{}",
+        overview.text(".discernment")
+    );
+    assert_eq!(overview.texts("table.judgements tbody tr").len(), 2);
+
+    // Another teacher gets nothing.
+    let stranger = app.browser_for(browser());
+    teacher_with_class(&stranger, "okafor", "Other class");
+    assert_eq!(
+        stranger.get(&format!("{results}/results.json")).status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[test]
+fn a_facilitator_sees_the_rooms_judgement_on_the_review() {
+    use crate::live::{join, pick, start_session};
+    let app = spawn_app();
+    let session = start_session(&app, "room-judgement", "none");
+    let people = [("Sam", true, "sure"), ("Kim", false, "guessing")];
+    let phones: Vec<Browser> = people
+        .iter()
+        .map(|(nickname, _, _)| {
+            let phone = app.browser_for(browser());
+            join(&phone, &session.code, nickname);
+            phone
+        })
+        .collect();
+    session.press_ok("start");
+    for (phone, (_, right, level)) in phones.iter().zip(people) {
+        let page = phone.get(&session.page_url());
+        let (_, choice) = pick(&page, right);
+        let mut form: Vec<(String, String)> = ["csrf", "number", "exercise"]
+            .into_iter()
+            .map(|name| {
+                (
+                    name.to_string(),
+                    page.attribute(&format!("input[name={name}]"), "value"),
+                )
+            })
+            .collect();
+        form.push(("choice".into(), choice));
+        form.push(("confidence".into(), level.into()));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let sent = phone.post(&format!("{}/answers", session.page_url()), &pairs);
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    }
+    session.press_ok("close");
+    let review = session.press_ok("end");
+    assert_eq!(
+        review.text(".judgement .calibration"),
+        "When the room was sure, it was right 1 time out of 1; when it guessed, 0 out of 1."
+    );
+    // One "Agreed or contested?" exercise answered twice: too few to tell.
+    assert!(
+        review
+            .text(".judgement .discernment")
+            .starts_with("Not enough answers yet to say how well the room tells"),
+        "{}",
+        review.text(".judgement .discernment")
+    );
+}

@@ -20,11 +20,13 @@ use crate::classes::{
 };
 use crate::content::{Pack, Skill};
 use crate::ids::Token;
+use crate::measures::{Measures, Subject};
 use crate::practice::{Focus, MAX_ROUND_LENGTH, plan_round};
 use crate::storage::students::JoinError;
 use crate::web::assignment_view::{assignments_done, describe_for_teacher};
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, Fields, OwnedClass, OwnedStudent, every_field, field};
+use crate::web::measures_view::{JudgementRow, JudgementView, add_round};
 use crate::web::sign_in::SignedIn;
 use crate::web::view::{focus_of_form, qr_svg};
 use crate::web::{AppState, JoinLink, now};
@@ -102,7 +104,7 @@ struct ClassPage<'a> {
     join_url: String,
     join_warning: Option<String>,
     students: Vec<Student>,
-    overview: Vec<OverviewRow>,
+    overview: Overview,
     assignments: Vec<AssignmentLine>,
     /// The assign form, as typed (or as it starts).
     form: AssignForm,
@@ -339,16 +341,37 @@ pub struct OverviewRow {
     scores: Vec<crate::practice::SkillScore>,
 }
 
-fn overview(
-    state: &AppState,
-    class: &Class,
-    students: &[Student],
-) -> Result<Vec<OverviewRow>, AppError> {
+/// The class overview: a line per student, and the class's judgement over everything
+/// its students answered, with each student's.
+struct Overview {
+    rows: Vec<OverviewRow>,
+    judgement: JudgementView,
+    judgements: Vec<JudgementRow>,
+}
+
+fn overview(state: &AppState, class: &Class, students: &[Student]) -> Result<Overview, AppError> {
     let assignments = state.storage.assignments_of(class.id)?;
     let mut rows = Vec::new();
+    let mut class_measures = Measures::default();
+    let mut judgements = Vec::new();
     for student in students {
         let done = assignments_done(state, student, &assignments)?;
-        let tally = state.storage.progress(student.learner, 0, |_| true)?.tally;
+        let mut measures = Measures::default();
+        let tally = state
+            .storage
+            .progress(student.learner, 0, |round| {
+                add_round(&mut measures, &state.library, round);
+                true
+            })?
+            .tally;
+        if tally.answered() > 0 {
+            judgements.push(JudgementRow::of(
+                student.nickname.as_str(),
+                student_url(class, student),
+                &measures,
+            ));
+        }
+        class_measures.merge(&measures);
         rows.push(OverviewRow {
             url: student_url(class, student),
             nickname: student.nickname.as_str().to_string(),
@@ -357,7 +380,11 @@ fn overview(
             scores: tally.scores().to_vec(),
         });
     }
-    Ok(rows)
+    Ok(Overview {
+        rows,
+        judgement: JudgementView::of(&class_measures, &Subject::Class),
+        judgements,
+    })
 }
 
 /// `GET /teachers/classes/{class}`.

@@ -22,6 +22,7 @@ use crate::ids::Token;
 use crate::live::{
     Action, LiveAnswer, LiveSession, LiveState, MAX_REMOVALS, Phase, Removal, Scoring, Stage, ranks,
 };
+use crate::measures::{Measures, Subject};
 use crate::practice::{MAX_ROUND_LENGTH, plan_round};
 use crate::web::csv::csv_response;
 use crate::web::error::AppError;
@@ -29,6 +30,7 @@ use crate::web::extract::{CheckedForm, Fields, OwnedLiveSession, every_field, fi
 use crate::web::live_view::{
     KEEP_ALIVE, Lettered, LivePlace, Revealed, event_stream, exercise_of, lettered, state_event,
 };
+use crate::web::measures_view::JudgementView;
 use crate::web::sign_in::SignedIn;
 use crate::web::view::{Gloss, SkillBox, excerpt, focus_of_form, passage_from, skill_boxes};
 use crate::web::{AppState, format_time, now};
@@ -515,6 +517,8 @@ struct ReviewPage<'a> {
     joined: usize,
     items: Vec<ReviewItem<'a>>,
     leaders: Vec<Leader>,
+    /// The room's calibration and discernment, over every answer.
+    judgement: JudgementView,
 }
 
 #[derive(Deserialize)]
@@ -687,6 +691,16 @@ fn show_review(
     } else {
         Vec::new()
     };
+    let mut measures = Measures::default();
+    for answer in &answers {
+        if let Some(exercise) = session
+            .exercise_ids
+            .get(answer.position)
+            .and_then(|id| pack.exercise(id))
+        {
+            measures.add(answer, exercise);
+        }
+    }
     super::html(&ReviewPage {
         session,
         pack_title: pack.title(),
@@ -694,6 +708,7 @@ fn show_review(
         joined,
         items,
         leaders,
+        judgement: JudgementView::of(&measures, &Subject::Room),
     })
 }
 

@@ -67,6 +67,8 @@ pub fn register(config: &mut web::ServiceConfig) {
             GET results::show_exercise;
         "/teachers/classes/{class}/assignments/{assignment}/results.csv" =>
             GET results::export_assignment;
+        "/teachers/classes/{class}/assignments/{assignment}/results.json" =>
+            GET results::export_assignment_json;
         "/teachers/classes/{class}/gradebook.csv" => GET results::export_gradebook;
         "/teachers/classes/{class}/students/{student}" => GET classes::show_student;
         "/teachers/classes/{class}/students/{student}/nickname" => POST classes::update_nickname;

@@ -8,13 +8,15 @@ use askama::Template;
 use serde::Serialize;
 
 use super::{anonymous_page, no_store};
-use crate::measures::{Calibration, Discernment, Measures, Subject};
-use crate::practice::{Confidence, Round, SkillScore, Tally};
+use crate::measures::{Measures, Subject};
+use crate::practice::{Round, SkillScore, Tally};
 use crate::review::ReviewCounts;
 use crate::web::assignment_view::feedback_hidden_until;
 use crate::web::error::AppError;
 use crate::web::learners::Learners;
-use crate::web::measures_view::{JudgementView, add_round};
+use crate::web::measures_view::{
+    DiscernmentJson, JudgementView, LevelJson, add_round, levels_json,
+};
 use crate::web::review_view::{ReviewLine, places, review_lines};
 use crate::web::{AppState, format_time, now};
 
@@ -183,67 +185,6 @@ struct SkillJson {
     skill: &'static str,
     answered: usize,
     correct: usize,
-}
-
-#[derive(Serialize)]
-pub struct DiscernmentJson {
-    hits: usize,
-    misses: usize,
-    false_alarms: usize,
-    correct_rejections: usize,
-    d_prime: f64,
-    criterion: f64,
-    enough: bool,
-    /// Rows: the verdict the sources support; columns: the verdict given, both in the
-    /// order of `verdicts`.
-    verdicts: [&'static str; 3],
-    table: [[usize; 3]; 3],
-}
-
-impl DiscernmentJson {
-    pub fn of(discernment: &Discernment) -> DiscernmentJson {
-        DiscernmentJson {
-            hits: discernment.hits(),
-            misses: discernment.misses(),
-            false_alarms: discernment.false_alarms(),
-            correct_rejections: discernment.correct_rejections(),
-            d_prime: rounded(discernment.d_prime()),
-            criterion: rounded(discernment.criterion()),
-            enough: discernment.enough(),
-            verdicts: discernment.signal().verdicts(),
-            table: discernment.table(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub struct LevelJson {
-    /// `sure`, `fairly-sure`, `guessing`, or `null` for answers that did not say.
-    confidence: Option<&'static str>,
-    answered: usize,
-    correct: usize,
-}
-
-/// Calibration as the JSON lists it: every level, then the answers that did not say.
-pub fn levels_json(calibration: &Calibration) -> Vec<LevelJson> {
-    Confidence::ALL
-        .into_iter()
-        .map(Some)
-        .chain([None])
-        .map(|level| {
-            let count = calibration.level(level);
-            LevelJson {
-                confidence: level.map(Confidence::slug),
-                answered: count.answered,
-                correct: count.correct,
-            }
-        })
-        .collect()
-}
-
-/// A measure to four places, as the JSON gives it.
-fn rounded(value: f64) -> f64 {
-    (value * 10_000.0).round() / 10_000.0
 }
 
 pub async fn show_progress_json(

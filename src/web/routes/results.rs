@@ -7,14 +7,19 @@ use askama::Template;
 use crate::assignments::{Assignment, Status};
 use crate::classes::{Class, Student};
 use crate::content::{Exercise, Pack};
-use crate::practice::Round;
+use crate::measures::{Measures, Subject};
+use crate::practice::{Confidence, Round};
 use crate::results::{ItemResponse, item_statistics};
 use crate::web::assignment_view::{assignments_done, describe_for_teacher};
 use crate::web::csv::{csv_bytes, csv_download};
 use crate::web::error::AppError;
 use crate::web::extract::{OwnedAssignment, OwnedClass};
+use crate::web::measures_view::{
+    DiscernmentJson, JudgementRow, JudgementView, LevelJson, add_round, levels_json,
+};
 use crate::web::view::{Gloss, VersionView, version_views};
 use crate::web::{AppState, format_time, now};
+use serde::Serialize;
 
 /// Every student of the class with their round for the assignment, if started.
 fn rounds_of(
@@ -121,6 +126,10 @@ struct AssignmentPage<'a> {
     min_for_discrimination: usize,
     /// Each student had their own questions, so some cells of the grid stay blank.
     each_their_own: bool,
+    /// The class's calibration and discernment on this assignment.
+    judgement: JudgementView,
+    /// Each student's, who answered.
+    judgements: Vec<JudgementRow>,
 }
 
 fn prompt_of(exercise: &Exercise) -> String {
@@ -152,6 +161,7 @@ pub async fn show_assignment(
             ),
             None => Vec::new(),
         };
+        let (judgement, judgements) = judgements(state, &class, &rows);
         let students = rows
             .iter()
             .map(|(student, round)| {
@@ -187,11 +197,40 @@ pub async fn show_assignment(
             exercises,
             min_for_discrimination: crate::results::MIN_STUDENTS_FOR_DISCRIMINATION,
             each_their_own: assignment.questions.same_list().is_none(),
+            judgement,
+            judgements,
         }
         .render()?)
     })
     .await?;
     Ok(super::html_page(page))
+}
+
+/// The class's judgement on an assignment, and each student's who answered.
+fn judgements(
+    state: &AppState,
+    class: &Class,
+    rows: &[(Student, Option<Round>)],
+) -> (JudgementView, Vec<JudgementRow>) {
+    let mut class_measures = Measures::default();
+    let mut students = Vec::new();
+    for (student, round) in rows {
+        let Some(round) = round.as_ref().filter(|round| round.answered() > 0) else {
+            continue;
+        };
+        let mut measures = Measures::default();
+        add_round(&mut measures, &state.library, round);
+        class_measures.merge(&measures);
+        students.push(JudgementRow::of(
+            student.nickname.as_str(),
+            format!("/teachers/classes/{}/students/{}", class.id, student.id),
+            &measures,
+        ));
+    }
+    (
+        JudgementView::of(&class_measures, &Subject::Class),
+        students,
+    )
 }
 
 /// A student's mark for the exercise `id`: from their round if it has the exercise;
@@ -339,6 +378,7 @@ pub async fn export_assignment(
                 "chosen",
                 "correct answer",
                 "right",
+                "how sure",
                 "answered at (UTC)",
             ]
             .map(str::to_string)
@@ -365,6 +405,10 @@ pub async fn export_assignment(
                         .map(|exercise| exercise.correct_choice().label().to_string())
                         .unwrap_or_default(),
                     if answer.correct { "yes" } else { "no" }.to_string(),
+                    answer
+                        .confidence
+                        .map_or("not said", Confidence::label)
+                        .to_string(),
                     format_time(answer.answered_at),
                 ]);
             }
@@ -373,6 +417,89 @@ pub async fn export_assignment(
     })
     .await?;
     Ok(csv_download(&filename, bytes))
+}
+
+/// The measures of a class or a student, as the assignment's JSON gives them.
+#[derive(Serialize)]
+struct MeasuresJson {
+    answered: usize,
+    correct: usize,
+    discernment: DiscernmentJson,
+    quote_discernment: DiscernmentJson,
+    calibration: Vec<LevelJson>,
+}
+
+impl MeasuresJson {
+    fn of(answered: usize, correct: usize, measures: &Measures) -> MeasuresJson {
+        MeasuresJson {
+            answered,
+            correct,
+            discernment: DiscernmentJson::of(measures.contested()),
+            quote_discernment: DiscernmentJson::of(measures.quote()),
+            calibration: levels_json(measures.calibration()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StudentJson {
+    nickname: String,
+    /// How many questions the student's round has; 0 before they start.
+    questions: usize,
+    #[serde(flatten)]
+    measures: MeasuresJson,
+}
+
+#[derive(Serialize)]
+struct AssignmentJson {
+    assignment: String,
+    title: String,
+    pack: String,
+    class: MeasuresJson,
+    students: Vec<StudentJson>,
+}
+
+/// `GET /teachers/classes/{class}/assignments/{assignment}/results.json`: the class's
+/// and each student's scores, discernment and calibration (`docs/progress-json.md`).
+pub async fn export_assignment_json(
+    state: web::Data<AppState>,
+    OwnedAssignment { class, assignment }: OwnedAssignment,
+) -> Result<HttpResponse, AppError> {
+    let body = super::off_worker(&state, move |state| {
+        let mut class_measures = Measures::default();
+        let (mut answered, mut correct) = (0, 0);
+        let mut students = Vec::new();
+        for (student, round) in rounds_of(state, &class, &assignment)? {
+            let mut measures = Measures::default();
+            let (questions, tally) = match &round {
+                Some(round) => {
+                    add_round(&mut measures, &state.library, round);
+                    (round.len(), round.tally())
+                }
+                None => (0, Default::default()),
+            };
+            class_measures.merge(&measures);
+            answered += tally.answered();
+            correct += tally.correct();
+            students.push(StudentJson {
+                nickname: student.nickname.as_str().to_string(),
+                questions,
+                measures: MeasuresJson::of(tally.answered(), tally.correct(), &measures),
+            });
+        }
+        serde_json::to_vec(&AssignmentJson {
+            assignment: assignment.id.to_string(),
+            title: assignment.title(),
+            pack: assignment.pack_id.clone(),
+            class: MeasuresJson::of(answered, correct, &class_measures),
+            students,
+        })
+        .map_err(|error| AppError::Fault(error.to_string()))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
 
 /// `GET /teachers/classes/{class}/gradebook.csv`: one row per student.
