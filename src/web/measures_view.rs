@@ -156,7 +156,7 @@ fn verdict_label(slug: &str) -> &'static str {
     }
 }
 
-/// A discernment as the JSON forms give it (`docs/progress-json.md`).
+/// A discernment as the JSON forms give it (`docs/measures.md`).
 #[derive(Serialize)]
 pub struct DiscernmentJson {
     hits: usize,
@@ -213,7 +213,7 @@ pub fn levels_json(calibration: &Calibration) -> Vec<LevelJson> {
         .collect()
 }
 
-/// A measure to four places, as the JSON gives it (`docs/progress-json.md`).
+/// A measure to four places, as the JSON gives it (`docs/measures.md`).
 fn rounded(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }

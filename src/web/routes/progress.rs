@@ -1,7 +1,7 @@
 //! `GET /progress`: what this browser has done, per skill and per round: its own
 //! practice and its work in each class it joined, together and place by place; its
 //! judgement (calibration and discernment) and its reviews. `GET /progress.json` is the
-//! same learner's progress for programs (its format is in `docs/progress-json.md`).
+//! same learner's progress for programs (its format is in `docs/measures.md`).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -163,7 +163,7 @@ pub async fn show_progress(
     })
 }
 
-/// `GET /progress.json`: the learner's own progress (see `docs/progress-json.md`).
+/// `GET /progress.json`: the learner's own progress (see `docs/measures.md`).
 #[derive(Serialize)]
 struct ProgressJson {
     answered: usize,

@@ -460,7 +460,7 @@ struct AssignmentJson {
 }
 
 /// `GET /teachers/classes/{class}/assignments/{assignment}/results.json`: the class's
-/// and each student's scores, discernment and calibration (`docs/progress-json.md`).
+/// and each student's scores, discernment and calibration (`docs/measures.md`).
 pub async fn export_assignment_json(
     state: web::Data<AppState>,
     OwnedAssignment { class, assignment }: OwnedAssignment,
