@@ -66,7 +66,13 @@ impl JudgementView {
             empty: discernments.is_empty() && total(calibration) == 0,
             calibration: words.calibration,
             calibration_verdict: words.calibration_verdict,
-            levels: levels(calibration),
+            // Until someone says how sure they were, the words say so and no table
+            // of answers "not said" shows.
+            levels: if calibration.given() {
+                levels(calibration)
+            } else {
+                Vec::new()
+            },
             discernments,
         }
     }
@@ -233,7 +239,15 @@ pub struct JudgementRow {
 }
 
 impl JudgementRow {
-    pub fn of(nickname: &str, url: String, measures: &Measures) -> JudgementRow {
+    /// The row of a student's measures; `None` when there is nothing to show (no
+    /// verdict of the two skills, and never said how sure).
+    pub fn of(nickname: &str, url: String, measures: &Measures) -> Option<JudgementRow> {
+        if measures.contested().answered() == 0
+            && measures.quote().answered() == 0
+            && !measures.calibration().given()
+        {
+            return None;
+        }
         let level = |confidence| {
             let count = measures.calibration().level(Some(confidence));
             if count.answered == 0 {
@@ -242,14 +256,14 @@ impl JudgementRow {
                 format!("{} of {}", count.correct, count.answered)
             }
         };
-        JudgementRow {
+        Some(JudgementRow {
             nickname: nickname.to_string(),
             url,
             contested: short(measures.contested()),
             quote: short(measures.quote()),
             sure: level(Confidence::Sure),
             guessing: level(Confidence::Guessing),
-        }
+        })
     }
 }
 

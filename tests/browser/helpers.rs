@@ -168,11 +168,17 @@ impl Session {
     /// and data directory, as an operator restarting it would. Only the browser that owns
     /// the server can do this.
     pub fn restart_server(&self) {
+        self.restart_server_after(|_| {});
+    }
+
+    /// As [`Session::restart_server`], with `change` made to the data directory while
+    /// the server is down (as time passing would change what is due).
+    pub fn restart_server_after(&self, change: impl FnOnce(&Path)) {
         let mut server = self.server.lock().expect("the server");
         server
             .as_mut()
             .expect("this browser owns the server")
-            .restart();
+            .restart_after(change);
     }
 
     /// Waits up to `seconds` until the page has an element matching `css` whose text
@@ -876,8 +882,14 @@ impl Server {
 
     /// Kills the server and starts it again on the same address and data.
     fn restart(&mut self) {
+        self.restart_after(|_| {});
+    }
+
+    /// Kills the server, lets `change` change its data directory, and starts it again.
+    fn restart_after(&mut self, change: impl FnOnce(&Path)) {
         let _ = self.process.kill();
         let _ = self.process.wait();
+        change(self._data_dir.path());
         let (process, address) = Server::launch(&self.address, self._data_dir.path());
         assert_eq!(
             address, self.address,

@@ -136,3 +136,107 @@ async fn a_learner_says_how_sure_they_are_by_keyboard_on_a_laptop() {
 async fn a_learner_says_how_sure_they_are_by_keyboard_on_a_phone_without_javascript() {
     session(Viewport::Phone, Scripting::Disabled, confidence_by_keyboard).await;
 }
+
+/// Moves every review card in the data directory `days` into the past, as if that many
+/// days had gone by: the schedule's clock, injected through its data.
+fn days_pass(data_dir: &std::path::Path, days: u64) {
+    let db = sled::open(data_dir).expect("the stopped server's data");
+    let reviews = db.open_tree("reviews").unwrap();
+    for entry in reviews.iter() {
+        let (key, value) = entry.unwrap();
+        let mut record: serde_json::Value = serde_json::from_slice(&value).unwrap();
+        for field in ["due", "last_review"] {
+            let time = record[field].as_u64().unwrap();
+            record[field] = (time - days * 86_400).into();
+        }
+        reviews
+            .insert(key, serde_json::to_vec(&record).unwrap())
+            .unwrap();
+    }
+    db.flush().unwrap();
+}
+
+/// A round of three "Agreed or contested?" questions: right and sure, right by
+/// guessing, wrong; then the summary and My progress with their judgement, the
+/// review's date, and two days later the review round from the home page.
+async fn judgement_and_review(browser: &Session) {
+    start_round(browser, "contested", 3).await;
+    for (right, level) in [(true, "sure"), (true, "guessing"), (false, "fairly-sure")] {
+        tap_answer(browser, right, level).await;
+        browser.click_and_wait("#feedback a.button").await;
+    }
+    assert_eq!(browser.text("h1").await, "Your results");
+    assert!(
+        browser
+            .text(".judgement .calibration")
+            .await
+            .starts_with("When you were sure, you were right 1 time out of 1"),
+        "{}",
+        browser.text(".judgement .calibration").await
+    );
+    browser.check_page("summary-judgement").await;
+    browser.visit("/").await;
+    assert_eq!(
+        browser.text(".reviews .review-next").await,
+        "Nothing to review today: the next review is tomorrow."
+    );
+    browser.visit("/progress").await;
+    browser.check_page("progress-judgement").await;
+
+    browser.restart_server_after(|data| days_pass(data, 2));
+    browser.visit("/").await;
+    assert_eq!(
+        browser.text(".reviews .review-due").await,
+        "2 exercises to review today"
+    );
+    browser.check_page("home-reviews-due").await;
+    browser
+        .leading_to_a_new_page(async || browser.click_text_starting("Start the review").await)
+        .await;
+    assert!(
+        browser
+            .text(".round-place")
+            .await
+            .starts_with("Question 1 of 2"),
+        "{}",
+        browser.text(".round-place").await
+    );
+    assert_eq!(
+        browser.text(".assignment-place").await,
+        "Review: a question you missed or guessed before"
+    );
+    browser.check_page("review-question").await;
+    tap_answer(browser, true, "sure").await;
+    browser.click_and_wait("#feedback a.button").await;
+    tap_answer(browser, true, "sure").await;
+    browser.click_and_wait("#feedback a.button").await;
+    assert_eq!(
+        browser.text(".lead").await,
+        format!(
+            "{}: Review of what you missed or guessed",
+            crate::flows::library()
+                .pack(crate::helpers::PACK)
+                .unwrap()
+                .title()
+        )
+    );
+    browser.visit("/").await;
+    assert!(
+        browser
+            .text(".reviews .review-next")
+            .await
+            .starts_with("Nothing to review today: the next review is in"),
+        "{}",
+        browser.text(".reviews").await
+    );
+}
+
+#[tokio::test]
+async fn a_learner_reads_their_judgement_and_does_a_review_round_on_a_phone() {
+    session(Viewport::Phone, Scripting::Enabled, judgement_and_review).await;
+}
+
+#[tokio::test]
+async fn a_learner_reads_their_judgement_and_does_a_review_round_on_a_laptop() {
+    session(Viewport::Laptop, Scripting::Enabled, judgement_and_review).await;
+}

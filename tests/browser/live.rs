@@ -331,7 +331,7 @@ async fn every_live_page_works_on_the_other_screen_too() {
         tap_answer(&dana, false).await;
         dana.check_page("live-received").await;
         assert_eq!(
-            dana.text("legend").await,
+            dana.text("fieldset:not(.confidence) > legend").await,
             "Tap another answer to change yours"
         );
         let right = tap_answer(&dana, true).await;

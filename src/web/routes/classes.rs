@@ -364,13 +364,11 @@ fn overview(state: &AppState, class: &Class, students: &[Student]) -> Result<Ove
                 true
             })?
             .tally;
-        if tally.answered() > 0 {
-            judgements.push(JudgementRow::of(
-                student.nickname.as_str(),
-                student_url(class, student),
-                &measures,
-            ));
-        }
+        judgements.extend(JudgementRow::of(
+            student.nickname.as_str(),
+            student_url(class, student),
+            &measures,
+        ));
         class_measures.merge(&measures);
         rows.push(OverviewRow {
             url: student_url(class, student),

@@ -221,7 +221,7 @@ fn judgements(
         let mut measures = Measures::default();
         add_round(&mut measures, &state.library, round);
         class_measures.merge(&measures);
-        students.push(JudgementRow::of(
+        students.extend(JudgementRow::of(
             student.nickname.as_str(),
             format!("/teachers/classes/{}/students/{}", class.id, student.id),
             &measures,
