@@ -881,10 +881,6 @@ impl Server {
     }
 
     /// Kills the server and starts it again on the same address and data.
-    fn restart(&mut self) {
-        self.restart_after(|_| {});
-    }
-
     /// Kills the server, lets `change` change its data directory, and starts it again.
     fn restart_after(&mut self, change: impl FnOnce(&Path)) {
         let _ = self.process.kill();
