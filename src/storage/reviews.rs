@@ -108,6 +108,23 @@ impl Storage {
         answer: &Answer,
         now: u64,
     ) -> Result<Option<ReviewCard>, StorageError> {
+        let (card, wrote) = self.write_schedule(learner, pack_id, answer, now)?;
+        if wrote {
+            self.flusher.flush().await?;
+        }
+        Ok(card)
+    }
+
+    /// [`Storage::schedule_after_answer`] without waiting for the disk: the card after
+    /// the answer, and whether it was written (for a caller whose own flush follows, as
+    /// [`Storage::record_answer_with_review`]'s does).
+    pub(super) fn write_schedule(
+        &self,
+        learner: Token,
+        pack_id: &str,
+        answer: &Answer,
+        now: u64,
+    ) -> Result<(Option<ReviewCard>, bool), StorageError> {
         let key = review_key(learner, pack_id, &answer.exercise_id)?;
         let place = format!("{learner} {pack_id}/{}", answer.exercise_id);
         // Compare-and-swap: two answers at once (two tabs) each build on the other's card.
@@ -118,7 +135,7 @@ impl Storage {
                 None => None,
             };
             let Some(next) = review::after_answer(card.as_ref(), answer, now) else {
-                return Ok(card);
+                return Ok((card, false));
             };
             let value = encode(&ReviewRecord::of(&next))?;
             match self
@@ -129,8 +146,7 @@ impl Storage {
                 Err(changed) => current = changed.current,
             }
         };
-        self.flusher.flush().await?;
-        Ok(Some(card))
+        Ok((Some(card), true))
     }
 
     /// The learner's card for one exercise, if they have one.

@@ -249,6 +249,36 @@ impl Storage {
         position: usize,
         answer: &Answer,
     ) -> Result<Recorded, StorageError> {
+        self.record_answer_scheduling(round, position, answer, None)
+            .await
+    }
+
+    /// [`Storage::record_answer`], and once it is stored, its review scheduled for the
+    /// round's learner ([`Storage::schedule_after_answer`]), both on disk with one
+    /// flush: an answer that calls for a review costs no second wait for the disk.
+    pub async fn record_answer_with_review(
+        &self,
+        round: &Round,
+        position: usize,
+        answer: &Answer,
+        now: u64,
+    ) -> Result<Recorded, StorageError> {
+        self.record_answer_scheduling(
+            round.id,
+            position,
+            answer,
+            Some((round.learner, round.pack_id.as_str(), now)),
+        )
+        .await
+    }
+
+    async fn record_answer_scheduling(
+        &self,
+        round: Token,
+        position: usize,
+        answer: &Answer,
+        review: Option<(Token, &str, u64)>,
+    ) -> Result<Recorded, StorageError> {
         let record = AnswerRecord {
             v: FORMAT_VERSION,
             exercise: answer.exercise_id.as_str().into(),
@@ -267,6 +297,9 @@ impl Storage {
             {
                 Ok(()) => {
                     self.plans.answered(round, position, answer);
+                    if let Some((learner, pack_id, now)) = review {
+                        self.write_schedule(learner, pack_id, answer, now)?;
+                    }
                     Recorded::Stored
                 }
                 Err(_) => Recorded::AlreadyAnswered,

@@ -349,22 +349,21 @@ pub async fn submit_answer(
             here,
         ));
     };
-    match state
-        .storage
-        .record_answer(round.id, position, &answer)
-        .await?
-    {
-        Recorded::Stored => {
-            // A review scheduled now would tell the learner, before the feedback does,
-            // that the answer was wrong: those wait for the summary (`catch_up_reviews`).
-            if feedback_hidden_until(&state, round)?.is_none() {
-                state
-                    .storage
-                    .schedule_after_answer(round.learner, &round.pack_id, &answer, now())
-                    .await?;
-            }
-            Ok(see_other(format!("{here}#feedback")))
-        }
+    // A review scheduled now would tell the learner, before the feedback does, that
+    // the answer was wrong: those wait for the summary (`catch_up_reviews`).
+    let recorded = if feedback_hidden_until(&state, round)?.is_none() {
+        state
+            .storage
+            .record_answer_with_review(round, position, &answer, now())
+            .await?
+    } else {
+        state
+            .storage
+            .record_answer(round.id, position, &answer)
+            .await?
+    };
+    match recorded {
+        Recorded::Stored => Ok(see_other(format!("{here}#feedback"))),
         Recorded::AlreadyAnswered => Err(already_answered()),
     }
 }
