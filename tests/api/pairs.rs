@@ -309,7 +309,7 @@ fn the_results_give_each_students_gain_and_the_class_normalised_gain() {
     let page = app.get(&pair);
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(
-        page.texts(".pair-figures dd"),
+        page.texts(".pair-figures td"),
         ["50%", "75%", "0.50"],
         "the class's means and Hake's g"
     );

@@ -124,7 +124,7 @@ fn new_pair_page<'a>(
                 .iter()
                 .filter_map(|&skill| {
                     let most = max_form_length(pack, Focus::of([skill])?);
-                    (most > 0).then(|| format!("{}: up to {most}", skill.title()))
+                    (most > 0).then(|| format!("{} {most}", skill.title()))
                 })
                 .collect::<Vec<_>>()
                 .join(" · "),
@@ -605,7 +605,10 @@ pub struct DiscernmentRow {
     words: String,
     d_prime: String,
     criterion: String,
-    counts: String,
+    hits: usize,
+    misses: usize,
+    false_alarms: usize,
+    correct_rejections: usize,
 }
 
 /// A row of the calibration table: one level of confidence, before and after.
@@ -660,13 +663,10 @@ pub async fn show_pair(
                             words: discernment.words(&Subject::Class),
                             d_prime: two_decimals(discernment.d_prime()),
                             criterion: two_decimals(discernment.criterion()),
-                            counts: format!(
-                                "{} hits, {} misses, {} false alarms, {} correct rejections",
-                                discernment.hits(),
-                                discernment.misses(),
-                                discernment.false_alarms(),
-                                discernment.correct_rejections()
-                            ),
+                            hits: discernment.hits(),
+                            misses: discernment.misses(),
+                            false_alarms: discernment.false_alarms(),
+                            correct_rejections: discernment.correct_rejections(),
                         })
                     })
                     .collect::<Vec<_>>();
@@ -725,8 +725,8 @@ pub async fn show_pair(
 /// post-test score, and the class's means as a thicker line. Drawn here, as SVG; the
 /// page gives the same numbers in its table.
 fn slope_chart(report: &PairReport) -> String {
-    const LEFT: f64 = 130.0;
-    const RIGHT: f64 = 370.0;
+    const LEFT: f64 = 60.0;
+    const RIGHT: f64 = 240.0;
     const TOP: f64 = 20.0;
     const HEIGHT: f64 = 200.0;
     let y = |percent: f64| TOP + (100.0 - percent) / 100.0 * HEIGHT;
@@ -742,12 +742,12 @@ fn slope_chart(report: &PairReport) -> String {
         _ => "Scores before and after: no student has done both tests yet.".to_string(),
     };
     svg.push_str(&format!(
-        "<svg class=\"pair-chart\" viewBox=\"0 0 500 260\" role=\"img\" aria-labelledby=\"chart-title\"><title id=\"chart-title\">{}</title>",
+        "<svg class=\"pair-chart\" viewBox=\"0 0 400 260\" width=\"400\" height=\"260\" role=\"img\" aria-labelledby=\"chart-title\"><title id=\"chart-title\">{}</title>",
         summary
     ));
     for percent in [0.0, 25.0, 50.0, 75.0, 100.0] {
         svg.push_str(&format!(
-            "<line x1=\"{LEFT}\" x2=\"{RIGHT}\" y1=\"{0}\" y2=\"{0}\" stroke=\"#d8d8d0\" stroke-width=\"1\"/><text x=\"{1}\" y=\"{2}\" text-anchor=\"end\" font-size=\"13\" fill=\"#4a4a4a\">{3}</text>",
+            "<line x1=\"{LEFT}\" x2=\"{RIGHT}\" y1=\"{0}\" y2=\"{0}\" stroke=\"#d8d8d0\" stroke-width=\"1\"/><text x=\"{1}\" y=\"{2}\" text-anchor=\"end\" font-size=\"16\" fill=\"#4a4a4a\">{3}</text>",
             y(percent),
             LEFT - 12.0,
             y(percent) + 4.0,
@@ -756,7 +756,7 @@ fn slope_chart(report: &PairReport) -> String {
     }
     for (x, label) in [(LEFT, "Pre-test"), (RIGHT, "Post-test")] {
         svg.push_str(&format!(
-            "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" font-size=\"14\" fill=\"#1b1b1b\">{label}</text>",
+            "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" font-size=\"16\" fill=\"#1b1b1b\">{label}</text>",
             TOP + HEIGHT + 28.0
         ));
     }
@@ -772,7 +772,7 @@ fn slope_chart(report: &PairReport) -> String {
     }
     if let (Some(pre), Some(post)) = (gain.pre_mean_percent, gain.post_mean_percent) {
         svg.push_str(&format!(
-            "<g><line x1=\"{LEFT}\" y1=\"{0}\" x2=\"{RIGHT}\" y2=\"{1}\" stroke=\"#143a6b\" stroke-width=\"5\"/><text x=\"{2}\" y=\"{3}\" font-size=\"13\" fill=\"#143a6b\">Class mean {4}</text></g>",
+            "<g><line x1=\"{LEFT}\" y1=\"{0}\" x2=\"{RIGHT}\" y2=\"{1}\" stroke=\"#143a6b\" stroke-width=\"5\"/><text x=\"{2}\" y=\"{3}\" font-size=\"16\" fill=\"#143a6b\">Class mean {4}</text></g>",
             y(pre),
             y(post),
             RIGHT + 10.0,
