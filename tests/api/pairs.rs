@@ -7,7 +7,11 @@ use scraper::Selector;
 use serde_json::Value;
 
 use crate::classes::{join, join_code, teacher_with_class};
-use crate::helpers::{Browser, Page, TestApp, browser, next_link, spawn_app};
+use sourcewise::content::Skill;
+use sourcewise::practice::Focus;
+use sourcewise::pre_post::max_form_length;
+
+use crate::helpers::{Browser, PACK, Page, TestApp, browser, library, next_link, spawn_app};
 
 /// The pair form's fields with a length and titles; every skill ticked.
 fn pair_fields<'a>(csrf: &'a str, length: &'a str, pre_title: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -474,4 +478,81 @@ fn a_bad_pair_form_comes_back_with_its_message_and_what_was_typed() {
         app.get(&class).texts(".assignments h3 a").is_empty(),
         "no test was made"
     );
+}
+
+#[test]
+fn the_forms_are_balanced_by_the_facility_of_the_class_s_earlier_answers() {
+    let app = spawn_app();
+    let class = teacher_with_class(&app, "rivera", "10B History");
+    // An earlier assignment of every "Agreed or contested?" question, the same for all.
+    let csrf = app.get(&class).attribute("input[name=csrf]", "value");
+    let page = app.post(
+        &format!("{class}/assignments"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("pack", PACK),
+            ("skill", "contested"),
+            ("length", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // The student gets right only the first four questions of one answer key: those
+    // four are easy (facility 1), the rest of that key hard (facility 0).
+    let pack = library().pack(PACK).unwrap();
+    let key = pack
+        .exercises_of(Skill::Contested)
+        .next()
+        .unwrap()
+        .correct_choice()
+        .answer()
+        .to_string();
+    let easy: Vec<String> = pack
+        .exercises_of(Skill::Contested)
+        .filter(|exercise| exercise.correct_choice().answer() == key)
+        .take(4)
+        .map(|exercise| exercise.id().to_string())
+        .collect();
+    assert_eq!(easy.len(), 4);
+    let student = app.browser_for(browser());
+    join(&student, &join_code(&app.get(&class)), "Sam");
+    let mut page = start_test(&student, "Agreed or contested?");
+    while page.path().contains("/questions/") {
+        let exercise = page.attribute("input[name=exercise]", "value");
+        let feedback = student.answer(&page, easy.contains(&exercise));
+        page = student.get(&next_link(&feedback));
+    }
+
+    // The longest forms, so that every pair of questions is used.
+    let most = max_form_length(pack, Focus::of([Skill::Contested]).unwrap());
+    let made = make_pair_of(&app, &class, "contested", &most.to_string());
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let report = json(&app, &format!("{}/results.json", made.path()));
+    for test in ["pre_test", "post_test"] {
+        let ids = report[test]["exercise_ids"].as_array().unwrap();
+        assert_eq!(ids.len(), most);
+        assert_eq!(
+            ids.iter()
+                .filter(|id| easy.iter().any(|easy| *id == easy.as_str()))
+                .count(),
+            2,
+            "each test gets two of the four easy questions: {test} {ids:?}"
+        );
+    }
+}
+
+/// Sends the pair form with one skill ticked.
+fn make_pair_of(teacher: &Browser, class: &str, skill: &str, length: &str) -> Page {
+    let csrf = teacher
+        .get(&format!("{class}/pairs/new"))
+        .attribute("input[name=csrf]", "value");
+    teacher.post(
+        &format!("{class}/pairs"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("pack", PACK),
+            ("skill", skill),
+            ("length", length),
+        ],
+    )
 }
