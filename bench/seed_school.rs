@@ -207,6 +207,7 @@ async fn class_with_assignment(
         // Each student their own questions, as the figures in bench/README.md were made.
         questions: Questions::EachTheirOwn,
         due_zone: DueZone::utc(),
+        pair: None,
     };
     storage.create_assignment(&assignment).await.unwrap();
     let students: Vec<usize> = (0..size).collect();

@@ -13,6 +13,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 use crate::content::Pack;
 use crate::ids::Token;
+use crate::pairs::PairRole;
 use crate::practice::{Focus, Round};
 
 /// The most questions a teacher can pick by hand for one assignment.
@@ -435,6 +436,8 @@ pub struct Assignment {
     pub questions: Questions,
     /// The teacher's time zone when they set the due date (UTC for older ones).
     pub due_zone: DueZone,
+    /// Its place in a pre- and post-test pair, if it is one ([`crate::pairs`]).
+    pub pair: Option<PairRole>,
 }
 
 impl Assignment {

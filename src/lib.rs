@@ -17,6 +17,7 @@ pub mod ids;
 pub mod live;
 pub mod measures;
 pub mod names;
+pub mod pairs;
 pub mod practice;
 pub mod pre_post;
 pub mod results;

@@ -883,7 +883,7 @@ pub fn hake_words(subject: &Subject, pre_percent: f64, post_percent: f64) -> Str
 }
 
 /// `x` to two decimals, with a true minus sign (read out as "minus") and no "−0.00".
-fn two_decimals(x: f64) -> String {
+pub fn two_decimals(x: f64) -> String {
     let text = format!("{:.2}", x.abs());
     if x < 0.0 && text != "0.00" {
         format!("\u{2212}{text}")

@@ -6,6 +6,9 @@
 //! - `assignment_rounds`: assignment id (16) + student id (16) → round id; written with
 //!   compare-and-swap, so a student has exactly one round per assignment and its
 //!   exercises are fixed when they start it.
+//!
+//! A pre- and post-test pair is two assignments, each naming the other in its record
+//! (`pair`), written in one transaction; the pair's state is kept on the post-test.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +18,7 @@ use super::{
 };
 use crate::assignments::{Assignment, DueZone, FeedbackTiming, QuestionOrder, Questions};
 use crate::ids::Token;
+use crate::pairs::{PairRole, Role};
 use crate::practice::{Focus, Round};
 
 #[derive(Serialize, Deserialize)]
@@ -44,33 +48,67 @@ struct AssignmentRecord {
     due_offset: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     due_zone: Option<String>,
+    // Added for pre- and post-tests: absent reads as not in a pair.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pair: Option<PairRecord>,
+}
+
+/// An assignment's place in a pair; the times are kept on the post-test's record.
+#[derive(Serialize, Deserialize)]
+struct PairRecord {
+    /// `pre` or `post`.
+    role: String,
+    /// The other test's id.
+    other: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    opened_at: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    closed_at: Option<u64>,
 }
 
 impl Storage {
     pub async fn create_assignment(&self, assignment: &Assignment) -> Result<(), StorageError> {
-        let record = AssignmentRecord {
-            v: FORMAT_VERSION,
-            class: assignment.class.to_string(),
-            pack: assignment.pack_id.clone(),
-            focus: assignment.focus.slug().to_string(),
-            length: assignment.length,
-            deadline: assignment.deadline,
-            feedback: assignment.feedback.slug().to_string(),
-            created_at: assignment.created_at,
-            title: assignment.title.clone(),
-            questions: assignment.questions.same_list().map(<[String]>::to_vec),
-            order: match &assignment.questions {
-                Questions::Same { order, .. } => Some(order.slug().to_string()),
-                Questions::EachTheirOwn => None,
-            },
-            picked: matches!(assignment.questions, Questions::Same { picked: true, .. }),
-            due_offset: assignment.due_zone.offset_minutes(),
-            due_zone: assignment.due_zone.name().map(str::to_string),
-        };
-        let value = encode(&record)?;
-        self.assignments.insert(assignment.id.as_bytes(), value)?;
+        self.assignments
+            .insert(assignment.id.as_bytes(), record_of(assignment)?)?;
         self.class_assignments
             .insert(pair(assignment.class, assignment.id), &[])?;
+        self.flusher.flush().await?;
+        Ok(())
+    }
+
+    /// Creates a pre-test and a post-test together, in one transaction across the
+    /// trees, so that neither is ever stored without the other.
+    pub async fn create_pair(
+        &self,
+        pre: &Assignment,
+        post: &Assignment,
+    ) -> Result<(), StorageError> {
+        use sled::Transactional;
+        use sled::transaction::{ConflictableTransactionError, TransactionError};
+        let records = [(pre, record_of(pre)?), (post, record_of(post)?)];
+        (&self.assignments, &self.class_assignments)
+            .transaction(|(assignments, class_assignments)| {
+                for (assignment, record) in &records {
+                    assignments.insert(&assignment.id.as_bytes()[..], record.as_slice())?;
+                    class_assignments.insert(pair(assignment.class, assignment.id), &[])?;
+                }
+                Ok::<_, ConflictableTransactionError<()>>(())
+            })
+            .map_err(|error| match error {
+                TransactionError::Storage(error) => StorageError::from(error),
+                TransactionError::Abort(()) => {
+                    StorageError::Corrupt("the pair of tests could not be stored".into())
+                }
+            })?;
+        self.flusher.flush().await?;
+        Ok(())
+    }
+
+    /// Writes a changed assignment over the stored one (a pair's post-test opened or
+    /// closed); its class and id stay as they were.
+    pub async fn update_assignment(&self, assignment: &Assignment) -> Result<(), StorageError> {
+        self.assignments
+            .insert(assignment.id.as_bytes(), record_of(assignment)?)?;
         self.flusher.flush().await?;
         Ok(())
     }
@@ -106,6 +144,15 @@ impl Storage {
                         None => Questions::EachTheirOwn,
                     },
                     due_zone: DueZone::from_stored(record.due_offset, record.due_zone),
+                    pair: match record.pair {
+                        Some(pair) => Some(PairRole {
+                            role: Role::from_slug(&pair.role).ok_or_else(|| corrupt("pair"))?,
+                            other: Token::parse(&pair.other).ok_or_else(|| corrupt("pair"))?,
+                            opened_at: pair.opened_at,
+                            closed_at: pair.closed_at,
+                        }),
+                        None => None,
+                    },
                 })
             },
         )
@@ -193,6 +240,35 @@ impl Storage {
     }
 }
 
+/// The stored form of an assignment.
+fn record_of(assignment: &Assignment) -> Result<Vec<u8>, StorageError> {
+    encode(&AssignmentRecord {
+        v: FORMAT_VERSION,
+        class: assignment.class.to_string(),
+        pack: assignment.pack_id.clone(),
+        focus: assignment.focus.slug().to_string(),
+        length: assignment.length,
+        deadline: assignment.deadline,
+        feedback: assignment.feedback.slug().to_string(),
+        created_at: assignment.created_at,
+        title: assignment.title.clone(),
+        questions: assignment.questions.same_list().map(<[String]>::to_vec),
+        order: match &assignment.questions {
+            Questions::Same { order, .. } => Some(order.slug().to_string()),
+            Questions::EachTheirOwn => None,
+        },
+        picked: matches!(assignment.questions, Questions::Same { picked: true, .. }),
+        due_offset: assignment.due_zone.offset_minutes(),
+        due_zone: assignment.due_zone.name().map(str::to_string),
+        pair: assignment.pair.as_ref().map(|pair| PairRecord {
+            role: pair.role.slug().to_string(),
+            other: pair.other.to_string(),
+            opened_at: pair.opened_at,
+            closed_at: pair.closed_at,
+        }),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +281,7 @@ mod tests {
         assert_eq!(record.questions, None);
         assert_eq!(record.title, None);
         assert_eq!(record.due_offset, 0);
+        assert!(record.pair.is_none(), "an older record is in no pair");
         let new = AssignmentRecord {
             questions: Some(vec!["a".into()]),
             order: Some("shuffled".into()),
@@ -219,5 +296,20 @@ mod tests {
         assert_eq!(read.order.as_deref(), Some("shuffled"));
         assert!(read.picked);
         assert_eq!(read.due_offset, 60);
+        let paired = AssignmentRecord {
+            pair: Some(PairRecord {
+                role: "post".into(),
+                other: "00000000000000000000000000000002".into(),
+                opened_at: Some(7),
+                closed_at: None,
+            }),
+            ..read
+        };
+        let read: AssignmentRecord = decode(&encode(&paired).unwrap()).unwrap();
+        let pair = read.pair.unwrap();
+        assert_eq!(
+            (pair.role.as_str(), pair.opened_at, pair.closed_at),
+            ("post", Some(7), None)
+        );
     }
 }

@@ -705,6 +705,7 @@ pub(super) mod tests {
             title: None,
             questions: Questions::EachTheirOwn,
             due_zone: DueZone::utc(),
+            pair: None,
         };
         storage.create_assignment(&assignment).await.unwrap();
         let device = Token::random(&mut rng);

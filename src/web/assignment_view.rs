@@ -5,13 +5,16 @@
 use crate::assignments::Assignment;
 use crate::assignments::{FeedbackTiming, Questions, describe_deadline};
 use crate::classes::Student;
+use crate::pairs::{Phase, Role};
 use crate::practice::Round;
 use crate::web::error::AppError;
 use crate::web::{AppState, now};
 
-/// The due time until which this round's right and wrong stay hidden, if they do (a
-/// round of an assignment whose teacher chose to show answers after the due date), as
-/// the teacher set it: "Tuesday 1 December 2026, 17:00 (Europe/Berlin)".
+/// When this round's right and wrong will show, if they stay hidden for now, in words
+/// that follow "shown": "after the due date, Tuesday 1 December 2026, 17:00
+/// (Europe/Berlin)" for a round of an assignment whose teacher chose to show answers
+/// after the due date, as the teacher set it; "after the post-test, once your teacher
+/// closes the tests" for a round of a pre- or post-test until the pair is closed.
 pub fn feedback_hidden_until(state: &AppState, round: &Round) -> Result<Option<String>, AppError> {
     let Some(id) = round.assignment else {
         return Ok(None);
@@ -19,6 +22,14 @@ pub fn feedback_hidden_until(state: &AppState, round: &Round) -> Result<Option<S
     let Some(assignment) = state.storage.assignment(id)? else {
         return Ok(None);
     };
+    if let Some(role) = &assignment.pair {
+        let post = match role.role {
+            Role::Post => Some(assignment.clone()),
+            Role::Pre => state.storage.assignment(role.other)?,
+        };
+        let closed = post.is_none_or(|post| Phase::of(&post, now()) == Phase::Closed);
+        return Ok((!closed).then(|| AFTER_THE_POST_TEST.to_string()));
+    }
     Ok(match assignment.deadline {
         Some(deadline)
             if !crate::assignments::feedback_visible(
@@ -27,14 +38,17 @@ pub fn feedback_hidden_until(state: &AppState, round: &Round) -> Result<Option<S
                 now(),
             ) =>
         {
-            Some(crate::assignments::describe_deadline(
-                deadline,
-                &assignment.due_zone,
+            Some(format!(
+                "after the due date, {}",
+                describe_deadline(deadline, &assignment.due_zone)
             ))
         }
         _ => None,
     })
 }
+
+/// When a pre- or post-test's right and wrong show.
+const AFTER_THE_POST_TEST: &str = "after the post-test, once your teacher closes the tests";
 
 /// How many of `assignments` the student has finished.
 pub fn assignments_done(
@@ -82,6 +96,9 @@ fn describe(assignment: &Assignment, with_due: bool) -> String {
         ));
     }
     parts.push(match assignment.feedback {
+        _ if assignment.pair.is_some() => {
+            "answers shown after the post-test, once the tests are closed".to_string()
+        }
         FeedbackTiming::Immediate => "answers shown straight away".to_string(),
         FeedbackTiming::AfterDue => "answers shown after the due date".to_string(),
     });

@@ -253,7 +253,8 @@ fn joined_assignment(request: &HttpRequest) -> Result<JoinedAssignment, AppError
         request,
         "assignment",
         |state, id| state.storage.assignment(id),
-        |_| true,
+        // A post-test its teacher has not opened is not there for students yet.
+        Assignment::open_to_students,
         NOT_YOURS,
     )?;
     let student = crate::web::learners::Learners::of(app_state(request)?, request)?

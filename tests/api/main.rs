@@ -15,6 +15,7 @@ mod live;
 mod logs;
 mod names;
 mod pack;
+mod pairs;
 mod persistence;
 mod practice;
 mod quote;

@@ -148,7 +148,7 @@ async fn a_teacher_and_two_students_and_the_results_show_exactly_their_answers()
 }
 
 /// Signs up a teacher on `teacher` and creates a class; returns its join code.
-async fn a_teacher_with_a_class(teacher: &Session, username: &str, class_name: &str) -> String {
+pub async fn a_teacher_with_a_class(teacher: &Session, username: &str, class_name: &str) -> String {
     teacher.visit("/teachers/sign-up").await;
     fill(teacher, "display_name", "A teacher").await;
     fill(teacher, "username", username).await;

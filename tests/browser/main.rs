@@ -11,6 +11,7 @@ mod helpers;
 mod keyboard;
 mod learning;
 mod live;
+mod pairs;
 mod phone;
 mod practice;
 mod reader;

@@ -704,6 +704,8 @@ pub struct AssignmentLine {
     pub details: String,
     pub done: usize,
     pub students: usize,
+    /// The page of its pre- and post-test pair, if it is in one.
+    pub pair_url: Option<String>,
 }
 
 /// The class's assignments, described, with how many students finished each.
@@ -728,6 +730,13 @@ fn assignment_lines(
             details: describe_for_teacher(state, &assignment),
             done,
             students: students.len(),
+            pair_url: assignment.pair.as_ref().map(|role| {
+                let pre = match role.role {
+                    crate::pairs::Role::Pre => assignment.id,
+                    crate::pairs::Role::Post => role.other,
+                };
+                format!("{}/pairs/{pre}", class_url(class))
+            }),
         });
     }
     Ok(lines)
@@ -885,5 +894,6 @@ fn assignment_of_form(
         title,
         questions,
         due_zone: zone,
+        pair: None,
     })
 }

@@ -7,6 +7,7 @@ mod health;
 mod home;
 mod live;
 mod packs;
+mod pairs;
 mod progress;
 mod results;
 mod reviews;
@@ -70,6 +71,15 @@ pub fn register(config: &mut web::ServiceConfig) {
         "/teachers/classes/{class}/assignments/{assignment}/results.json" =>
             GET results::export_assignment_json;
         "/teachers/classes/{class}/gradebook.csv" => GET results::export_gradebook;
+        "/teachers/classes/{class}/pairs" => POST pairs::create_pair;
+        "/teachers/classes/{class}/pairs/new" => GET pairs::show_new_pair;
+        "/teachers/classes/{class}/pairs/{assignment}" => GET pairs::show_pair;
+        "/teachers/classes/{class}/pairs/{assignment}/opened" => POST pairs::update_opened;
+        "/teachers/classes/{class}/pairs/{assignment}/closed" => POST pairs::update_closed;
+        "/teachers/classes/{class}/pairs/{assignment}/results.csv" =>
+            GET pairs::export_pair_csv;
+        "/teachers/classes/{class}/pairs/{assignment}/results.json" =>
+            GET pairs::export_pair_json;
         "/teachers/classes/{class}/students/{student}" => GET classes::show_student;
         "/teachers/classes/{class}/students/{student}/nickname" => POST classes::update_nickname;
         "/teachers/classes/{class}/students/{student}/resume-code" =>

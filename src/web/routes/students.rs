@@ -168,6 +168,10 @@ fn student_assignments(
 ) -> Result<Vec<StudentAssignment>, AppError> {
     let mut lines = Vec::new();
     for assignment in state.storage.assignments_of(student.class)? {
+        // A post-test its teacher has not opened stays off the list.
+        if !assignment.open_to_students() {
+            continue;
+        }
         let round = state.storage.assignment_round(assignment.id, student.id)?;
         let status = Status::of(
             round.as_ref().map(|round| (round.answered(), round.len())),
