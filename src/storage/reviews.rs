@@ -274,7 +274,7 @@ mod tests {
     use crate::classes::ResumeCode;
     use crate::content::Skill;
     use crate::practice::Confidence;
-    use crate::storage::students::tests::{new_class, newcomer};
+    use crate::storage::students::tests::{empty_storage, new_class, newcomer};
 
     /// 2026-12-01, 09:00 UTC.
     const T0: u64 = 1_796_115_600;
@@ -292,14 +292,6 @@ mod tests {
     }
 
     /// A new data directory, with the number of records it starts with.
-    async fn empty_storage() -> (tempfile::TempDir, Storage, usize) {
-        let folder = tempfile::tempdir().unwrap();
-        let storage = Storage::open(folder.path()).unwrap();
-        storage.flush().await.unwrap();
-        let empty = storage.record_count().unwrap();
-        (folder, storage, empty)
-    }
-
     /// The exercises of `reviews`, as "pack/exercise".
     fn names(reviews: &[ScheduledReview]) -> Vec<String> {
         reviews

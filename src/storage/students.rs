@@ -597,7 +597,8 @@ pub(super) mod tests {
     }
 
     /// A new data directory, with the number of records it starts with.
-    async fn empty_storage() -> (tempfile::TempDir, Storage, usize) {
+    /// A new store in a temporary folder, and its count of records when empty.
+    pub(in crate::storage) async fn empty_storage() -> (tempfile::TempDir, Storage, usize) {
         let folder = tempfile::tempdir().unwrap();
         let storage = Storage::open(folder.path()).unwrap();
         storage.flush().await.unwrap();
