@@ -23,5 +23,6 @@ pub mod pre_post;
 pub mod results;
 pub mod review;
 pub mod storage;
+pub mod teacher_packs;
 pub mod throttle;
 pub mod web;

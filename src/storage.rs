@@ -9,6 +9,7 @@
 //! - [`students`]: students, their nicknames, browsers and resume codes.
 //! - [`assignments`]: assignments and each student's round for one.
 //! - [`live`]: live sessions, their participants and their answers.
+//! - [`packs`]: teachers' own lesson packs, with their files.
 //! - [`reviews`]: each learner's review cards (spaced review, see [`crate::review`]).
 //! - [`backup`]: copying a data directory, opening a backup, accepting one as it is.
 //! - [`migrate`]: bringing a data directory of an older format to this one.
@@ -35,6 +36,7 @@ pub mod classes;
 mod durable;
 pub mod live;
 mod migrate;
+mod packs;
 mod plans;
 pub mod reviews;
 pub mod rounds;
@@ -79,7 +81,11 @@ const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 ///   not given. A directory of format 3 or older is marked 4 when this build opens it,
 ///   so that an older build refuses it with a message instead of dropping what it
 ///   cannot read (and leaving a deleted student's reviews behind).
-pub const FORMAT_VERSION: u32 = 4;
+/// - 5: teachers keep lesson packs of their own (`packs`, see [`packs`]), which
+///   assignments and live sessions may name. Nothing older is rewritten; a directory of
+///   format 4 or older is marked 5 when this build opens it, so that an older build
+///   refuses it instead of losing the packs its assignments name.
+pub const FORMAT_VERSION: u32 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -158,6 +164,8 @@ pub struct Storage {
     live_nicknames: sled::Tree,
     live_answers: sled::Tree,
     reviews: sled::Tree,
+    packs: sled::Tree,
+    teacher_packs: sled::Tree,
     flusher: durable::Flusher,
     plans: Arc<Plans>,
     /// Held while a nickname's keys are claimed and its record written, so that two
@@ -300,6 +308,8 @@ impl Storage {
             live_nicknames: db.open_tree("live_nicknames")?,
             live_answers: db.open_tree("live_answers")?,
             reviews: db.open_tree("reviews")?,
+            packs: db.open_tree("packs")?,
+            teacher_packs: db.open_tree("teacher_packs")?,
             plans: Arc::default(),
             nickname_claims: Arc::default(),
             device_links: Arc::default(),

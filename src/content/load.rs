@@ -4,7 +4,7 @@
 //! them into the domain types of [`crate::content`]. Every problem found is reported
 //! with its file and line, and all of them are reported at once.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -45,6 +45,15 @@ impl ContentError {
     fn new(path: &Path, line: Option<usize>, message: impl Into<String>) -> Self {
         ContentError {
             path: path.to_path_buf(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with the file or folder at `path` (at `line`, if given).
+    pub fn at(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+        ContentError {
+            path: path.into(),
             line,
             message: message.into(),
         }
@@ -102,8 +111,16 @@ impl fmt::Display for ContentErrors {
 
 impl std::error::Error for ContentErrors {}
 
-/// Loads every pack under `directory` (each folder holding a `pack.toml`).
+/// Loads every pack under `directory` (each folder holding a `pack.toml`), or the one
+/// pack that `directory` is, if it holds a `pack.toml` itself.
 pub fn load_library(directory: &Path) -> Result<Library, ContentErrors> {
+    if directory.join(PACK_FILE).is_file() {
+        return load_pack(directory)
+            .map(|pack| Library {
+                packs: std::iter::once((pack.id.clone(), pack)).collect(),
+            })
+            .map_err(ContentErrors);
+    }
     let entries = match fs::read_dir(directory) {
         Ok(entries) => entries,
         Err(error) => {
@@ -360,7 +377,8 @@ impl<'a> FileText<'a> {
     }
 }
 
-fn is_valid_id(id: &str) -> bool {
+/// Whether `id` is a valid id of a pack, a source, an exercise or an entry: see [`ID_RULE`].
+pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id
@@ -370,30 +388,194 @@ fn is_valid_id(id: &str) -> bool {
         && !id.ends_with('-')
 }
 
-const ID_RULE: &str = "use lower-case letters, digits and '-' (at most 64 characters)";
+/// What a valid id is, in words.
+pub const ID_RULE: &str = "use lower-case letters, digits and '-' (at most 64 characters)";
 
-fn read(path: &Path, errors: &mut Vec<ContentError>) -> Option<String> {
-    match fs::read_to_string(path) {
-        Ok(text) => Some(text),
-        Err(error) => {
-            errors.push(ContentError::new(
-                path,
-                None,
-                format!("cannot read this file: {error}"),
-            ));
-            None
+/// A pack folder's files as text, each by its path inside the folder (`pack.toml`,
+/// `glossary.toml`, `sources/….txt`, `exercises/….toml`): what the checks read, from the
+/// disk ([`PackFiles::read`]) or from elsewhere (an archive, the store).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackFiles {
+    /// The folder, as messages name it; its last part must be the pack's id.
+    folder: PathBuf,
+    files: BTreeMap<String, String>,
+}
+
+impl PackFiles {
+    /// An empty folder at `folder`, which messages name.
+    pub fn new(folder: impl Into<PathBuf>) -> PackFiles {
+        PackFiles {
+            folder: folder.into(),
+            files: BTreeMap::new(),
         }
+    }
+
+    /// Reads the files of the pack folder `folder` that a pack is made of. Every file
+    /// that cannot be read is a problem.
+    pub fn read(folder: &Path) -> (PackFiles, Vec<ContentError>) {
+        let mut errors = Vec::new();
+        let mut files = PackFiles::new(folder);
+        let mut read =
+            |name: String, path: &Path, errors: &mut Vec<ContentError>| match fs::read_to_string(
+                path,
+            ) {
+                Ok(text) => {
+                    files.files.insert(name, text);
+                }
+                Err(error) => errors.push(ContentError::new(
+                    path,
+                    None,
+                    format!("cannot read this file: {error}"),
+                )),
+            };
+        for name in [PACK_FILE, GLOSSARY_FILE] {
+            let path = folder.join(name);
+            if name == PACK_FILE || path.exists() {
+                read(name.to_string(), &path, &mut errors);
+            }
+        }
+        for (subfolder, extension) in [(SOURCES, "txt"), (EXERCISES, "toml")] {
+            for path in files_with_extension(&folder.join(subfolder), extension, &mut errors) {
+                if let Some(name) = path.file_name().and_then(|name| name.to_str()) {
+                    read(format!("{subfolder}/{name}"), &path, &mut errors);
+                }
+            }
+        }
+        (files, errors)
+    }
+
+    /// The folder, as messages name it.
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    /// Names the folder `folder` from now on.
+    pub fn set_folder(&mut self, folder: impl Into<PathBuf>) {
+        self.folder = folder.into();
+    }
+
+    /// Adds a file, or replaces the one at `name`.
+    pub fn insert(&mut self, name: impl Into<String>, text: impl Into<String>) {
+        self.files.insert(name.into(), text.into());
+    }
+
+    /// The text of the file at `name`, if there is one.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(String::as_str)
+    }
+
+    /// Every file, by name in order, with its text.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+    }
+
+    /// The bytes of every file's text, together.
+    pub fn size(&self) -> usize {
+        self.files.values().map(String::len).sum()
+    }
+
+    /// Whether `name` is one of the files a pack is made of (see [`PackFiles::read`]).
+    pub fn belongs(name: &str) -> bool {
+        if name == PACK_FILE || name == GLOSSARY_FILE {
+            return true;
+        }
+        [(SOURCES, ".txt"), (EXERCISES, ".toml")]
+            .iter()
+            .any(|(subfolder, extension)| {
+                name.strip_prefix(subfolder)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|file| {
+                        file.len() > extension.len()
+                            && file.ends_with(extension)
+                            && !file.contains('/')
+                    })
+            })
+    }
+
+    /// The path of the file `name`, as messages name it.
+    fn path(&self, name: &str) -> PathBuf {
+        self.folder.join(name)
+    }
+
+    /// The files in `subfolder` that end in `.extension`, by name, with their paths.
+    fn under(&self, subfolder: &str, extension: &str) -> Vec<(PathBuf, &str)> {
+        self.files
+            .iter()
+            .filter(|(name, _)| {
+                name.strip_prefix(subfolder)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|file| {
+                        !file.contains('/')
+                            && Path::new(file)
+                                .extension()
+                                .is_some_and(|found| found == extension)
+                    })
+            })
+            .map(|(name, text)| (self.path(name), text.as_str()))
+            .collect()
     }
 }
 
+/// The id `pack.toml` gives, if it can be read.
+pub fn declared_id(files: &PackFiles) -> Option<String> {
+    files.get(PACK_FILE).and_then(id_span).map(|(id, _)| id)
+}
+
+/// Gives the pack the id `new_id` in its `pack.toml` (the rest of the file as it was)
+/// and names its folder by it. Does nothing to a pack whose `pack.toml` cannot be read.
+pub fn rename_pack(files: &mut PackFiles, new_id: &str) {
+    let Some(text) = files.get(PACK_FILE) else {
+        return;
+    };
+    let Some((_, span)) = id_span(text) else {
+        return;
+    };
+    let quoted = toml::Value::String(new_id.to_string()).to_string();
+    let renamed = format!("{}{quoted}{}", &text[..span.start], &text[span.end..]);
+    files.insert(PACK_FILE, renamed);
+    files.set_folder(new_id);
+}
+
+/// The id `pack.toml`'s text gives, and where its value stands.
+fn id_span(text: &str) -> Option<(String, std::ops::Range<usize>)> {
+    #[derive(Deserialize)]
+    struct JustTheId {
+        id: Spanned<String>,
+    }
+    let parsed: JustTheId = toml::from_str(text).ok()?;
+    let span = parsed.id.span();
+    Some((parsed.id.into_inner(), span))
+}
+
+const PACK_FILE: &str = "pack.toml";
+const GLOSSARY_FILE: &str = "glossary.toml";
+const SOURCES: &str = "sources";
+const EXERCISES: &str = "exercises";
+
 /// Loads and checks one pack folder.
 pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
-    let mut errors = Vec::new();
-    let pack_path = folder.join("pack.toml");
-    let Some(pack_text) = read(&pack_path, &mut errors) else {
+    let (files, errors) = PackFiles::read(folder);
+    if !errors.is_empty() {
         return Err(errors);
+    }
+    check_pack(&files)
+}
+
+/// Checks a pack's files: every check `sourcewise check` makes, with the same messages.
+pub fn check_pack(files: &PackFiles) -> Result<Pack, Vec<ContentError>> {
+    let mut errors = Vec::new();
+    let folder = files.folder();
+    let pack_path = files.path(PACK_FILE);
+    let Some(pack_text) = files.get(PACK_FILE) else {
+        return Err(vec![ContentError::new(
+            &pack_path,
+            None,
+            "the pack has no pack.toml: it gives the pack's id, title, description and content note",
+        )]);
     };
-    let pack_file = FileText::new(&pack_path, &pack_text, 1);
+    let pack_file = FileText::new(&pack_path, pack_text, 1);
     let raw_pack: RawPack = match pack_file.parse() {
         Ok(raw) => raw,
         Err(error) => return Err(vec![error]),
@@ -464,13 +646,9 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
         });
     }
 
-    let sources = load_sources(&folder.join("sources"), &perspectives, &mut errors);
+    let sources = load_sources(files, &perspectives, &mut errors);
     let mut quote_places: Vec<QuotePlace> = Vec::new();
-    let glossary = load_glossary(
-        &folder.join("glossary.toml"),
-        &mut quote_places,
-        &mut errors,
-    );
+    let glossary = load_glossary(files, &mut quote_places, &mut errors);
     let normalised: HashMap<&str, NormalisedText> = sources
         .iter()
         .map(|source| (source.id.as_str(), NormalisedText::new(&source.text)))
@@ -483,12 +661,9 @@ pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
 
     let mut exercises = Vec::new();
     let mut exercise_places: HashMap<String, String> = HashMap::new();
-    let exercise_folder = folder.join("exercises");
-    for path in files_with_extension(&exercise_folder, "toml", &mut errors) {
-        let Some(text) = read(&path, &mut errors) else {
-            continue;
-        };
-        let file = FileText::new(&path, &text, 1);
+    let exercise_folder = folder.join(EXERCISES);
+    for (path, text) in files.under(EXERCISES, "toml") {
+        let file = FileText::new(&path, text, 1);
         let raw_file: RawExerciseFile = match file.parse() {
             Ok(raw) => raw,
             Err(error) => {
@@ -598,15 +773,12 @@ fn files_with_extension(
 const HEADER_FENCE: &str = "+++";
 
 fn load_sources(
-    folder: &Path,
+    files: &PackFiles,
     perspectives: &[Perspective],
     errors: &mut Vec<ContentError>,
 ) -> Vec<Source> {
     let mut sources = Vec::new();
-    for path in files_with_extension(folder, "txt", errors) {
-        let Some(contents) = read(&path, errors) else {
-            continue;
-        };
+    for (path, contents) in files.under(SOURCES, "txt") {
         let id = path
             .file_stem()
             .map(|stem| stem.to_string_lossy().into_owned())
@@ -619,7 +791,7 @@ fn load_sources(
             ));
             continue;
         }
-        let Some((header, text)) = split_header(&contents) else {
+        let Some((header, text)) = split_header(contents) else {
             errors.push(ContentError::new(
                 &path,
                 Some(1),
@@ -677,7 +849,7 @@ fn load_sources(
     }
     if sources.is_empty() {
         errors.push(ContentError::new(
-            folder,
+            &files.path(SOURCES),
             None,
             "the pack has no source documents: add one .txt file per document",
         ));
@@ -687,17 +859,15 @@ fn load_sources(
 
 /// Reads the pack's glossary, if it has one (`glossary.toml`, `[[term]]` tables).
 fn load_glossary(
-    path: &Path,
+    files: &PackFiles,
     places: &mut Vec<QuotePlace>,
     errors: &mut Vec<ContentError>,
 ) -> Glossary {
-    if !path.exists() {
-        return Glossary::default();
-    }
-    let Some(text) = read(path, errors) else {
+    let Some(text) = files.get(GLOSSARY_FILE) else {
         return Glossary::default();
     };
-    let file = FileText::new(path, &text, 1);
+    let path = &files.path(GLOSSARY_FILE);
+    let file = FileText::new(path, text, 1);
     let raw: RawGlossary = match file.parse() {
         Ok(raw) => raw,
         Err(error) => {

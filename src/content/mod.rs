@@ -4,10 +4,12 @@
 //! refers to something that exists and every quote has been found in its document.
 //! Invariant: nothing outside this module can build a `Pack` that was not checked.
 
+pub mod archive;
 pub mod diff;
 pub mod glossary;
 pub mod load;
 pub mod prose;
+pub mod shelf;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -206,9 +208,18 @@ pub struct Pack {
 }
 
 impl Pack {
+    /// The name it is served under: its id, or a teacher's pack's key.
     pub fn id(&self) -> &str {
         &self.id
     }
+
+    /// The same checked pack, served under `key` (a teacher's pack, see
+    /// [`crate::teacher_packs::TeacherPack::key`]).
+    pub fn served_as(mut self, key: String) -> Pack {
+        self.id = key;
+        self
+    }
+
     pub fn title(&self) -> &str {
         &self.title
     }

@@ -109,7 +109,7 @@ fn describe(assignment: &Assignment, with_due: bool) -> String {
 /// students get, then [`describe_assignment`].
 pub fn describe_for_teacher(state: &AppState, assignment: &Assignment) -> String {
     let pack_title = state
-        .library
+        .shelf
         .pack(&assignment.pack_id)
         .map(|pack| pack.title().to_string())
         .unwrap_or_else(|| assignment.pack_id.clone());

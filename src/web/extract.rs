@@ -6,6 +6,8 @@
 //!   student, assignment or live session of that teacher, named by the path's
 //!   `{class}`, `{student}`, `{assignment}` or `{session}`. Another teacher's answers
 //!   404, exactly as one that does not exist.
+//! - [`OwnedPack`]: a lesson pack of that teacher's own, named by the path's `{pack}`;
+//!   another teacher's answers 404 too.
 //! - [`FoundPack`]: a lesson pack on offer, named by the path's `{pack}`.
 //! - [`LearnersRound`]: a practice or assignment round this browser may open, named by
 //!   the path's `{round}`, with its pack. Another's round 404s as one that does not
@@ -15,6 +17,8 @@
 //!   one that does not exist.
 //! - [`CheckedForm`]: a signed-in teacher's form whose CSRF token was checked before
 //!   the handler runs.
+//! - [`CheckedUpload`]: a signed-in teacher's form with a file (`multipart/form-data`),
+//!   read within its limits, its CSRF token checked before the handler runs.
 //! - [`AnonymousForm`]: a form shown before sign-in (joining, answering, starting a
 //!   round, signing up or in) whose token was checked against the browser's form cookie
 //!   before the handler runs.
@@ -35,15 +39,18 @@ use super::error::AppError;
 use super::sign_in::{SignedIn, check_anonymous_form, check_sign_in_form, require_teacher};
 use crate::assignments::Assignment;
 use crate::classes::{Class, Student};
-use crate::content::{Library, Pack};
+use crate::content::Pack;
 use crate::ids::Token;
 use crate::live::LiveSession;
 use crate::practice::Round;
+use crate::teacher_packs::TeacherPack;
 
 const NO_SUCH_CLASS: &str =
     "There is no class at this address among yours. Your classes are listed on your page.";
 const NO_SUCH_STUDENT: &str = "There is no such student in this class.";
 const NO_SUCH_ASSIGNMENT: &str = "There is no such assignment in this class.";
+const NO_SUCH_PACK: &str =
+    "There is no lesson pack at this address among yours. Your packs are listed on the packs page.";
 const NO_SUCH_ROUND: &str = "We could not find that practice round. A round can only be opened in the browser that started it.";
 pub(crate) const NO_SUCH_LIVE_SESSION: &str = "There is no live session at this address among yours. Your sessions are listed on the live sessions page.";
 
@@ -169,19 +176,43 @@ fn owned_live_session(request: &HttpRequest) -> Result<OwnedLiveSession, AppErro
     Ok(OwnedLiveSession { signed_in, session })
 }
 
+/// A teacher's own lesson pack of the signed-in teacher: the path's `{pack}` (its record's
+/// id). Another teacher's answers 404, as one that does not exist.
+pub struct OwnedPack {
+    pub signed_in: SignedIn,
+    pub pack: TeacherPack,
+}
+
+fn owned_pack(request: &HttpRequest) -> Result<OwnedPack, AppError> {
+    let signed_in = signed_in(request)?;
+    let pack = named_in_path(
+        request,
+        "pack",
+        |state, id| state.storage.teacher_pack(id),
+        |pack| pack.teacher == signed_in.teacher.id,
+        NO_SUCH_PACK,
+    )?;
+    Ok(OwnedPack { signed_in, pack })
+}
+
 /// A lesson pack on offer: as an extractor, the path's `{pack}` (`404` for one that is
-/// not). It reads as the [`Pack`], found once: the packs do not change while the server
-/// runs.
+/// not). It reads as the [`Pack`], found once: a teacher's pack taken off the shelf
+/// stays whole for a request that found it.
+///
+/// A teacher's own pack is found for its teacher, and for browsers where no other
+/// teacher is signed in (its students, who reach it through their assignments and
+/// sessions); another teacher gets `404`, as for a pack that does not exist.
 pub struct FoundPack {
-    library: Arc<Library>,
-    id: String,
+    pack: Arc<Pack>,
+    /// Whose own pack it is, or `None` for a site pack.
+    owner: Option<Token>,
 }
 
 impl FoundPack {
     fn find(state: &AppState, id: &str) -> Option<FoundPack> {
-        state.library.pack(id).map(|pack| FoundPack {
-            library: Arc::clone(&state.library),
-            id: pack.id().to_string(),
+        state.shelf.pack(id).map(|pack| FoundPack {
+            pack,
+            owner: state.shelf.owner(id),
         })
     }
 }
@@ -190,15 +221,20 @@ impl std::ops::Deref for FoundPack {
     type Target = Pack;
 
     fn deref(&self) -> &Pack {
-        self.library
-            .pack(&self.id)
-            .expect("a pack found once stays in the library")
+        &self.pack
     }
 }
 
 fn found_pack(request: &HttpRequest) -> Result<FoundPack, AppError> {
     let id = request.match_info().get("pack").unwrap_or_default();
-    FoundPack::find(app_state(request)?, id).ok_or_else(|| {
+    let state = app_state(request)?;
+    let found = FoundPack::find(state, id);
+    let hidden = match found.as_ref().and_then(|found| found.owner) {
+        Some(owner) => crate::web::sign_in::signed_in(state, request)?
+            .is_some_and(|signed_in| signed_in.teacher.id != owner),
+        None => false,
+    };
+    found.filter(|_| !hidden).ok_or_else(|| {
         AppError::NotFound(format!(
             "There is no lesson pack called “{id}”. The home page lists the packs on offer."
         ))
@@ -289,6 +325,7 @@ from_request!(
     OwnedStudent => owned_student,
     OwnedAssignment => owned_assignment,
     OwnedLiveSession => owned_live_session,
+    OwnedPack => owned_pack,
     FoundPack => found_pack,
     JoinedAssignment => joined_assignment,
     LearnersRound<true> => learners_round::<true>,
@@ -410,6 +447,122 @@ impl<T: DeserializeOwned + 'static> FromRequest for AnonymousForm<T> {
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         read_and_check(request, payload, AnonymousForm, |request, token| {
             check_anonymous_form(app_state(request)?, request, token)
+        })
+    }
+}
+
+/// A file sent with a [`CheckedUpload`].
+pub struct Upload {
+    /// The file's name on the sender's computer, as the browser gave it.
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A signed-in teacher's form with a file (`multipart/form-data`): its text fields in
+/// order and its one file, read only once the sender is known to be signed in, within
+/// [`UPLOAD_LIMIT_BYTES`] for the file and [`FORM_LIMIT_BYTES`] for the rest, and its
+/// token checked before the handler runs.
+pub struct CheckedUpload {
+    pub fields: Vec<(String, String)>,
+    /// The file, if one was chosen.
+    pub file: Option<Upload>,
+}
+
+/// The largest file a [`CheckedUpload`] takes: an archive of a pack
+/// ([`crate::content::archive::MAX_ARCHIVE_BYTES`]).
+pub const UPLOAD_LIMIT_BYTES: usize = crate::content::archive::MAX_ARCHIVE_BYTES;
+/// The most bytes of text fields (and parts) a [`CheckedUpload`] takes besides its file.
+const FORM_LIMIT_BYTES: usize = 16 * 1024;
+
+impl FromRequest for CheckedUpload {
+    type Error = actix_web::Error;
+    type Future = FormFuture<CheckedUpload>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let request = request.clone();
+        let signed_in = signed_in(&request);
+        let mut parts = actix_multipart::Multipart::new(request.headers(), payload.take());
+        Box::pin(async move {
+            use futures_util::StreamExt;
+            let signed_in = signed_in?;
+            let too_large = || {
+                AppError::bad_request_with_back(
+                    format!(
+                        "The file you sent is larger than the {} MB this form takes. Nothing was stored.",
+                        UPLOAD_LIMIT_BYTES / (1024 * 1024)
+                    ),
+                    request.path().to_string(),
+                )
+            };
+            let unreadable = |error: actix_multipart::MultipartError| {
+                AppError::bad_request_with_back(
+                    format!(
+                        "The form could not be read ({error}). Nothing was stored; send it again."
+                    ),
+                    request.path().to_string(),
+                )
+            };
+            let mut fields = Vec::new();
+            let mut file: Option<Upload> = None;
+            let mut text_bytes = 0;
+            // A file over the limit is read to its end unkept, so that the browser, still
+            // sending, gets the message; a body far past it is cut off.
+            let mut over: Option<AppError> = None;
+            let mut discarded = 0;
+            while let Some(part) = parts.next().await {
+                let mut part = part.map_err(unreadable)?;
+                let name = part.name().unwrap_or_default().to_string();
+                let filename = part
+                    .content_disposition()
+                    .and_then(|disposition| disposition.get_filename())
+                    .map(str::to_string);
+                let mut bytes = Vec::new();
+                while let Some(chunk) = part.next().await {
+                    let chunk = chunk.map_err(unreadable)?;
+                    if over.is_some() {
+                        discarded += chunk.len();
+                        if discarded > 4 * UPLOAD_LIMIT_BYTES {
+                            return Err(over.unwrap_or(AppError::TooLarge).into());
+                        }
+                        continue;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                    if filename.is_some() && bytes.len() > UPLOAD_LIMIT_BYTES {
+                        over = Some(too_large());
+                    } else if filename.is_none() && text_bytes + bytes.len() > FORM_LIMIT_BYTES {
+                        over = Some(AppError::TooLarge);
+                    }
+                }
+                if over.is_some() {
+                    continue;
+                }
+                match filename {
+                    // A file field left empty sends a part with no name and no bytes.
+                    Some(filename) if filename.is_empty() && bytes.is_empty() => {}
+                    Some(filename) if file.is_none() => file = Some(Upload { filename, bytes }),
+                    Some(_) => {}
+                    None => {
+                        text_bytes += bytes.len() + name.len();
+                        let value = String::from_utf8(bytes).map_err(|_| {
+                            AppError::bad_request_with_back(
+                                "The form held text that is not UTF-8. Nothing was stored; send it again.",
+                                request.path().to_string(),
+                            )
+                        })?;
+                        fields.push((name, value));
+                    }
+                }
+            }
+            if let Some(error) = over {
+                return Err(error.into());
+            }
+            let token = fields
+                .iter()
+                .find(|(name, _)| name == "csrf")
+                .map(|(_, value)| value.as_str());
+            check_sign_in_form(&signed_in, token)?;
+            fields.retain(|(name, _)| name != "csrf");
+            Ok(CheckedUpload { fields, file })
         })
     }
 }

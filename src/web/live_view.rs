@@ -98,25 +98,45 @@ fn in_session_order<'a>(
         .map(|index| &exercise.choices()[index])
 }
 
+/// A session's exercise with its pack (see [`exercise_of`]).
+pub struct SessionExercise {
+    pack: std::sync::Arc<Pack>,
+    id: String,
+}
+
+impl SessionExercise {
+    /// The pack and the exercise.
+    pub fn parts(&self) -> (&Pack, &Exercise) {
+        let exercise = self
+            .pack
+            .exercise(&self.id)
+            .expect("exercise_of found it in this pack");
+        (&self.pack, exercise)
+    }
+}
+
 /// The pack and the exercise at `position` of a session.
-pub fn exercise_of<'a>(
-    state: &'a AppState,
+pub fn exercise_of(
+    state: &AppState,
     session: &LiveSession,
     position: usize,
-) -> Result<(&'a Pack, &'a Exercise), AppError> {
+) -> Result<SessionExercise, AppError> {
     let gone = || {
         AppError::NotFound(
             "This session's exercise is no longer in its lesson pack, so it cannot be shown."
                 .into(),
         )
     };
-    let pack = state.library.pack(&session.pack_id).ok_or_else(gone)?;
-    let exercise = session
+    let pack = state.shelf.pack(&session.pack_id).ok_or_else(gone)?;
+    let id = session
         .exercise_ids
         .get(position)
-        .and_then(|id| pack.exercise(id))
+        .filter(|id| pack.exercise(id).is_some())
         .ok_or_else(gone)?;
-    Ok((pack, exercise))
+    Ok(SessionExercise {
+        id: id.clone(),
+        pack,
+    })
 }
 
 /// Where the room is, for the heading of an exercise.

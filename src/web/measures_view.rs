@@ -4,14 +4,15 @@
 
 use serde::Serialize;
 
-use crate::content::{Library, Skill};
+use crate::content::Skill;
+use crate::content::shelf::Shelf;
 use crate::measures::{Calibration, Discernment, Lean, Measures, Subject};
 use crate::practice::{Confidence, Round};
 
 /// Adds the answers of `round` to `measures`, each with its exercise (an exercise gone
 /// from its pack since is left out).
-pub fn add_round(measures: &mut Measures, library: &Library, round: &Round) {
-    let Some(pack) = library.pack(&round.pack_id) else {
+pub fn add_round(measures: &mut Measures, shelf: &Shelf, round: &Round) {
+    let Some(pack) = shelf.pack(&round.pack_id) else {
         return;
     };
     for answer in round.answers.iter().flatten() {

@@ -13,6 +13,7 @@ mod learners;
 mod live_hub;
 mod live_view;
 mod measures_view;
+mod own_packs;
 mod reports;
 mod review_view;
 mod routes;
@@ -23,7 +24,6 @@ mod workers;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_web::cookie::{Cookie, SameSite};
@@ -32,8 +32,8 @@ use actix_web::error::UrlencodedError;
 use actix_web::{App, HttpRequest, HttpServer, middleware, web};
 use anyhow::Context;
 
-use crate::content::Library;
 use crate::content::load::load_library;
+use crate::content::shelf::Shelf;
 use crate::ids::Token;
 use crate::storage::Storage;
 use error::AppError;
@@ -61,7 +61,8 @@ pub struct Settings {
 
 /// What every handler can reach.
 pub struct AppState {
-    pub library: Arc<Library>,
+    /// The packs on offer: the site's and the teachers' own published ones.
+    pub shelf: Shelf,
     pub storage: Storage,
     /// Signs the cookies that must not be forged (teachers' sign-ins, form tokens).
     pub cookie_key: actix_web::cookie::Key,
@@ -134,7 +135,7 @@ impl Application {
             key
         })?;
         let state = web::Data::new(AppState {
-            library: Arc::new(library),
+            shelf: own_packs::shelf(library, &storage)?,
             storage,
             cookie_key: actix_web::cookie::Key::from(&cookie_key),
             failed_sign_ins: std::sync::Mutex::new(Default::default()),

@@ -91,7 +91,7 @@ pub fn review_lines(
     let mut lines: Vec<ReviewLine> = Vec::new();
     for (learner, place, place_name) in places(state, learners)? {
         for review in state.storage.reviews(learner)? {
-            let Some(pack) = state.library.pack(&review.pack_id) else {
+            let Some(pack) = state.shelf.pack(&review.pack_id) else {
                 continue;
             };
             if pack.exercise(&review.exercise_id).is_none() {

@@ -34,8 +34,13 @@ pub fn assign_two_source_questions(teacher: &Browser, class: &str) {
 }
 
 pub fn assign(teacher: &Browser, class: &str, fields: &[(&str, &str)]) -> Page {
+    assign_pack(teacher, class, "khojaly-1992", fields)
+}
+
+/// Sends the class page's assign form for the pack `pack`.
+pub fn assign_pack(teacher: &Browser, class: &str, pack: &str, fields: &[(&str, &str)]) -> Page {
     let csrf = teacher.get(class).attribute("input[name=csrf]", "value");
-    let mut form = vec![("csrf", csrf.as_str()), ("pack", "khojaly-1992")];
+    let mut form = vec![("csrf", csrf.as_str()), ("pack", pack)];
     form.extend_from_slice(fields);
     teacher.post(&format!("{class}/assignments"), &form)
 }

@@ -9,7 +9,7 @@ use sourcewise::content::Skill;
 
 use crate::helpers::{PACK, library, questions_dir, start_server};
 
-fn run_check(dir: &Path) -> Output {
+pub(crate) fn run_check(dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sourcewise"))
         .arg("check")
         .arg(dir)
@@ -38,7 +38,7 @@ fn check_prints_one_summary_line_for_the_bundled_pack() {
     assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
 }
 
-const PACK_TOML: &str = r#"id = "tiny"
+pub(crate) const PACK_TOML: &str = r#"id = "tiny"
 title = "A tiny pack"
 description = "For tests."
 content_note = "Nothing upsetting."
@@ -52,11 +52,11 @@ id = "reader"
 label = "A reader"
 "#;
 
-const ALPHA: &str = "+++\ntitle = \"Alpha\"\nshort_title = \"Alpha\"\nauthor = \"A\"\npublisher = \"P\"\nkind = \"essay\"\ndate = \"2020\"\nlicence = \"test\"\n+++\nThe quick brown fox\njumps over the lazy dog.\n";
-const BETA: &str = "+++\ntitle = \"Beta\"\nshort_title = \"Beta\"\nauthor = \"B\"\npublisher = \"P\"\nkind = \"letter\"\ndate = \"2021\"\nlicence = \"test\"\n+++\nA letter about a dog and a cat.\n";
+pub(crate) const ALPHA: &str = "+++\ntitle = \"Alpha\"\nshort_title = \"Alpha\"\nauthor = \"A\"\npublisher = \"P\"\nkind = \"essay\"\ndate = \"2020\"\nlicence = \"test\"\n+++\nThe quick brown fox\njumps over the lazy dog.\n";
+pub(crate) const BETA: &str = "+++\ntitle = \"Beta\"\nshort_title = \"Beta\"\nauthor = \"B\"\npublisher = \"P\"\nkind = \"letter\"\ndate = \"2021\"\nlicence = \"test\"\n+++\nA letter about a dog and a cat.\n";
 
 /// A valid exercise file; each case below breaks it in one place.
-const EXERCISES: &str = r#"[[exercise]]
+pub(crate) const EXERCISES: &str = r#"[[exercise]]
 id = "one"
 kind = "source"
 explanation = "The fox gives it away."

@@ -28,7 +28,7 @@ pub fn post_class(browser: &Browser, name: &str, description: &str) -> Page {
     )
 }
 
-fn create_class(browser: &Browser, name: &str, description: &str) -> String {
+pub fn create_class(browser: &Browser, name: &str, description: &str) -> String {
     let page = post_class(browser, name, description);
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     page.path()

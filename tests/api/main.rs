@@ -23,4 +23,5 @@ mod results;
 mod sign_in;
 mod site;
 mod student;
+mod teacher_packs;
 mod teachers;

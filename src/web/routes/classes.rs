@@ -18,7 +18,7 @@ use crate::assignments::{
 use crate::classes::{
     Class, ClassName, ClassProblem, JoinCode, Nickname, ResumeCode, Student, parse_description,
 };
-use crate::content::{Pack, Skill};
+use crate::content::Skill;
 use crate::ids::Token;
 use crate::measures::{Measures, Subject};
 use crate::practice::{Focus, MAX_ROUND_LENGTH, plan_round};
@@ -230,9 +230,10 @@ impl AssignForm {
 /// question to pick from.
 fn assign_choices(
     state: &AppState,
+    teacher: Token,
     form: &AssignForm,
 ) -> (Vec<PackChoice>, Vec<SkillChoice>, Vec<PickGroup>) {
-    let packs: Vec<&Pack> = state.library.packs().collect();
+    let packs = state.shelf.packs_for(teacher);
     let several = packs.len() > 1;
     let pack_choices = packs
         .iter()
@@ -310,7 +311,7 @@ async fn class_page(
     // Every student's progress: a report over the whole class, made off the worker.
     super::off_worker(state, move |state| {
         let students = state.storage.students_of(class.id)?;
-        let (packs, skills, pick_groups) = assign_choices(state, &form);
+        let (packs, skills, pick_groups) = assign_choices(state, class.teacher, &form);
         Ok(ClassPage {
             class: &class,
             csrf,
@@ -360,7 +361,7 @@ fn overview(state: &AppState, class: &Class, students: &[Student]) -> Result<Ove
         let tally = state
             .storage
             .progress(student.learner, 0, |round| {
-                add_round(&mut measures, &state.library, round);
+                add_round(&mut measures, &state.shelf, round);
                 true
             })?
             .tally;
@@ -529,7 +530,8 @@ fn answer_lines(state: &AppState, student: &Student) -> Result<Vec<AnswerLine>, 
         .progress(student.learner, usize::MAX, |_| true)?;
     let mut lines = Vec::new();
     for round in progress.recent_rounds {
-        let pack = state.library.pack(&round.pack_id);
+        let pack = state.shelf.pack(&round.pack_id);
+        let pack = pack.as_deref();
         for answer in round.answers.iter().flatten() {
             let exercise = pack.and_then(|pack| pack.exercise(&answer.exercise_id));
             lines.push((
@@ -779,8 +781,9 @@ fn assignment_of_form(
 ) -> Result<Assignment, String> {
     let field = |name: &str| field(fields, name);
     let pack = field("pack")
-        .and_then(|id| state.library.pack(id))
+        .and_then(|id| state.shelf.pack_for(class.teacher, id))
         .ok_or("Choose one of the lessons on offer.")?;
+    let pack = &*pack;
     let title = parse_title(field("title").unwrap_or_default())?;
     let order = match field("order").map(str::trim) {
         None | Some("") => QuestionOrder::Fixed,

@@ -77,7 +77,7 @@ pub async fn show_live_sessions(
             url: live_session_url(session),
             code: session.code.to_string(),
             pack_title: state
-                .library
+                .shelf
                 .pack(&session.pack_id)
                 .map_or(session.pack_id.clone(), |pack| pack.title().to_string()),
             started: format_time(session.created_at),
@@ -87,8 +87,9 @@ pub async fn show_live_sessions(
     super::html(&ListPage {
         sessions,
         packs: state
-            .library
-            .packs()
+            .shelf
+            .packs_for(signed_in.teacher.id)
+            .iter()
             .map(|pack| (pack.id().to_string(), pack.title().to_string()))
             .collect(),
     })
@@ -125,13 +126,14 @@ pub async fn show_new(
     let pack = query
         .pack
         .as_deref()
-        .and_then(|id| state.library.pack(id))
+        .and_then(|id| state.shelf.pack_for(signed_in.teacher.id, id))
         .ok_or_else(|| {
             AppError::bad_request_with_back(
                 "Choose one of the lessons on offer to start a live session.",
                 "/teachers/live".into(),
             )
         })?;
+    let pack = &*pack;
     super::html(&NewPage {
         pack,
         csrf: signed_in.sign_in.csrf.to_string(),
@@ -167,13 +169,14 @@ pub async fn create_live_session(
 ) -> Result<HttpResponse, AppError> {
     let field = |name: &str| field(&form, name).map(str::trim);
     let pack = field("pack")
-        .and_then(|id| state.library.pack(id))
+        .and_then(|id| state.shelf.pack_for(signed_in.teacher.id, id))
         .ok_or_else(|| {
             AppError::bad_request_with_back(
                 "Choose one of the lessons on offer.",
                 "/teachers/live".into(),
             )
         })?;
+    let pack = &*pack;
     let back = format!("/teachers/live/new?pack={}", pack.id());
     let wrong = |message: String| AppError::bad_request_with_back(message, back.clone());
     let seed = rand::rng().random::<u64>();
@@ -586,6 +589,8 @@ fn show_view(
     } else {
         Vec::new()
     };
+    // The exercise on screen, if any: the page borrows from it.
+    let found;
     let mut page = PresenterPage {
         session: &session,
         view,
@@ -617,7 +622,8 @@ fn show_view(
     };
     page.offer_end = !page.controls.iter().any(|control| control.action == "end");
     if let Phase::At { position, stage } = session.state.phase {
-        let (pack, exercise) = exercise_of(state, &session, position)?;
+        found = exercise_of(state, &session, position)?;
+        let (pack, exercise) = found.parts();
         let answers = state.storage.live_answers_at(session.id, position)?;
         page.answered = answers.len();
         page.stage = Some(stage);
@@ -660,7 +666,7 @@ fn show_review(
     session: &LiveSession,
     joined: usize,
 ) -> Result<HttpResponse, AppError> {
-    let pack = state.library.pack(&session.pack_id).ok_or_else(|| {
+    let pack = state.shelf.pack(&session.pack_id).ok_or_else(|| {
         AppError::NotFound("This session's lesson pack is no longer offered.".into())
     })?;
     let answers = state.storage.live_answers_of(session.id)?;
@@ -955,7 +961,8 @@ pub async fn export_live_session(
     state: web::Data<AppState>,
     OwnedLiveSession { session, .. }: OwnedLiveSession,
 ) -> Result<HttpResponse, AppError> {
-    let pack = state.library.pack(&session.pack_id);
+    let pack = state.shelf.pack(&session.pack_id);
+    let pack = pack.as_deref();
     let answers = state.storage.live_answers_of(session.id)?;
     let mut rows = vec![
         [

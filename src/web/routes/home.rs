@@ -52,7 +52,7 @@ fn home_page(
         None => Vec::new(),
     };
     anonymous_page(state, request, status, |csrf| HomePage {
-        packs: state.library.packs().collect(),
+        packs: state.shelf.site_packs().map(|pack| &**pack).collect(),
         csrf,
         code,
         error,

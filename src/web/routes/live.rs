@@ -184,6 +184,8 @@ pub async fn show_live(
         return form_page::<JoinPage>(&state, &request, StatusCode::OK, typed, None);
     };
     let wants_change = query.change.is_some();
+    // The exercise on screen, if any: the page borrows from it.
+    let found;
     let mut page = ParticipantPage {
         view: ParticipantView::Lobby,
         nickname: participant.nickname.as_str(),
@@ -217,11 +219,8 @@ pub async fn show_live(
                 if !session.state.opened[position] {
                     continue;
                 }
-                let Some(exercise) = state
-                    .library
-                    .pack(&session.pack_id)
-                    .and_then(|pack| pack.exercise(id))
-                else {
+                let pack = state.shelf.pack(&session.pack_id);
+                let Some(exercise) = pack.as_deref().and_then(|pack| pack.exercise(id)) else {
                     continue;
                 };
                 // Only this participant's answers are read: the whole room fetches
@@ -245,7 +244,8 @@ pub async fn show_live(
             }
         }
         Phase::At { position, stage } => {
-            let (pack, exercise) = exercise_of(&state, &session, position)?;
+            found = exercise_of(&state, &session, position)?;
+            let (pack, exercise) = found.parts();
             let answer = state
                 .storage
                 .live_answer(session.id, position, participant.id)?;
@@ -489,7 +489,8 @@ pub async fn submit_answer(
             "This answer was sent for a different exercise than the one it names, so it was not recorded.",
         ));
     }
-    let (_, exercise) = exercise_of(&state, &session, position)?;
+    let found = exercise_of(&state, &session, position)?;
+    let (_, exercise) = found.parts();
     let channel = state.live.channel(session.id, &session.state);
     {
         let _still = channel.lock();

@@ -14,6 +14,7 @@ mod reviews;
 mod rounds;
 mod sources;
 mod students;
+mod teacher_packs;
 mod teachers;
 
 use actix_web::dev::ServiceResponse;
@@ -55,6 +56,10 @@ pub fn register(config: &mut web::ServiceConfig) {
         "/resume" => GET show_form::<students::ResumePage>, POST students::resume_student;
         "/student" => GET students::show_student;
         "/student/assignments/{assignment}" => POST students::start_assignment;
+        "/teachers/packs" => GET teacher_packs::show_packs, POST teacher_packs::import_pack;
+        "/teachers/packs/{pack}" => GET teacher_packs::show_pack;
+        "/teachers/packs/{pack}/export.zip" => GET teacher_packs::export_pack;
+        "/teachers/packs/{pack}/published" => POST teacher_packs::update_published;
         "/teachers/classes" => POST classes::create_class;
         "/teachers/classes/{class}" => GET classes::show_class;
         "/teachers/classes/{class}/projector" => GET classes::show_projector;

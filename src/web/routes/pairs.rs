@@ -108,12 +108,12 @@ fn new_pair_page<'a>(
     form: PairForm,
     error: Option<String>,
 ) -> NewPairPage<'a> {
-    let packs: Vec<&Pack> = state.library.packs().collect();
+    let packs = state.shelf.packs_for(signed_in.teacher.id);
     let selected = packs
         .iter()
         .find(|pack| pack.id() == form.pack)
         .or(packs.first())
-        .copied();
+        .map(|pack| &**pack);
     let pack_choices = packs
         .iter()
         .map(|pack| PackChoice {
@@ -164,7 +164,7 @@ pub async fn show_new_pair(
     state: web::Data<AppState>,
     OwnedClass { signed_in, class }: OwnedClass,
 ) -> Result<HttpResponse, AppError> {
-    let pack = state.library.packs().next();
+    let pack = state.shelf.site_packs().next();
     let form = PairForm {
         pack: pack.map(|pack| pack.id().to_string()).unwrap_or_default(),
         skills: Skill::ALL
@@ -223,9 +223,10 @@ fn pair_of_form(
 ) -> Result<(Assignment, Assignment), String> {
     let field = |name: &str| field(fields, name).unwrap_or_default();
     let pack = state
-        .library
-        .pack(field("pack"))
+        .shelf
+        .pack_for(class.teacher, field("pack"))
         .ok_or("Choose one of the lessons on offer.")?;
+    let pack = &*pack;
     let focus = focus_of_form(fields)?;
     let typed = field("length").trim();
     let length: usize = typed.parse().map_err(|_| {
@@ -507,7 +508,8 @@ fn pair_report(
     pre: &Assignment,
     post: &Assignment,
 ) -> Result<PairReport, AppError> {
-    let pack = state.library.pack(&pre.pack_id);
+    let pack = state.shelf.pack(&pre.pack_id);
+    let pack = pack.as_deref();
     let length =
         |assignment: &Assignment| assignment.questions.same_list().map_or(0, <[String]>::len);
     let mut students = Vec::new();

@@ -83,7 +83,7 @@ fn done(state: &AppState, learners: &Learners, now: u64) -> Result<Done, AppErro
         let progress = state.storage.progress(learner, RECENT_ROUNDS, |round| {
             let shown = matches!(feedback_hidden_until(state, round), Ok(None));
             if shown {
-                add_round(measures, &state.library, round);
+                add_round(measures, &state.shelf, round);
             }
             shown
         })?;
@@ -126,7 +126,7 @@ pub async fn show_progress(
                 place,
                 started: format_time(round.created_at),
                 pack_title: state
-                    .library
+                    .shelf
                     .pack(&round.pack_id)
                     .map(|pack| pack.title().to_string())
                     .unwrap_or_else(|| round.pack_id.clone()),

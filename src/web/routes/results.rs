@@ -147,9 +147,9 @@ pub async fn show_assignment(
     OwnedAssignment { class, assignment }: OwnedAssignment,
 ) -> Result<HttpResponse, AppError> {
     let page = super::off_worker(&state, move |state| {
-        let pack = state.library.pack(&assignment.pack_id);
+        let pack = state.shelf.pack(&assignment.pack_id);
         let rows = rounds_of(state, &class, &assignment)?;
-        let exercises = match pack {
+        let exercises = match pack.as_deref() {
             Some(pack) => exercise_results(
                 pack,
                 &assignment,
@@ -219,7 +219,7 @@ fn judgements(
             continue;
         };
         let mut measures = Measures::default();
-        add_round(&mut measures, &state.library, round);
+        add_round(&mut measures, &state.shelf, round);
         class_measures.merge(&measures);
         students.extend(JudgementRow::of(
             student.nickname.as_str(),
@@ -368,7 +368,8 @@ pub async fn export_assignment(
 ) -> Result<HttpResponse, AppError> {
     let filename = format!("assignment-{}.csv", assignment.id);
     let bytes = super::off_worker(&state, move |state| {
-        let pack = state.library.pack(&assignment.pack_id);
+        let pack = state.shelf.pack(&assignment.pack_id);
+        let pack = pack.as_deref();
         let mut rows = vec![
             [
                 "nickname",
@@ -473,7 +474,7 @@ pub async fn export_assignment_json(
             let mut measures = Measures::default();
             let (questions, tally) = match &round {
                 Some(round) => {
-                    add_round(&mut measures, &state.library, round);
+                    add_round(&mut measures, &state.shelf, round);
                     (round.len(), round.tally())
                 }
                 None => (0, Default::default()),
@@ -607,9 +608,10 @@ pub async fn show_exercise(
     let page = super::off_worker(&state, move |state| {
         let not_found = || AppError::NotFound("This assignment has no such exercise.".into());
         let pack = state
-            .library
+            .shelf
             .pack(&assignment.pack_id)
             .ok_or_else(not_found)?;
+        let pack = &*pack;
         let exercise = pack.exercise(&exercise_id).ok_or_else(not_found)?;
         let rows = rounds_of(state, &class, &assignment)?;
         let answers: Vec<&crate::practice::Answer> = rows

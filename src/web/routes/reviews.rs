@@ -35,12 +35,13 @@ pub async fn start_review(
             back(),
         )
     })?;
-    let pack = state.library.pack(form.pack.trim()).ok_or_else(|| {
+    let pack = state.shelf.pack(form.pack.trim()).ok_or_else(|| {
         AppError::bad_request_with_back(
             "That lesson is not on offer here any more, so it has nothing to review.",
             back(),
         )
     })?;
+    let pack = &*pack;
     let now = now();
     let due: Vec<String> = state
         .storage

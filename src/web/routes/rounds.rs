@@ -431,7 +431,7 @@ pub async fn show_summary(
         .collect();
     let assignment = assignment_name(&state, round)?;
     let mut measures = Measures::default();
-    add_round(&mut measures, &state.library, round);
+    add_round(&mut measures, &state.shelf, round);
     let judgement = JudgementView::of(&measures, &Subject::You);
     anonymous_page(&state, &request, StatusCode::OK, |csrf| SummaryPage {
         pack,

@@ -179,7 +179,7 @@ fn student_assignments(
             now(),
         );
         let pack_title = state
-            .library
+            .shelf
             .pack(&assignment.pack_id)
             .map(|pack| pack.title().to_string())
             .unwrap_or_default();
@@ -225,9 +225,10 @@ pub async fn start_assignment(
     }: JoinedAssignment,
     _form: AnonymousForm<()>,
 ) -> Result<HttpResponse, AppError> {
-    let pack = state.library.pack(&assignment.pack_id).ok_or_else(|| {
+    let pack = state.shelf.pack(&assignment.pack_id).ok_or_else(|| {
         AppError::NotFound("The lesson of this assignment is no longer on this server.".into())
     })?;
+    let pack = &*pack;
     let round = match state.storage.assignment_round(assignment.id, student.id)? {
         Some(round) => round,
         None => {

@@ -1,0 +1,388 @@
+//! A teacher's own lesson packs: the list with its import form, importing a `.zip`
+//! (checked whole before anything is stored), a pack's page, exporting it, publishing or
+//! withdrawing it, and deleting it.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::see_other;
+use crate::content::archive;
+use crate::content::load::{ID_RULE, declared_id, is_valid_id, rename_pack};
+use crate::content::{Pack, Skill};
+use crate::ids::Token;
+use crate::teacher_packs::{MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, TeacherPack};
+use crate::web::error::AppError;
+use crate::web::extract::{CheckedForm, CheckedUpload, OwnedPack, field};
+use crate::web::own_packs::check;
+use crate::web::sign_in::SignedIn;
+use crate::web::{AppState, now};
+
+/// A pack as the list shows it.
+struct PackLine {
+    url: String,
+    title: String,
+    pack_id: String,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "teachers/packs.html")]
+struct PacksPage {
+    packs: Vec<PackLine>,
+    csrf: String,
+    notice: Option<&'static str>,
+    /// Why the last import was refused, and each problem found.
+    refusal: Option<Refusal>,
+    new_id: String,
+    max_archive_mb: usize,
+    max_documents: usize,
+    max_document_mb: usize,
+}
+
+/// An import refused: what went wrong, in one sentence, and every problem.
+struct Refusal {
+    summary: String,
+    problems: Vec<String>,
+}
+
+impl Refusal {
+    fn one(summary: impl Into<String>) -> Refusal {
+        Refusal {
+            summary: summary.into(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PacksQuery {
+    notice: Option<String>,
+}
+
+/// `GET /teachers/packs`: the teacher's packs and the import form.
+pub async fn show_packs(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    query: web::Query<PacksQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = match query.notice.as_deref() {
+        Some("deleted") => Some("The pack was deleted."),
+        _ => None,
+    };
+    let page = packs_page(&state, &signed_in, notice, None, String::new())?;
+    super::html(&page)
+}
+
+fn packs_page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    notice: Option<&'static str>,
+    refusal: Option<Refusal>,
+    new_id: String,
+) -> Result<PacksPage, AppError> {
+    let packs = state
+        .storage
+        .teacher_packs_of(signed_in.teacher.id)?
+        .into_iter()
+        .map(|pack| PackLine {
+            url: pack_url(&pack),
+            title: title_of(state, &pack),
+            status: status_of(state, &pack),
+            pack_id: pack.pack_id,
+        })
+        .collect();
+    Ok(PacksPage {
+        packs,
+        csrf: signed_in.sign_in.csrf.to_string(),
+        notice,
+        refusal,
+        new_id,
+        max_archive_mb: archive::MAX_ARCHIVE_BYTES / (1024 * 1024),
+        max_documents: MAX_DOCUMENTS,
+        max_document_mb: MAX_DOCUMENT_BYTES / (1024 * 1024),
+    })
+}
+
+fn pack_url(pack: &TeacherPack) -> String {
+    format!("/teachers/packs/{}", pack.id)
+}
+
+/// The pack's title as served, or its id while it is not.
+fn title_of(state: &AppState, pack: &TeacherPack) -> String {
+    state
+        .shelf
+        .pack(&pack.key())
+        .map_or_else(|| pack.pack_id.clone(), |served| served.title().to_string())
+}
+
+fn status_of(state: &AppState, pack: &TeacherPack) -> &'static str {
+    match (state.shelf.pack(&pack.key()).is_some(), pack.published) {
+        (false, _) => "Has problems: not offered until they are fixed",
+        (true, true) => "Published: in your assignment and live-session forms",
+        (true, false) => "Withdrawn: not offered in your forms",
+    }
+}
+
+/// `POST /teachers/packs`: imports a pack from a `.zip` archive. Everything is checked
+/// first; a pack with any problem is refused with all of them, and nothing is stored.
+pub async fn import_pack(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    upload: CheckedUpload,
+) -> Result<HttpResponse, AppError> {
+    let new_id = field(&upload.fields, "new_id")
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    match imported(&state, &signed_in, upload, &new_id).await? {
+        Ok(pack) => Ok(see_other(format!("{}?notice=imported", pack_url(&pack)))),
+        Err(refusal) => {
+            let page = packs_page(&state, &signed_in, None, Some(refusal), new_id)?;
+            Ok(HttpResponse::build(StatusCode::BAD_REQUEST)
+                .content_type("text/html; charset=utf-8")
+                .body(page.render()?))
+        }
+    }
+}
+
+/// The pack an upload holds, checked and stored, or why it was refused.
+async fn imported(
+    state: &web::Data<AppState>,
+    signed_in: &SignedIn,
+    upload: CheckedUpload,
+    new_id: &str,
+) -> Result<Result<TeacherPack, Refusal>, AppError> {
+    let Some(file) = upload.file else {
+        return Ok(Err(Refusal::one(
+            "Choose the .zip file of a pack to import.",
+        )));
+    };
+    if !new_id.is_empty() && !is_valid_id(new_id) {
+        return Ok(Err(Refusal::one(format!(
+            "“{new_id}” cannot be a pack's id: {ID_RULE}. Nothing was imported."
+        ))));
+    }
+    let bytes = file.bytes;
+    let unpacked = match web::block(move || archive::read(&bytes)).await {
+        Ok(Ok(unpacked)) => unpacked,
+        Ok(Err(problems)) => {
+            return Ok(Err(Refusal {
+                summary: format!(
+                    "“{}” was not imported: the archive cannot be taken as it is. Nothing was stored.",
+                    file.filename
+                ),
+                problems,
+            }));
+        }
+        Err(_) => return Err(AppError::Interrupted),
+    };
+    let mut files = unpacked.files;
+    let declared = declared_id(&files);
+    if !unpacked.in_folder {
+        files.set_folder(declared.clone().unwrap_or_else(|| "pack".into()));
+    }
+    let wanted = if new_id.is_empty() {
+        declared.clone()
+    } else {
+        Some(new_id.to_string())
+    };
+    if let Some(wanted) = &wanted {
+        let mine = state.storage.teacher_packs_of(signed_in.teacher.id)?;
+        let clash = if state.shelf.site_packs().any(|pack| pack.id() == wanted) {
+            Some("a lesson this site offers to everyone")
+        } else if mine.iter().any(|pack| &pack.pack_id == wanted) {
+            Some("one of your packs")
+        } else {
+            None
+        };
+        if let Some(clash) = clash {
+            let how = if new_id.is_empty() {
+                "To import it beside that one, type a new id in “Import it under another id” and choose the file again."
+            } else {
+                "Choose another id, and choose the file again."
+            };
+            return Ok(Err(Refusal::one(format!(
+                "The id “{wanted}” is taken by {clash}. {how} Nothing was imported."
+            ))));
+        }
+        if !new_id.is_empty() && declared.is_some() {
+            rename_pack(&mut files, new_id);
+        }
+    }
+    let now = now();
+    let pack = TeacherPack {
+        id: Token::random(&mut rand::rng()),
+        teacher: signed_in.teacher.id,
+        pack_id: wanted.unwrap_or_default(),
+        files,
+        published: true,
+        created_at: now,
+        updated_at: now,
+    };
+    let checking = pack.clone();
+    let checked = web::block(move || check(&checking))
+        .await
+        .map_err(|_| AppError::Interrupted)?;
+    let checked = match checked {
+        Ok(checked) => checked,
+        Err(problems) => {
+            let count = problems.len();
+            return Ok(Err(Refusal {
+                summary: format!(
+                    "“{}” was not imported: {count} problem{} found. Nothing was stored. Fix {} and import the pack again.",
+                    file.filename,
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "it" } else { "them" },
+                ),
+                problems: problems.iter().map(ToString::to_string).collect(),
+            }));
+        }
+    };
+    state.storage.save_teacher_pack(&pack).await?;
+    state.shelf.put(pack.teacher, pack.published, checked);
+    Ok(Ok(pack))
+}
+
+/// A document of a pack, as its page lists it.
+struct DocumentLine {
+    title: String,
+    reader_url: String,
+    size: String,
+}
+
+#[derive(Template)]
+#[template(path = "teachers/pack.html")]
+struct PackPage<'a> {
+    pack: &'a TeacherPack,
+    served: Option<&'a Pack>,
+    title: String,
+    status: &'static str,
+    notice: Option<&'static str>,
+    documents: Vec<DocumentLine>,
+    /// Each skill's title and how many exercises the pack has of it.
+    skills: Vec<(&'static str, usize)>,
+    problems: Vec<String>,
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+pub struct PackQuery {
+    notice: Option<String>,
+}
+
+/// `GET /teachers/packs/{pack}`: a pack's page.
+pub async fn show_pack(
+    state: web::Data<AppState>,
+    OwnedPack { signed_in, pack }: OwnedPack,
+    query: web::Query<PackQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = match query.notice.as_deref() {
+        Some("imported") => Some(
+            "Imported: every check passed. It is published, so it is in your assignment and live-session forms.",
+        ),
+        Some("published") => Some("Published: it is in your assignment and live-session forms."),
+        Some("withdrawn") => Some(
+            "Withdrawn: it is no longer offered in your forms. What you assigned from it still shows.",
+        ),
+        _ => None,
+    };
+    let served = state.shelf.pack(&pack.key());
+    let problems = match served {
+        Some(_) => Vec::new(),
+        None => {
+            let checking = pack.clone();
+            match web::block(move || check(&checking)).await {
+                Ok(Err(problems)) => problems.iter().map(ToString::to_string).collect(),
+                _ => Vec::new(),
+            }
+        }
+    };
+    let documents = served
+        .as_deref()
+        .map(|served| {
+            served
+                .sources()
+                .iter()
+                .map(|source| DocumentLine {
+                    title: source.title().to_string(),
+                    reader_url: format!("/packs/{}/sources/{}", served.id(), source.id()),
+                    size: words(source.text()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let skills = served
+        .as_deref()
+        .map(|served| {
+            Skill::ALL
+                .iter()
+                .map(|&skill| (skill.title(), served.exercises_of(skill).count()))
+                .collect()
+        })
+        .unwrap_or_default();
+    super::html(&PackPage {
+        title: title_of(&state, &pack),
+        status: status_of(&state, &pack),
+        served: served.as_deref(),
+        pack: &pack,
+        notice,
+        documents,
+        skills,
+        problems,
+        csrf: signed_in.sign_in.csrf.to_string(),
+    })
+}
+
+fn words(text: &str) -> String {
+    let count = text.split_whitespace().count();
+    format!("{count} word{}", if count == 1 { "" } else { "s" })
+}
+
+/// `GET /teachers/packs/{pack}/export.zip`: the pack's folder as a `.zip` archive, as
+/// `questions/` holds a pack.
+pub async fn export_pack(OwnedPack { pack, .. }: OwnedPack) -> Result<HttpResponse, AppError> {
+    let (bytes, pack_id) =
+        web::block(move || (archive::write(&pack.files, &pack.pack_id), pack.pack_id))
+            .await
+            .map_err(|_| AppError::Interrupted)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{pack_id}.zip\""),
+        ))
+        .body(bytes))
+}
+
+/// `POST /teachers/packs/{pack}/published`: offers the pack in the teacher's forms
+/// (`value=yes`), or stops offering it (`value=no`).
+pub async fn update_published(
+    state: web::Data<AppState>,
+    OwnedPack { mut pack, .. }: OwnedPack,
+    CheckedForm(form): CheckedForm<crate::web::extract::Fields>,
+) -> Result<HttpResponse, AppError> {
+    let published = match field(&form, "value") {
+        Some("yes") => true,
+        Some("no") => false,
+        _ => {
+            return Err(AppError::bad_request_with_back(
+                "The form did not say whether to publish the pack or withdraw it. Use the button on the pack's page.",
+                pack_url(&pack),
+            ));
+        }
+    };
+    if published && state.shelf.pack(&pack.key()).is_none() {
+        return Err(AppError::bad_request_with_back(
+            "This pack has problems, so it cannot be published. Its page lists them.",
+            pack_url(&pack),
+        ));
+    }
+    pack.published = published;
+    pack.updated_at = now();
+    state.storage.save_teacher_pack(&pack).await?;
+    state.shelf.set_published(&pack.key(), published);
+    let notice = if published { "published" } else { "withdrawn" };
+    Ok(see_other(format!("{}?notice={notice}", pack_url(&pack))))
+}
