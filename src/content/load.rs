@@ -163,122 +163,122 @@ pub fn load_library(directory: &Path) -> Result<Library, ContentErrors> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPack {
-    id: Spanned<String>,
-    title: Spanned<String>,
-    description: Spanned<String>,
+pub(super) struct RawPack {
+    pub(super) id: Spanned<String>,
+    pub(super) title: Spanned<String>,
+    pub(super) description: Spanned<String>,
     #[serde(default)]
-    goals: Vec<Spanned<String>>,
-    content_note: Spanned<String>,
-    missing_voices: Option<Spanned<String>>,
+    pub(super) goals: Vec<Spanned<String>>,
+    pub(super) content_note: Spanned<String>,
+    pub(super) missing_voices: Option<Spanned<String>>,
     #[serde(default, rename = "perspective")]
-    perspectives: Vec<Spanned<RawPerspective>>,
+    pub(super) perspectives: Vec<Spanned<RawPerspective>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawGlossary {
+pub(super) struct RawGlossary {
     #[serde(default, rename = "term")]
-    terms: Vec<Spanned<RawTerm>>,
+    pub(super) terms: Vec<Spanned<RawTerm>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawTerm {
-    id: Spanned<String>,
-    term: Spanned<String>,
+pub(super) struct RawTerm {
+    pub(super) id: Spanned<String>,
+    pub(super) term: Spanned<String>,
     #[serde(default)]
-    aliases: Vec<String>,
-    definition: Spanned<String>,
-    attribution: Option<Spanned<String>>,
+    pub(super) aliases: Vec<String>,
+    pub(super) definition: Spanned<String>,
+    pub(super) attribution: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPerspective {
-    id: Spanned<String>,
-    label: Spanned<String>,
+pub(super) struct RawPerspective {
+    pub(super) id: Spanned<String>,
+    pub(super) label: Spanned<String>,
     #[serde(default)]
-    description: String,
+    pub(super) description: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawSourceHeader {
-    title: String,
-    short_title: Spanned<String>,
-    author: String,
-    publisher: String,
-    kind: String,
-    date: String,
-    url: Option<String>,
-    licence: String,
-    perspective: Option<Spanned<String>>,
+pub(super) struct RawSourceHeader {
+    pub(super) title: String,
+    pub(super) short_title: Spanned<String>,
+    pub(super) author: String,
+    pub(super) publisher: String,
+    pub(super) kind: String,
+    pub(super) date: String,
+    pub(super) url: Option<String>,
+    pub(super) licence: String,
+    pub(super) perspective: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawExerciseFile {
+pub(super) struct RawExerciseFile {
     #[serde(default, rename = "exercise")]
-    exercises: Vec<Spanned<RawExercise>>,
+    pub(super) exercises: Vec<Spanned<RawExercise>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawExercise {
-    id: Spanned<String>,
-    kind: Spanned<String>,
-    question: Option<Spanned<String>>,
-    explanation: Spanned<String>,
-    passage: Option<Spanned<RawQuote>>,
-    claim: Option<Spanned<String>>,
-    speaker: Option<Spanned<String>>,
+pub(super) struct RawExercise {
+    pub(super) id: Spanned<String>,
+    pub(super) kind: Spanned<String>,
+    pub(super) question: Option<Spanned<String>>,
+    pub(super) explanation: Spanned<String>,
+    pub(super) passage: Option<Spanned<RawQuote>>,
+    pub(super) claim: Option<Spanned<String>>,
+    pub(super) speaker: Option<Spanned<String>>,
     #[serde(default, rename = "option")]
-    options: Vec<Spanned<RawOption>>,
+    pub(super) options: Vec<Spanned<RawOption>>,
     #[serde(default)]
-    evidence: Vec<Spanned<RawQuote>>,
+    pub(super) evidence: Vec<Spanned<RawQuote>>,
     #[serde(default, rename = "version")]
-    versions: Vec<Spanned<RawVersion>>,
+    pub(super) versions: Vec<Spanned<RawVersion>>,
     #[serde(default, rename = "original")]
-    originals: Vec<Spanned<RawOriginal>>,
+    pub(super) originals: Vec<Spanned<RawOriginal>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawQuote {
-    source: Spanned<String>,
-    text: Spanned<String>,
-    note: Option<Spanned<String>>,
+pub(super) struct RawQuote {
+    pub(super) source: Spanned<String>,
+    pub(super) text: Spanned<String>,
+    pub(super) note: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawVersion {
-    source: Spanned<String>,
-    text: Spanned<String>,
-    note: Option<Spanned<String>>,
-    difference: Option<Spanned<String>>,
+pub(super) struct RawVersion {
+    pub(super) source: Spanned<String>,
+    pub(super) text: Spanned<String>,
+    pub(super) note: Option<Spanned<String>>,
+    pub(super) difference: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawOriginal {
-    title: Spanned<String>,
-    look_for: Spanned<String>,
-    url: Option<Spanned<String>>,
+pub(super) struct RawOriginal {
+    pub(super) title: Spanned<String>,
+    pub(super) look_for: Spanned<String>,
+    pub(super) url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawOption {
-    answer: Spanned<String>,
+pub(super) struct RawOption {
+    pub(super) answer: Spanned<String>,
     #[serde(default)]
-    correct: bool,
-    why: Spanned<String>,
+    pub(super) correct: bool,
+    pub(super) why: Spanned<String>,
 }
 
 /// A file's text with a way to turn byte offsets into line numbers.
-struct FileText<'a> {
+pub(super) struct FileText<'a> {
     path: &'a Path,
     text: &'a str,
     /// Lines that stand before `text` in the file (for a source's header).
@@ -288,7 +288,7 @@ struct FileText<'a> {
 }
 
 impl<'a> FileText<'a> {
-    fn new(path: &'a Path, text: &'a str, first_line: usize) -> FileText<'a> {
+    pub(super) fn new(path: &'a Path, text: &'a str, first_line: usize) -> FileText<'a> {
         let breaks = text
             .bytes()
             .enumerate()
@@ -366,7 +366,7 @@ impl<'a> FileText<'a> {
         }
     }
 
-    fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ContentError> {
+    pub(super) fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ContentError> {
         toml::from_str(self.text).map_err(|error| {
             let line = error
                 .span()
@@ -495,12 +495,12 @@ impl PackFiles {
     }
 
     /// The path of the file `name`, as messages name it.
-    fn path(&self, name: &str) -> PathBuf {
+    pub(super) fn path(&self, name: &str) -> PathBuf {
         self.folder.join(name)
     }
 
     /// The files in `subfolder` that end in `.extension`, by name, with their paths.
-    fn under(&self, subfolder: &str, extension: &str) -> Vec<(PathBuf, &str)> {
+    pub(super) fn under(&self, subfolder: &str, extension: &str) -> Vec<(PathBuf, &str)> {
         self.files
             .iter()
             .filter(|(name, _)| {
@@ -549,10 +549,13 @@ fn id_span(text: &str) -> Option<(String, std::ops::Range<usize>)> {
     Some((parsed.id.into_inner(), span))
 }
 
-const PACK_FILE: &str = "pack.toml";
-const GLOSSARY_FILE: &str = "glossary.toml";
-const SOURCES: &str = "sources";
-const EXERCISES: &str = "exercises";
+pub(super) const PACK_FILE: &str = "pack.toml";
+/// The problem with a pack that has no `pack.toml`.
+pub(super) const NO_PACK_FILE: &str =
+    "the pack has no pack.toml: it gives the pack's id, title, description and content note";
+pub(super) const GLOSSARY_FILE: &str = "glossary.toml";
+pub(super) const SOURCES: &str = "sources";
+pub(super) const EXERCISES: &str = "exercises";
 
 /// Loads and checks one pack folder.
 pub fn load_pack(folder: &Path) -> Result<Pack, Vec<ContentError>> {
@@ -569,11 +572,7 @@ pub fn check_pack(files: &PackFiles) -> Result<Pack, Vec<ContentError>> {
     let folder = files.folder();
     let pack_path = files.path(PACK_FILE);
     let Some(pack_text) = files.get(PACK_FILE) else {
-        return Err(vec![ContentError::new(
-            &pack_path,
-            None,
-            "the pack has no pack.toml: it gives the pack's id, title, description and content note",
-        )]);
+        return Err(vec![ContentError::new(&pack_path, None, NO_PACK_FILE)]);
     };
     let pack_file = FileText::new(&pack_path, pack_text, 1);
     let raw_pack: RawPack = match pack_file.parse() {
@@ -771,6 +770,8 @@ fn files_with_extension(
 }
 
 const HEADER_FENCE: &str = "+++";
+/// The problem with a source file that does not start with a `+++` header.
+pub(super) const NO_HEADER: &str = "a source file starts with a line '+++', its TOML header, and another line '+++'; the document's text follows";
 
 fn load_sources(
     files: &PackFiles,
@@ -792,11 +793,7 @@ fn load_sources(
             continue;
         }
         let Some((header, text)) = split_header(contents) else {
-            errors.push(ContentError::new(
-                &path,
-                Some(1),
-                "a source file starts with a line '+++', its TOML header, and another line '+++'; the document's text follows",
-            ));
+            errors.push(ContentError::new(&path, Some(1), NO_HEADER));
             continue;
         };
         let header_file = FileText::new(&path, header, 2);
@@ -1059,7 +1056,7 @@ fn leaks(places: &[QuotePlace]) -> Vec<ContentError> {
 }
 
 /// Splits a source file into its TOML header and the document's text.
-fn split_header(contents: &str) -> Option<(&str, &str)> {
+pub(super) fn split_header(contents: &str) -> Option<(&str, &str)> {
     let rest = contents.strip_prefix(HEADER_FENCE)?;
     let rest = rest
         .strip_prefix("\r\n")

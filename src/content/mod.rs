@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod diff;
+pub mod draft;
 pub mod glossary;
 pub mod load;
 pub mod prose;
