@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 use crate::content::load::{ContentError, PackFiles};
+use crate::content::{Exercise, Pack};
 use crate::ids::Token;
 
 /// The most documents a teacher's pack may have.
@@ -30,6 +31,24 @@ pub struct TeacherPack {
     /// Seconds since 1970.
     pub created_at: u64,
     pub updated_at: u64,
+    /// The files last served, kept while `files` (the working copy) has problems, so
+    /// that what was assigned from the pack stays served, a restart included.
+    pub served: Option<PackFiles>,
+    /// Each exercise's versions, oldest first: a new one whenever a changed exercise
+    /// is served. An answer was given to the version served when it was given.
+    pub versions: Vec<ExerciseVersion>,
+}
+
+/// One version of one exercise of a teacher's pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExerciseVersion {
+    pub exercise: String,
+    /// 1, 2, …
+    pub number: u32,
+    /// The [`fingerprint`] of the exercise as this version served it.
+    pub fingerprint: u64,
+    /// When it was first served, in seconds since 1970.
+    pub since: u64,
 }
 
 impl TeacherPack {
@@ -37,6 +56,93 @@ impl TeacherPack {
     pub fn key(&self) -> String {
         key_of(&self.pack_id, self.id)
     }
+
+    /// The files students are served: the working copy, or while it has problems the
+    /// last files that passed.
+    pub fn serving(&self) -> &PackFiles {
+        self.served.as_ref().unwrap_or(&self.files)
+    }
+
+    /// Notes a newly served `pack`: each exercise that is new or changed since its last
+    /// version gets a new version, served from `now`.
+    pub fn note_versions(&mut self, pack: &Pack, now: u64) {
+        for exercise in pack.exercises() {
+            let fingerprint = fingerprint(exercise);
+            let last = self
+                .versions
+                .iter()
+                .rev()
+                .find(|version| version.exercise == exercise.id());
+            if last.is_some_and(|last| last.fingerprint == fingerprint) {
+                continue;
+            }
+            let number = last.map_or(1, |last| last.number + 1);
+            self.versions.push(ExerciseVersion {
+                exercise: exercise.id().to_string(),
+                number,
+                fingerprint,
+                since: now,
+            });
+        }
+    }
+
+    /// The version of `exercise` served at `time` (seconds since 1970), if it was.
+    pub fn version_at(&self, exercise: &str, time: u64) -> Option<u32> {
+        let mut versions = self
+            .versions
+            .iter()
+            .filter(|version| version.exercise == exercise);
+        let first = versions.next()?;
+        // An answer given in the second a version replaced another counts for the new.
+        Some(
+            versions
+                .take_while(|version| version.since <= time)
+                .last()
+                .unwrap_or(first)
+                .number,
+        )
+    }
+
+    /// The latest version of `exercise`, if it was ever served.
+    pub fn latest_version(&self, exercise: &str) -> Option<u32> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|version| version.exercise == exercise)
+            .map(|version| version.number)
+    }
+}
+
+/// What a learner is shown of an exercise and told about it, hashed: two exercises with
+/// the same fingerprint ask the same question with the same answers and feedback.
+pub fn fingerprint(exercise: &Exercise) -> u64 {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut part = |text: &str| {
+        hasher.update((text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    };
+    part(exercise.skill().slug());
+    part(exercise.question());
+    for text in exercise.texts() {
+        part(text);
+    }
+    for quote in exercise.quotes() {
+        part(quote.source_id());
+    }
+    for choice in exercise.choices() {
+        part(choice.answer());
+        part(choice.label());
+    }
+    part(exercise.correct_choice().answer());
+    for original in exercise.originals() {
+        part(original.title());
+        part(original.url().unwrap_or_default());
+    }
+    let digest = hasher.finalize();
+    let mut first = [0; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(first)
 }
 
 /// The name a teacher's pack `id` is served under.
@@ -98,6 +204,66 @@ mod tests {
         assert_eq!(id_in_key(&key), Some(id));
         assert_eq!(id_in_key("khojaly-1992"), None);
         assert!(key.starts_with("my-pack~"));
+    }
+
+    fn record(pack_id: &str) -> TeacherPack {
+        TeacherPack {
+            id: Token::from_bytes([1; 16]),
+            teacher: Token::from_bytes([2; 16]),
+            pack_id: pack_id.into(),
+            files: PackFiles::new(pack_id),
+            published: true,
+            created_at: 0,
+            updated_at: 0,
+            served: None,
+            versions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_answer_belongs_to_the_version_served_when_it_was_given() {
+        let mut pack = record("p");
+        for (exercise, number, fingerprint, since) in
+            [("a", 1, 7, 10), ("b", 1, 8, 10), ("a", 2, 9, 20)]
+        {
+            pack.versions.push(ExerciseVersion {
+                exercise: exercise.into(),
+                number,
+                fingerprint,
+                since,
+            });
+        }
+        let versions: Vec<Option<u32>> = [10, 19, 20, 99]
+            .iter()
+            .map(|&time| pack.version_at("a", time))
+            .collect();
+        assert_eq!(versions, [Some(1), Some(1), Some(2), Some(2)]);
+        assert_eq!(pack.version_at("b", 99), Some(1));
+        assert_eq!(pack.version_at("c", 99), None);
+        assert_eq!(pack.latest_version("a"), Some(2));
+    }
+
+    #[test]
+    fn a_changed_exercise_gets_a_new_version_and_an_unchanged_one_does_not() {
+        let library = crate::content::load::load_library(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/questions"
+        )))
+        .unwrap();
+        let bundled = library.packs().next().unwrap();
+        let mut pack = record(bundled.id());
+        pack.note_versions(bundled, 10);
+        let count = pack.versions.len();
+        assert_eq!(count, bundled.exercises().len());
+        pack.note_versions(bundled, 20);
+        assert_eq!(pack.versions.len(), count, "nothing changed");
+        // A changed fingerprint, as a changed exercise would give, makes version 2.
+        let first = bundled.exercises()[0].id().to_string();
+        pack.versions[0].fingerprint ^= 1;
+        pack.note_versions(bundled, 30);
+        assert_eq!(pack.versions.len(), count + 1);
+        assert_eq!(pack.latest_version(&first), Some(2));
+        assert_eq!(pack.version_at(&first, 29), Some(1));
     }
 
     #[test]

@@ -116,7 +116,7 @@ impl Skill {
         }
     }
 
-    fn default_question(self) -> &'static str {
+    pub fn default_question(self) -> &'static str {
         match self {
             Skill::Source => "Which document is this passage from?",
             Skill::Perspective => "Whose perspective does this passage present?",
@@ -189,6 +189,23 @@ answer_scale! {
         Changed => "changed",
             "Changed: words altered, added or dropped, and the meaning changes",
         Unverifiable => "unverifiable", "Cannot be checked from these documents",
+    }
+}
+
+/// The fixed answers of an exercise of `skill`, as written in pack files and as
+/// learners read them: a contested or quote exercise's verdicts; none for the skills
+/// whose answers are the pack's documents or perspectives.
+pub fn fixed_answers(skill: Skill) -> Vec<(&'static str, &'static str)> {
+    match skill {
+        Skill::Contested => Verdict::ALL
+            .iter()
+            .map(|verdict| (verdict.slug(), verdict.label()))
+            .collect(),
+        Skill::Quote => QuoteVerdict::ALL
+            .iter()
+            .map(|verdict| (verdict.slug(), verdict.label()))
+            .collect(),
+        Skill::Source | Skill::Perspective => Vec::new(),
     }
 }
 

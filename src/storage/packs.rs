@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{FORMAT_VERSION, Removals, Storage, StorageError, decode, encode, pair, records_under};
 use crate::content::load::PackFiles;
 use crate::ids::Token;
-use crate::teacher_packs::{TeacherPack, folder_of};
+use crate::teacher_packs::{ExerciseVersion, TeacherPack, folder_of};
 
 #[derive(Serialize, Deserialize)]
 struct PackRecord {
@@ -24,6 +24,34 @@ struct PackRecord {
     published: bool,
     created_at: u64,
     updated_at: u64,
+    /// The files last served, while `files` have problems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    served: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    versions: Vec<VersionRecord>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct VersionRecord {
+    exercise: String,
+    number: u32,
+    fingerprint: u64,
+    since: u64,
+}
+
+fn file_map(files: &PackFiles) -> BTreeMap<String, String> {
+    files
+        .files()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect()
+}
+
+fn pack_files(pack_id: &str, map: BTreeMap<String, String>) -> PackFiles {
+    let mut files = PackFiles::new(folder_of(pack_id));
+    for (name, text) in map {
+        files.insert(name, text);
+    }
+    files
 }
 
 impl PackRecord {
@@ -32,32 +60,46 @@ impl PackRecord {
             v: FORMAT_VERSION,
             teacher: pack.teacher.to_string(),
             pack_id: pack.pack_id.clone(),
-            files: pack
-                .files
-                .files()
-                .map(|(name, text)| (name.to_string(), text.to_string()))
-                .collect(),
+            files: file_map(&pack.files),
             published: pack.published,
             created_at: pack.created_at,
             updated_at: pack.updated_at,
+            served: pack.served.as_ref().map(file_map),
+            versions: pack
+                .versions
+                .iter()
+                .map(|version| VersionRecord {
+                    exercise: version.exercise.clone(),
+                    number: version.number,
+                    fingerprint: version.fingerprint,
+                    since: version.since,
+                })
+                .collect(),
         }
     }
 
     fn into_pack(self, id: Token) -> Result<TeacherPack, StorageError> {
         let teacher = Token::parse(&self.teacher)
             .ok_or_else(|| StorageError::Corrupt(format!("pack {id}: teacher")))?;
-        let mut files = PackFiles::new(folder_of(&self.pack_id));
-        for (name, text) in self.files {
-            files.insert(name, text);
-        }
         Ok(TeacherPack {
             id,
             teacher,
+            files: pack_files(&self.pack_id, self.files),
+            served: self.served.map(|served| pack_files(&self.pack_id, served)),
             pack_id: self.pack_id,
-            files,
             published: self.published,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            versions: self
+                .versions
+                .into_iter()
+                .map(|version| ExerciseVersion {
+                    exercise: version.exercise,
+                    number: version.number,
+                    fingerprint: version.fingerprint,
+                    since: version.since,
+                })
+                .collect(),
         })
     }
 }
@@ -140,6 +182,8 @@ mod tests {
             published: false,
             created_at,
             updated_at: created_at,
+            served: None,
+            versions: Vec::new(),
         }
     }
 
@@ -165,8 +209,20 @@ mod tests {
         assert_eq!(storage.all_teacher_packs().unwrap().len(), 3);
 
         newer.published = true;
+        newer.served = Some(older.files.clone());
+        newer.versions.push(ExerciseVersion {
+            exercise: "one".into(),
+            number: 2,
+            fingerprint: u64::MAX,
+            since: 9,
+        });
         storage.save_teacher_pack(&newer).await.unwrap();
-        assert!(storage.teacher_pack(newer.id).unwrap().unwrap().published);
+        let mut served = older.files.clone();
+        served.set_folder(folder_of("newer"));
+        let stored = storage.teacher_pack(newer.id).unwrap().unwrap();
+        assert_eq!(stored.served, Some(served));
+        assert_eq!(stored.versions, newer.versions);
+        assert!(stored.published);
 
         for pack in [&older, &newer, &theirs] {
             storage.delete_teacher_pack(pack).await.unwrap();

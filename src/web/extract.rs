@@ -460,9 +460,10 @@ pub struct Upload {
 
 /// A signed-in teacher's form with a file (`multipart/form-data`): its text fields in
 /// order and its one file, read only once the sender is known to be signed in, within
-/// [`UPLOAD_LIMIT_BYTES`] for the file and [`FORM_LIMIT_BYTES`] for the rest, and its
-/// token checked before the handler runs.
-pub struct CheckedUpload {
+/// [`UPLOAD_LIMIT_BYTES`] for the file and `TEXT_LIMIT` bytes for the rest, and its
+/// token checked before the handler runs. The pack builder's forms are multipart too,
+/// with a larger `TEXT_LIMIT` ([`BuilderForm`]), since a pasted document is text.
+pub struct CheckedUpload<const TEXT_LIMIT: usize = FORM_LIMIT_BYTES> {
     pub fields: Vec<(String, String)>,
     /// The file, if one was chosen.
     pub file: Option<Upload>,
@@ -471,12 +472,18 @@ pub struct CheckedUpload {
 /// The largest file a [`CheckedUpload`] takes: an archive of a pack
 /// ([`crate::content::archive::MAX_ARCHIVE_BYTES`]).
 pub const UPLOAD_LIMIT_BYTES: usize = crate::content::archive::MAX_ARCHIVE_BYTES;
-/// The most bytes of text fields (and parts) a [`CheckedUpload`] takes besides its file.
-const FORM_LIMIT_BYTES: usize = 16 * 1024;
+/// The most bytes of text fields (and parts) a [`CheckedUpload`] takes besides its file,
+/// unless it says otherwise.
+pub const FORM_LIMIT_BYTES: usize = 16 * 1024;
+/// The most bytes of text fields a pack builder's form takes: a pasted document of the
+/// largest size a teacher's pack allows, and its metadata.
+pub const BUILDER_LIMIT_BYTES: usize = crate::teacher_packs::MAX_DOCUMENT_BYTES + 64 * 1024;
+/// A form of the pack builder.
+pub type BuilderForm = CheckedUpload<BUILDER_LIMIT_BYTES>;
 
-impl FromRequest for CheckedUpload {
+impl<const TEXT_LIMIT: usize> FromRequest for CheckedUpload<TEXT_LIMIT> {
     type Error = actix_web::Error;
-    type Future = FormFuture<CheckedUpload>;
+    type Future = FormFuture<CheckedUpload<TEXT_LIMIT>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let request = request.clone();
@@ -529,7 +536,7 @@ impl FromRequest for CheckedUpload {
                     bytes.extend_from_slice(&chunk);
                     if filename.is_some() && bytes.len() > UPLOAD_LIMIT_BYTES {
                         over = Some(too_large());
-                    } else if filename.is_none() && text_bytes + bytes.len() > FORM_LIMIT_BYTES {
+                    } else if filename.is_none() && text_bytes + bytes.len() > TEXT_LIMIT {
                         over = Some(AppError::TooLarge);
                     }
                 }

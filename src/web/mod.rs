@@ -4,6 +4,7 @@
 //! [`Storage`]; templates receive plain values and never touch either.
 
 mod assignment_view;
+mod builder_view;
 mod csv;
 pub mod error;
 mod extract;

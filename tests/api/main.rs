@@ -15,6 +15,7 @@ mod live;
 mod logs;
 mod names;
 mod pack;
+mod pack_builder;
 mod pairs;
 mod persistence;
 mod practice;

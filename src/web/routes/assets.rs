@@ -45,3 +45,8 @@ pub async fn show_favicon() -> HttpResponse {
         include_str!("../../../templates/favicon.svg"),
     )
 }
+
+/// The script of the pack builder's exercise form: selecting a passage in a document.
+pub async fn show_builder_script() -> HttpResponse {
+    script(include_str!("../../../templates/builder.js"))
+}

@@ -6,6 +6,7 @@ mod facilitate;
 mod health;
 mod home;
 mod live;
+mod pack_builder;
 mod packs;
 mod pairs;
 mod progress;
@@ -57,7 +58,24 @@ pub fn register(config: &mut web::ServiceConfig) {
         "/student" => GET students::show_student;
         "/student/assignments/{assignment}" => POST students::start_assignment;
         "/teachers/packs" => GET teacher_packs::show_packs, POST teacher_packs::import_pack;
+        "/teachers/packs/new" => GET pack_builder::show_new_pack, POST pack_builder::create_pack;
         "/teachers/packs/{pack}" => GET teacher_packs::show_pack;
+        "/teachers/packs/{pack}/about" => GET pack_builder::show_about, POST pack_builder::update_about;
+        "/teachers/packs/{pack}/documents" => POST pack_builder::create_document;
+        "/teachers/packs/{pack}/documents/new" => GET pack_builder::show_new_document;
+        "/teachers/packs/{pack}/documents/{number}" =>
+            GET pack_builder::show_document, POST pack_builder::update_document;
+        "/teachers/packs/{pack}/documents/{number}/text" => GET pack_builder::show_document_text;
+        "/teachers/packs/{pack}/documents/{number}/delete" =>
+            GET pack_builder::show_delete_document, POST pack_builder::delete_document;
+        "/teachers/packs/{pack}/exercises" => POST pack_builder::create_exercise;
+        "/teachers/packs/{pack}/exercises/new" => GET pack_builder::show_new_exercise;
+        "/teachers/packs/{pack}/exercises/{number}" =>
+            GET pack_builder::show_exercise, POST pack_builder::update_exercise;
+        "/teachers/packs/{pack}/exercises/{number}/preview" => GET pack_builder::show_exercise_preview;
+        "/teachers/packs/{pack}/exercises/{number}/delete" =>
+            GET pack_builder::show_delete_exercise, POST pack_builder::delete_exercise;
+        "/teachers/packs/{pack}/glossary" => GET pack_builder::show_glossary, POST pack_builder::update_glossary;
         "/teachers/packs/{pack}/export.zip" => GET teacher_packs::export_pack;
         "/teachers/packs/{pack}/published" => POST teacher_packs::update_published;
         "/teachers/classes" => POST classes::create_class;
@@ -98,6 +116,7 @@ pub fn register(config: &mut web::ServiceConfig) {
         "/static/live.js" => GET assets::show_live_script;
         "/static/student.js" => GET assets::show_student_script;
         "/static/teacher.js" => GET assets::show_teacher_script;
+        "/static/builder.js" => GET assets::show_builder_script;
         "/teachers/live" => GET facilitate::show_live_sessions, POST facilitate::create_live_session;
         "/teachers/live/new" => GET facilitate::show_new;
         "/teachers/live/{session}" => GET facilitate::show_live_session;

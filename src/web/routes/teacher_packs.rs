@@ -7,12 +7,15 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::pack_builder::{Working, working};
 use super::see_other;
 use crate::content::archive;
+use crate::content::draft::{Draft, DraftExercise};
 use crate::content::load::{ID_RULE, declared_id, is_valid_id, rename_pack};
 use crate::content::{Pack, Skill};
 use crate::ids::Token;
 use crate::teacher_packs::{MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, TeacherPack};
+use crate::web::builder_view::{document_label, input_id};
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, CheckedUpload, OwnedPack, field};
 use crate::web::own_packs::check;
@@ -119,7 +122,8 @@ fn title_of(state: &AppState, pack: &TeacherPack) -> String {
 
 fn status_of(state: &AppState, pack: &TeacherPack) -> &'static str {
     match (state.shelf.pack(&pack.key()).is_some(), pack.published) {
-        (false, _) => "Has problems: not offered until they are fixed",
+        (false, true) => "Has problems: not offered until they are fixed",
+        (false, false) => "Draft: it can be published once every check passes",
         (true, true) => "Published: in your assignment and live-session forms",
         (true, false) => "Withdrawn: not offered in your forms",
     }
@@ -220,6 +224,8 @@ async fn imported(
         published: true,
         created_at: now,
         updated_at: now,
+        served: None,
+        versions: Vec::new(),
     };
     let checking = pack.clone();
     let checked = web::block(move || check(&checking))
@@ -240,6 +246,8 @@ async fn imported(
             }));
         }
     };
+    let mut pack = pack;
+    pack.note_versions(&checked, now);
     state.storage.save_teacher_pack(&pack).await?;
     state.shelf.put(pack.teacher, pack.published, checked);
     Ok(Ok(pack))
@@ -247,32 +255,116 @@ async fn imported(
 
 /// A document of a pack, as its page lists it.
 struct DocumentLine {
-    title: String,
-    reader_url: String,
+    url: String,
+    label: String,
     size: String,
+    problems: usize,
+}
+
+/// An exercise of a pack, as its page lists it.
+struct ExerciseLine {
+    url: String,
+    id: String,
+    skill: &'static str,
+    excerpt: String,
+    problems: usize,
+    version: Option<u32>,
+}
+
+/// A problem of the pack, with a link to the field it is about.
+struct ProblemLine {
+    url: String,
+    place: String,
+    message: String,
 }
 
 #[derive(Template)]
 #[template(path = "teachers/pack.html")]
 struct PackPage<'a> {
     pack: &'a TeacherPack,
+    url: String,
     served: Option<&'a Pack>,
     title: String,
+    description: String,
     status: &'static str,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     documents: Vec<DocumentLine>,
-    /// Each skill's title and how many exercises the pack has of it.
-    skills: Vec<(&'static str, usize)>,
-    problems: Vec<String>,
+    exercises: Vec<ExerciseLine>,
+    terms: usize,
+    problems: Vec<ProblemLine>,
+    /// Problems at no field, as `sourcewise check` prints them.
+    other_problems: Vec<String>,
+    /// Whether students are served the last files that passed, not the working copy.
+    serving_older: bool,
+    skills: Vec<(&'static str, &'static str)>,
+    max_documents: usize,
     csrf: String,
 }
 
 #[derive(Deserialize)]
 pub struct PackQuery {
     notice: Option<String>,
+    saved: Option<usize>,
 }
 
-/// `GET /teachers/packs/{pack}`: a pack's page.
+/// Where in the builder the field `key` is edited, and what it is called there.
+fn problem_place(url: &str, draft: &Draft, key: &str) -> (String, String) {
+    let mut parts = key.split('.');
+    let kind = parts.next().unwrap_or_default();
+    let index: Option<usize> = parts.next().and_then(|index| index.parse().ok());
+    let anchor = if key.contains(".option.") {
+        // An option's answer and its why are both shown at its why.
+        let row = key.split(".option.").nth(1).unwrap_or_default();
+        let row = row.split('.').next().unwrap_or_default();
+        input_id(&format!(
+            "{}.option.{row}.why",
+            key.split(".option.").next().unwrap_or_default()
+        ))
+    } else if kind == "exercise" && key.matches('.').count() == 1 {
+        "exercise-problems".to_string()
+    } else {
+        input_id(key)
+    };
+    match (kind, index) {
+        ("document", Some(index)) => (
+            format!("{url}/documents/{}#{anchor}", index + 1),
+            format!(
+                "Document {} ({})",
+                index + 1,
+                draft
+                    .documents
+                    .get(index)
+                    .map_or("", |document| document_label(document))
+            ),
+        ),
+        ("exercise", Some(index)) => (
+            format!("{url}/exercises/{}#{anchor}", index + 1),
+            format!(
+                "Exercise {} ({})",
+                index + 1,
+                draft
+                    .exercises
+                    .get(index)
+                    .map_or("", |exercise| exercise.id.as_str())
+            ),
+        ),
+        ("term", Some(index)) => (
+            format!("{url}/glossary#{anchor}"),
+            format!("Glossary, term {}", index + 1),
+        ),
+        ("perspective", Some(index)) => (
+            format!("{url}/about#{anchor}"),
+            format!("Perspective {}", index + 1),
+        ),
+        _ => (
+            format!("{url}/about#{anchor}"),
+            "About the pack".to_string(),
+        ),
+    }
+}
+
+/// `GET /teachers/packs/{pack}`: a pack's page: what it has, its problems each with a
+/// link to its field, and what can be done with it.
 pub async fn show_pack(
     state: web::Data<AppState>,
     OwnedPack { signed_in, pack }: OwnedPack,
@@ -280,59 +372,100 @@ pub async fn show_pack(
 ) -> Result<HttpResponse, AppError> {
     let notice = match query.notice.as_deref() {
         Some("imported") => Some(
-            "Imported: every check passed. It is published, so it is in your assignment and live-session forms.",
+            "Imported: every check passed. It is published, so it is in your assignment and live-session forms.".to_string(),
         ),
-        Some("published") => Some("Published: it is in your assignment and live-session forms."),
+        Some("created") => Some("The pack is made. Add its documents next, then its exercises.".to_string()),
+        Some("published") => Some("Published: it is in your assignment and live-session forms.".to_string()),
         Some("withdrawn") => Some(
-            "Withdrawn: it is no longer offered in your forms. What you assigned from it still shows.",
+            "Withdrawn: it is no longer offered in your forms. What you assigned from it still shows.".to_string(),
         ),
+        Some("document-deleted") => Some("The document was deleted.".to_string()),
+        Some("exercise-deleted") => Some("The exercise was deleted.".to_string()),
         _ => None,
     };
+    let Working { draft, placed } = working(&pack).await?;
+    let url = pack_url(&pack);
     let served = state.shelf.pack(&pack.key());
-    let problems = match served {
-        Some(_) => Vec::new(),
-        None => {
-            let checking = pack.clone();
-            match web::block(move || check(&checking)).await {
-                Ok(Err(problems)) => problems.iter().map(ToString::to_string).collect(),
-                _ => Vec::new(),
+    let documents = draft
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(index, document)| DocumentLine {
+            url: format!("{url}/documents/{}", index + 1),
+            label: document_label(document).to_string(),
+            size: words(&document.text),
+            problems: placed.count_under(&format!("document.{index}")),
+        })
+        .collect();
+    let exercises = draft
+        .exercises
+        .iter()
+        .enumerate()
+        .map(|(index, exercise)| ExerciseLine {
+            url: format!("{url}/exercises/{}", index + 1),
+            id: exercise.id.clone(),
+            skill: Skill::from_slug(&exercise.kind).map_or("Unknown kind", Skill::title),
+            excerpt: excerpt_of(exercise),
+            problems: placed.count_under(&format!("exercise.{index}")),
+            version: pack.latest_version(&exercise.id),
+        })
+        .collect();
+    let problems = placed
+        .all()
+        .map(|(key, message)| {
+            let (url, place) = problem_place(&url, &draft, key);
+            ProblemLine {
+                url,
+                place,
+                message: message.to_string(),
             }
-        }
-    };
-    let documents = served
-        .as_deref()
-        .map(|served| {
-            served
-                .sources()
-                .iter()
-                .map(|source| DocumentLine {
-                    title: source.title().to_string(),
-                    reader_url: format!("/packs/{}/sources/{}", served.id(), source.id()),
-                    size: words(source.text()),
-                })
-                .collect()
         })
-        .unwrap_or_default();
-    let skills = served
-        .as_deref()
-        .map(|served| {
-            Skill::ALL
-                .iter()
-                .map(|&skill| (skill.title(), served.exercises_of(skill).count()))
-                .collect()
-        })
-        .unwrap_or_default();
+        .collect();
+    let _ = query.saved;
     super::html(&PackPage {
-        title: title_of(&state, &pack),
+        title: if draft.title.is_empty() {
+            pack.pack_id.clone()
+        } else {
+            draft.title.clone()
+        },
+        description: draft.description.clone(),
         status: status_of(&state, &pack),
         served: served.as_deref(),
+        serving_older: pack.served.is_some(),
         pack: &pack,
+        url,
         notice,
         documents,
-        skills,
+        exercises,
+        terms: draft.terms.len(),
         problems,
+        other_problems: placed.elsewhere.clone(),
+        skills: Skill::ALL
+            .iter()
+            .map(|skill| (skill.slug(), skill.title()))
+            .collect(),
+        max_documents: MAX_DOCUMENTS,
         csrf: signed_in.sign_in.csrf.to_string(),
     })
+}
+
+/// The first words of an exercise's claim or passage.
+fn excerpt_of(exercise: &DraftExercise) -> String {
+    let text = if exercise.claim.is_empty() {
+        exercise
+            .passage
+            .as_ref()
+            .map_or("", |passage| passage.text.as_str())
+    } else {
+        exercise.claim.as_str()
+    };
+    let folded = crate::content::text::fold_whitespace(text);
+    if folded.chars().count() <= 100 {
+        folded
+    } else {
+        let cut: String = folded.chars().take(100).collect();
+        format!("{}…", cut.trim_end())
+    }
 }
 
 fn words(text: &str) -> String {

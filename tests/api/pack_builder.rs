@@ -1,0 +1,517 @@
+//! The pack builder: a teacher makes a pack from their own documents in the browser,
+//! field by field; every save is stored, each problem shown at its field in the words of
+//! `sourcewise check`; only a pack that passes is published; and what was served stays
+//! served while later edits have problems.
+
+use std::io::Cursor;
+
+use reqwest::StatusCode;
+use reqwest::blocking::multipart::{Form, Part};
+use zip::ZipArchive;
+
+use crate::check_command::run_check;
+use crate::helpers::{Browser, Page, TestApp, browser, spawn_app};
+use crate::{classes, live};
+
+pub(crate) const COUNCIL: &str = "The council voted on Tuesday to close the old library on Mill Street. Officials said repairs would cost 2.4 million pounds, more than the town can afford.\n\nThe mayor said the decision was painful but necessary.\n";
+pub(crate) const RESIDENTS: &str = "Residents packed the hall on Tuesday night. \"We were never asked,\" said one reader, who has used the Mill Street library for forty years.\n\nThe residents' group says repairs would cost far less than the council claims: about 900,000 pounds.\n";
+
+/// Sends a builder form (multipart) to `path`, with the CSRF token of the page at
+/// `form_page`, and follows the redirect.
+pub(crate) fn send(
+    teacher: &Browser,
+    form_page: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, Vec<u8>)>,
+) -> Page {
+    let mut form = Form::new().text("csrf", teacher.form_token(form_page));
+    for (name, value) in fields {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part("file", Part::bytes(bytes).file_name(name.to_string()));
+    }
+    let response = teacher
+        .client
+        .post(teacher.url(path))
+        .multipart(form)
+        .send()
+        .expect("POST succeeds");
+    let status = response.status();
+    let url = response.url().to_string();
+    let body = response.text().unwrap();
+    Page { status, url, body }
+}
+
+pub(crate) fn teacher(app: &TestApp, username: &str) -> Browser {
+    let teacher = app.browser_for(browser());
+    live::sign_up(&teacher, username);
+    teacher
+}
+
+/// Makes a pack with `id`; returns its page's path.
+pub(crate) fn new_pack(teacher: &Browser, id: &str) -> String {
+    let page = send(
+        teacher,
+        "/teachers/packs/new",
+        "/teachers/packs/new",
+        &[
+            ("pack_id", id),
+            ("title", "The Mill Street library"),
+            (
+                "description",
+                "Two documents about closing a town library: the council's statement and a report of a residents' meeting.",
+            ),
+            (
+                "goals",
+                "Tell which document a passage comes from.\r\nAsk who gives a number.",
+            ),
+            (
+                "content_note",
+                "Nothing upsetting: a local argument about a library.",
+            ),
+            ("missing_voices", ""),
+            ("perspective_id", "council"),
+            ("perspective_label", "The town council"),
+            ("perspective_description", ""),
+            ("perspective_id", "residents"),
+            ("perspective_label", "The residents' group"),
+            ("perspective_description", ""),
+        ],
+        None,
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.url.contains("notice=created"), "{}", page.url);
+    page.path()
+}
+
+fn document_fields<'a>(title: &'a str, short: &'a str, text: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("short_title", short),
+        ("id", ""),
+        ("author", "Not named in the text"),
+        ("publisher", "Mill Town"),
+        ("kind", "Statement"),
+        ("date", "2026"),
+        ("url", ""),
+        ("licence", "Written for this test"),
+        ("perspective", ""),
+        ("text", text),
+    ]
+}
+
+/// Adds the two documents, the council's pasted and the residents' as a file.
+pub(crate) fn add_documents(teacher: &Browser, pack: &str) {
+    let new = format!("{pack}/documents/new");
+    let added = send(
+        teacher,
+        &new,
+        &format!("{pack}/documents"),
+        &document_fields("The council's statement", "Council statement", COUNCIL),
+        None,
+    );
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    assert!(
+        added.url.ends_with("/documents/1?saved=1") || added.url.contains("/documents/1?saved="),
+        "{}",
+        added.url
+    );
+    let added = send(
+        teacher,
+        &new,
+        &format!("{pack}/documents"),
+        &document_fields("Report of the residents' meeting", "Residents' report", ""),
+        Some(("meeting.txt", RESIDENTS.as_bytes().to_vec())),
+    );
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    // Documents stand in the order of their ids: "council-statement", "residents-report".
+    assert!(added.url.contains("/documents/2?saved="), "{}", added.url);
+}
+
+/// The fields of a source exercise whose passage is `passage`, from the council's.
+pub(crate) fn source_exercise(passage: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("kind", "source"),
+        ("id", "source-01"),
+        ("question", ""),
+        (
+            "explanation",
+            "The passage gives the cost in the council's words and credits it to officials. The residents give a lower figure. Habit: ask who gives a number, and who counted it.",
+        ),
+        ("passage_source", "council-statement"),
+        ("passage_text", passage),
+        ("passage_note", ""),
+        ("option_answer", "council-statement"),
+        (
+            "option_why",
+            "Only the council's statement gives the cost as 2.4 million pounds.",
+        ),
+        ("option_answer", "residents-report"),
+        (
+            "option_why",
+            "The residents' report gives a lower figure, about 900,000 pounds.",
+        ),
+        ("correct", "council-statement"),
+        ("evidence_source", ""),
+        ("evidence_text", ""),
+        ("evidence_note", ""),
+        ("original_title", ""),
+        ("original_look_for", ""),
+        ("original_url", ""),
+    ]
+}
+
+const PASSAGE: &str =
+    "Officials said repairs would cost 2.4 million pounds, more than the town can afford.";
+
+#[test]
+fn a_teacher_builds_a_pack_field_by_field_publishes_and_assigns_it() {
+    let app = spawn_app();
+    let teacher = teacher(&app, "builder");
+    let pack = new_pack(&teacher, "mill-street");
+    let page = teacher.get(&pack);
+    assert_eq!(page.text("h1"), "The Mill Street library");
+    assert!(
+        page.visible_text().contains("Draft"),
+        "{}",
+        page.visible_text()
+    );
+    assert!(
+        page.texts("button")
+            .iter()
+            .all(|button| button != "Publish")
+    );
+
+    add_documents(&teacher, &pack);
+    // The text is kept exactly: pasted, and uploaded.
+    assert_eq!(
+        teacher.get(&format!("{pack}/documents/1/text")).body,
+        COUNCIL
+    );
+    assert_eq!(
+        teacher.get(&format!("{pack}/documents/2/text")).body,
+        RESIDENTS
+    );
+
+    let saved = send(
+        &teacher,
+        &format!("{pack}/exercises/new?kind=source"),
+        &format!("{pack}/exercises"),
+        &source_exercise(PASSAGE),
+        None,
+    );
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.url.ends_with("/exercises/1?saved=0"), "{}", saved.url);
+    assert_eq!(saved.text(".notice"), "Saved. The pack passes every check.");
+
+    let preview = teacher.get(&format!("{pack}/exercises/1/preview"));
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert_eq!(preview.text("h1"), "Which document is this passage from?");
+    assert!(preview.text("blockquote").contains("2.4 million pounds"));
+    assert!(
+        preview
+            .visible_text()
+            .contains("The correct answer: Council statement")
+    );
+
+    let page = teacher.get(&pack);
+    assert!(page.texts("#problems").is_empty(), "{}", page.body);
+    let published = teacher.post(
+        &format!("{pack}/published"),
+        &[("csrf", &teacher.form_token(&pack)), ("value", "yes")],
+    );
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    let key = page
+        .attribute("a.button[href^='/packs/']", "href")
+        .trim_start_matches("/packs/")
+        .to_string();
+    let class = classes::create_class(&teacher, "Year 10", "");
+    let assigned = crate::assignments::assign_pack(
+        &teacher,
+        &class,
+        &key,
+        &[
+            ("focus", "all"),
+            ("length", "1"),
+            ("due", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+}
+
+#[test]
+fn a_problem_is_shown_at_its_field_in_the_words_of_sourcewise_check() {
+    let app = spawn_app();
+    let teacher = teacher(&app, "fixer");
+    let pack = new_pack(&teacher, "mill-street");
+    add_documents(&teacher, &pack);
+    let wrong = "Officials said repairs would cost 3 million pounds.";
+    let saved = send(
+        &teacher,
+        &format!("{pack}/exercises/new?kind=source"),
+        &format!("{pack}/exercises"),
+        &source_exercise(wrong),
+        None,
+    );
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.url.ends_with("/exercises/1?saved=1"), "{}", saved.url);
+    // Stored as a draft: the text is kept as typed, and the problem is at its field.
+    assert_eq!(
+        saved.attribute("#f-exercise-0-passage-text", "aria-invalid"),
+        "true"
+    );
+    assert_eq!(saved.text("#f-exercise-0-passage-text").trim(), wrong);
+    let shown = saved.text("#f-exercise-0-passage-text-error");
+
+    // The pack's page lists it with a link to that field, and there is no Publish.
+    let page = teacher.get(&pack);
+    assert_eq!(
+        page.attribute("#problems a", "href"),
+        format!("{pack}/exercises/1#f-exercise-0-passage-text")
+    );
+    assert!(
+        page.text("#problems li").ends_with(&shown),
+        "{}",
+        page.text("#problems li")
+    );
+    assert!(
+        page.texts("button")
+            .iter()
+            .all(|button| button != "Publish")
+    );
+    let refused = teacher.post(
+        &format!("{pack}/published"),
+        &[
+            ("csrf", &teacher.form_token("/teachers/packs")),
+            ("value", "yes"),
+        ],
+    );
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+
+    // `sourcewise check` on the exported folder says the same words.
+    let archive = teacher
+        .client
+        .get(teacher.url(&format!("{pack}/export.zip")))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    ZipArchive::new(Cursor::new(archive.to_vec()))
+        .unwrap()
+        .extract(folder.path())
+        .unwrap();
+    let output = run_check(&folder.path().join("mill-street"));
+    assert!(!output.status.success());
+    let output = String::from_utf8_lossy(&output.stderr).to_string()
+        + &String::from_utf8_lossy(&output.stdout);
+    let output = crate::helpers::fold(&output);
+    assert!(
+        output.contains(&shown),
+        "check said {output:?}, the page {shown:?}"
+    );
+    assert!(
+        shown.starts_with("the passage is not found verbatim in the source \"council-statement\""),
+        "{shown}"
+    );
+
+    // Fixed, it passes and can be published.
+    let fixed = send(
+        &teacher,
+        &format!("{pack}/exercises/1"),
+        &format!("{pack}/exercises/1"),
+        &source_exercise(PASSAGE),
+        None,
+    );
+    assert!(fixed.url.ends_with("/exercises/1?saved=0"), "{}", fixed.url);
+    assert_eq!(fixed.texts(".field-problems").len(), 0, "{}", fixed.body);
+    let published = teacher.post(
+        &format!("{pack}/published"),
+        &[("csrf", &teacher.form_token(&pack)), ("value", "yes")],
+    );
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+}
+
+#[test]
+fn bad_input_to_the_builder_is_refused_with_a_message_and_loses_nothing() {
+    let app = spawn_app();
+    let teacher = teacher(&app, "careful");
+    // Ids: not valid, and taken by the site.
+    for (id, said) in [
+        ("Mill Street", "cannot be a pack's id"),
+        (
+            "khojaly-1992",
+            "is taken by a lesson this site offers to everyone",
+        ),
+    ] {
+        let page = send(
+            &teacher,
+            "/teachers/packs/new",
+            "/teachers/packs/new",
+            &[("pack_id", id), ("title", "Kept")],
+            None,
+        );
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+        assert!(
+            page.text("#pack_id-error").contains(said),
+            "{}",
+            page.text("#pack_id-error")
+        );
+        assert_eq!(page.attribute("#f-pack-title", "value"), "Kept");
+    }
+    let pack = new_pack(&teacher, "mill-street");
+    let taken = send(
+        &teacher,
+        "/teachers/packs/new",
+        "/teachers/packs/new",
+        &[("pack_id", "mill-street")],
+        None,
+    );
+    assert!(
+        taken
+            .text("#pack_id-error")
+            .contains("is taken by one of your packs")
+    );
+
+    let new = format!("{pack}/documents/new");
+    let documents = format!("{pack}/documents");
+    // A file that is not UTF-8: refused, the form kept.
+    let page = send(
+        &teacher,
+        &new,
+        &documents,
+        &document_fields("Kept title", "Kept", ""),
+        Some(("latin1.txt", vec![b'c', b'a', 0xe9, b'\n'])),
+    );
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.text(".form-error")
+            .contains("“latin1.txt” is not UTF-8 text"),
+        "{}",
+        page.text(".form-error")
+    );
+    assert_eq!(page.attribute("#f-document-0-title", "value"), "Kept title");
+    // Too long a text, and no text at all.
+    let long = "word ".repeat(220_000);
+    let page = send(
+        &teacher,
+        &new,
+        &documents,
+        &document_fields("Long", "Long", &long),
+        None,
+    );
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.text(".form-error")
+            .contains("a document may have 1 MB"),
+        "{}",
+        page.text(".form-error")
+    );
+    let page = send(
+        &teacher,
+        &new,
+        &documents,
+        &document_fields("Empty", "Empty", "  "),
+        None,
+    );
+    assert!(
+        page.text(".form-error")
+            .contains("The document has no text")
+    );
+    // A document id that is not valid.
+    let mut fields = document_fields("Bad id", "Bad", COUNCIL);
+    fields[2] = ("id", "Bad Id");
+    let page = send(&teacher, &new, &documents, &fields, None);
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.text("#f-document-0-id-error")
+            .contains("cannot be a document's id")
+    );
+    assert_eq!(
+        teacher.get(&pack).texts(".item-list li").len(),
+        0,
+        "nothing was stored"
+    );
+
+    // Numbers past the end, an unknown kind.
+    add_documents(&teacher, &pack);
+    assert_eq!(
+        teacher.get(&format!("{pack}/documents/3")).status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        teacher.get(&format!("{pack}/exercises/1")).status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        teacher
+            .get(&format!("{pack}/exercises/new?kind=essay"))
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // Another teacher gets 404 for every page of the pack.
+    let other = self::teacher(&app, "other");
+    for path in [
+        pack.clone(),
+        format!("{pack}/about"),
+        format!("{pack}/documents/1"),
+        format!("{pack}/documents/1/text"),
+        format!("{pack}/glossary"),
+        format!("{pack}/exercises/new?kind=source"),
+    ] {
+        assert_eq!(other.get(&path).status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[test]
+fn while_an_edit_has_problems_the_last_version_that_passed_stays_served() {
+    let mut app = spawn_app();
+    let teacher = teacher(&app, "editor");
+    let pack = new_pack(&teacher, "mill-street");
+    add_documents(&teacher, &pack);
+    send(
+        &teacher,
+        &format!("{pack}/exercises/new?kind=source"),
+        &format!("{pack}/exercises"),
+        &source_exercise(PASSAGE),
+        None,
+    );
+    let key = teacher
+        .get(&pack)
+        .attribute("a.button[href^='/packs/']", "href");
+    let broken = send(
+        &teacher,
+        &format!("{pack}/exercises/1"),
+        &format!("{pack}/exercises/1"),
+        &source_exercise("Not in the document at all."),
+        None,
+    );
+    assert!(broken.url.ends_with("?saved=1"), "{}", broken.url);
+    let page = teacher.get(&pack);
+    assert!(
+        page.text("#problems")
+            .contains("Students are still given the last version that passed")
+    );
+    assert_eq!(teacher.get(&key).status, StatusCode::OK);
+    app.restart_after_kill();
+    let teacher = Browser {
+        address: app.browser.address.clone(),
+        client: teacher.client,
+    };
+    let learner = app.browser_for(browser());
+    assert_eq!(
+        learner.get(&key).status,
+        StatusCode::OK,
+        "served after a restart"
+    );
+    // The working copy, with its problem, was kept too.
+    let exercise = teacher.get(&format!("{pack}/exercises/1"));
+    assert_eq!(
+        exercise.text("#f-exercise-0-passage-text").trim(),
+        "Not in the document at all."
+    );
+}
