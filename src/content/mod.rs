@@ -4,6 +4,7 @@
 //! refers to something that exists and every quote has been found in its document.
 //! Invariant: nothing outside this module can build a `Pack` that was not checked.
 
+pub mod aids;
 pub mod archive;
 pub mod diff;
 pub mod draft;
