@@ -250,6 +250,9 @@ pub struct Answer {
     pub answered_at: u64,
     /// How sure the learner said they were, if they said.
     pub confidence: Option<Confidence>,
+    /// The exercise's [`Exercise::fingerprint`] when it was answered: which version of
+    /// a teacher's exercise it was. `None` in answers stored before it was kept.
+    pub fingerprint: Option<u64>,
 }
 
 impl Answer {
@@ -268,6 +271,7 @@ impl Answer {
             correct: exercise.correct_choice().answer() == choice,
             answered_at,
             confidence,
+            fingerprint: Some(exercise.fingerprint()),
         })
     }
 }
@@ -461,6 +465,7 @@ mod tests {
             correct,
             answered_at: 0,
             confidence: None,
+            fingerprint: None,
         }
     }
 

@@ -311,6 +311,7 @@ mod tests {
             correct,
             answered_at: 0,
             confidence,
+            fingerprint: None,
         }
     }
 

@@ -8,8 +8,8 @@
 
 use std::path::PathBuf;
 
+use crate::content::Pack;
 use crate::content::load::{ContentError, PackFiles};
-use crate::content::{Exercise, Pack};
 use crate::ids::Token;
 
 /// The most documents a teacher's pack may have.
@@ -45,7 +45,7 @@ pub struct ExerciseVersion {
     pub exercise: String,
     /// 1, 2, …
     pub number: u32,
-    /// The [`fingerprint`] of the exercise as this version served it.
+    /// The [`Exercise::fingerprint`] of the exercise as this version served it.
     pub fingerprint: u64,
     /// When it was first served, in seconds since 1970.
     pub since: u64,
@@ -67,7 +67,7 @@ impl TeacherPack {
     /// version gets a new version, served from `now`.
     pub fn note_versions(&mut self, pack: &Pack, now: u64) {
         for exercise in pack.exercises() {
-            let fingerprint = fingerprint(exercise);
+            let fingerprint = exercise.fingerprint();
             let last = self
                 .versions
                 .iter()
@@ -103,6 +103,22 @@ impl TeacherPack {
         )
     }
 
+    /// The version of `exercise` an answer was given to: the one with the answer's
+    /// fingerprint, or for an answer stored without one, the one served at `time`.
+    pub fn version_of(&self, exercise: &str, fingerprint: Option<u64>, time: u64) -> Option<u32> {
+        fingerprint
+            .and_then(|fingerprint| {
+                self.versions
+                    .iter()
+                    .rev()
+                    .find(|version| {
+                        version.exercise == exercise && version.fingerprint == fingerprint
+                    })
+                    .map(|version| version.number)
+            })
+            .or_else(|| self.version_at(exercise, time))
+    }
+
     /// The latest version of `exercise`, if it was ever served.
     pub fn latest_version(&self, exercise: &str) -> Option<u32> {
         self.versions
@@ -111,38 +127,6 @@ impl TeacherPack {
             .find(|version| version.exercise == exercise)
             .map(|version| version.number)
     }
-}
-
-/// What a learner is shown of an exercise and told about it, hashed: two exercises with
-/// the same fingerprint ask the same question with the same answers and feedback.
-pub fn fingerprint(exercise: &Exercise) -> u64 {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    let mut part = |text: &str| {
-        hasher.update((text.len() as u64).to_le_bytes());
-        hasher.update(text.as_bytes());
-    };
-    part(exercise.skill().slug());
-    part(exercise.question());
-    for text in exercise.texts() {
-        part(text);
-    }
-    for quote in exercise.quotes() {
-        part(quote.source_id());
-    }
-    for choice in exercise.choices() {
-        part(choice.answer());
-        part(choice.label());
-    }
-    part(exercise.correct_choice().answer());
-    for original in exercise.originals() {
-        part(original.title());
-        part(original.url().unwrap_or_default());
-    }
-    let digest = hasher.finalize();
-    let mut first = [0; 8];
-    first.copy_from_slice(&digest[..8]);
-    u64::from_le_bytes(first)
 }
 
 /// The name a teacher's pack `id` is served under.

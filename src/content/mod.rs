@@ -580,6 +580,39 @@ impl Exercise {
             .chain(self.originals.iter().map(Original::look_for))
     }
 
+    /// What a learner is shown of the exercise and told about it, hashed: two exercises
+    /// with the same fingerprint ask the same question with the same answers and
+    /// feedback. An answer keeps it, to tell which version of an exercise it was given to.
+    pub fn fingerprint(&self) -> u64 {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        let mut part = |text: &str| {
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        };
+        part(self.skill.slug());
+        part(&self.question);
+        for text in self.texts() {
+            part(text);
+        }
+        for quote in self.quotes() {
+            part(quote.source_id());
+        }
+        for choice in &self.choices {
+            part(&choice.answer);
+            part(&choice.label);
+        }
+        part(self.correct_choice().answer());
+        for original in &self.originals {
+            part(&original.title);
+            part(original.url.as_deref().unwrap_or_default());
+        }
+        let digest = hasher.finalize();
+        let mut first = [0; 8];
+        first.copy_from_slice(&digest[..8]);
+        u64::from_le_bytes(first)
+    }
+
     /// The number by which the reader page addresses `quote`, one of this exercise's.
     pub fn quote_index(&self, quote: &Quote) -> Option<usize> {
         self.quotes()

@@ -9,6 +9,8 @@
 
 use std::ops::Range;
 
+use memchr::memmem;
+
 /// What a [`NormalisedText`] folds, besides runs of whitespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fold {
@@ -170,7 +172,7 @@ impl NormalisedText {
     /// comparing after folding both.
     pub fn find(&self, passage: &str) -> Option<Range<usize>> {
         let needle = self.needle(passage)?;
-        let start = self.folded.find(&needle)?;
+        let start = memmem::find(self.folded.as_bytes(), needle.as_bytes())?;
         Some(self.original_range(start..start + needle.len()))
     }
 
@@ -178,12 +180,14 @@ impl NormalisedText {
     /// folding both, in order; occurrences do not overlap (each search resumes after
     /// the last one found). An empty or blank passage occurs nowhere.
     pub fn find_all<'a>(&'a self, passage: &str) -> impl Iterator<Item = Range<usize>> + 'a {
-        let needle = self.needle(passage);
+        let finder = self
+            .needle(passage)
+            .map(|needle| memmem::Finder::new(needle.as_bytes()).into_owned());
         let mut from = 0;
         std::iter::from_fn(move || {
-            let needle = needle.as_deref()?;
-            let start = from + self.folded.get(from..)?.find(needle)?;
-            from = start + needle.len();
+            let finder = finder.as_ref()?;
+            let start = from + finder.find(self.folded.as_bytes().get(from..)?)?;
+            from = start + finder.needle().len();
             Some(self.original_range(start..from))
         })
     }
@@ -191,14 +195,15 @@ impl NormalisedText {
     /// How many times `passage` occurs in the text, as [`NormalisedText::find_all`]
     /// finds it (without overlaps).
     pub fn count(&self, passage: &str) -> usize {
-        self.needle(passage)
-            .map_or(0, |needle| self.folded.matches(&needle).count())
+        self.needle(passage).map_or(0, |needle| {
+            memmem::find_iter(self.folded.as_bytes(), needle.as_bytes()).count()
+        })
     }
 
     /// Whether `passage` occurs in the text, after folding both.
     pub fn contains(&self, passage: &str) -> bool {
         self.needle(passage)
-            .is_some_and(|needle| self.folded.contains(&needle))
+            .is_some_and(|needle| memmem::find(self.folded.as_bytes(), needle.as_bytes()).is_some())
     }
 }
 

@@ -161,6 +161,7 @@ mod tests {
             correct: true,
             answered_at: 0,
             confidence: None,
+            fingerprint: None,
         }
     }
 

@@ -288,6 +288,7 @@ mod tests {
             correct,
             answered_at: T0,
             confidence,
+            fingerprint: None,
         }
     }
 

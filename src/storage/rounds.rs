@@ -73,6 +73,9 @@ struct AnswerRecord<'a> {
     /// when they did not say, and in answers stored before it was asked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     confidence: Option<std::borrow::Cow<'a, str>>,
+    /// The exercise's fingerprint when answered; absent in answers stored before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<u64>,
 }
 
 impl AnswerRecord<'_> {
@@ -88,6 +91,7 @@ impl AnswerRecord<'_> {
             answered_at: self.answered_at,
             confidence: read_confidence(self.confidence.as_deref())
                 .map_err(|text| StorageError::Corrupt(format!("round {round}: {text}")))?,
+            fingerprint: self.fingerprint,
         })
     }
 }
@@ -287,6 +291,7 @@ impl Storage {
             correct: answer.correct,
             answered_at: answer.answered_at,
             confidence: answer.confidence.map(|confidence| confidence.slug().into()),
+            fingerprint: answer.fingerprint,
         };
         let value = encode(&record)?;
         let key = answer_key(round, position)?;

@@ -737,6 +737,7 @@ pub(super) mod tests {
                 correct: true,
                 answered_at: 4,
                 confidence: None,
+                fingerprint: None,
             };
             storage.record_answer(round.id, 0, &answer).await.unwrap();
             // Read once, so that the round is in the cache of rounds in progress.

@@ -83,3 +83,12 @@ pub async fn save_files(
 pub fn problems_of(pack: &TeacherPack, files: &PackFiles) -> Vec<ContentError> {
     check_files(pack, files).err().unwrap_or_default()
 }
+
+/// The stored record of the teacher's pack served under `key`, if it is one: what
+/// tells which version of an exercise an answer was given to.
+pub fn record_of(storage: &Storage, key: &str) -> Result<Option<TeacherPack>, StorageError> {
+    match crate::teacher_packs::id_in_key(key) {
+        Some(id) => storage.teacher_pack(id),
+        None => Ok(None),
+    }
+}

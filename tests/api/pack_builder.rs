@@ -163,6 +163,21 @@ pub(crate) fn source_exercise(passage: &str) -> Vec<(&str, &str)> {
     ]
 }
 
+/// A pack that passes every check: two documents and one source exercise; its page's
+/// path.
+fn passing_pack(teacher: &Browser) -> String {
+    let pack = new_pack(teacher, "mill-street");
+    add_documents(teacher, &pack);
+    send(
+        teacher,
+        &format!("{pack}/exercises/new?kind=source"),
+        &format!("{pack}/exercises"),
+        &source_exercise(PASSAGE),
+        None,
+    );
+    pack
+}
+
 const PASSAGE: &str =
     "Officials said repairs would cost 2.4 million pounds, more than the town can afford.";
 
@@ -240,6 +255,75 @@ fn a_teacher_builds_a_pack_field_by_field_publishes_and_assigns_it() {
         ],
     );
     assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+
+    // A student answers version 1; the teacher rewords the explanation, which makes
+    // version 2; a second student answers that. Results say which each answered.
+    let code = classes::join_code(&teacher.get(&class));
+    let answer = |nickname: &str| {
+        let student = app.browser_for(browser());
+        classes::join(&student, &code, nickname);
+        let question = crate::assignments::open_assignment(&student);
+        let feedback = student.answer_choosing(&question, "council-statement", None);
+        assert!(feedback.body.contains("Right"), "{}", feedback.body);
+        feedback
+    };
+    let first = answer("Ade");
+    assert!(
+        first
+            .visible_text()
+            .contains("Habit: ask who gives a number")
+    );
+    let mut reworded = source_exercise(PASSAGE);
+    reworded[3].1 = "The passage gives the cost in the council's words. Habit: ask who counted.";
+    let saved = send(
+        &teacher,
+        &format!("{pack}/exercises/1"),
+        &format!("{pack}/exercises/1"),
+        &reworded,
+        None,
+    );
+    assert!(saved.url.ends_with("?saved=0"), "{}", saved.url);
+    assert!(
+        teacher
+            .get(&pack)
+            .visible_text()
+            .contains("source-01 · Which source? · version 2")
+    );
+    let second = answer("Bea");
+    assert!(second.visible_text().contains("Habit: ask who counted."));
+
+    let class_page = teacher.get(&class);
+    for (nickname, version) in [("Ade", "version 1"), ("Bea", "version 2")] {
+        let link = class_page
+            .html()
+            .select(&scraper::Selector::parse("a[href*='/students/']").unwrap())
+            .find(|link| link.text().collect::<String>().contains(nickname))
+            .and_then(|link| link.value().attr("href").map(str::to_string))
+            .expect("a link to the student");
+        let student_page = teacher.get(&link);
+        assert_eq!(student_page.text(".answers .tag"), version, "{nickname}");
+    }
+    let results = teacher
+        .get(&class)
+        .attribute(".assignments .card h3 a", "href");
+    let csv = teacher.get(&format!("{results}/results.csv")).body;
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .trim_start_matches('\u{feff}')
+            .starts_with("nickname,question,exercise,version,"),
+        "{csv}"
+    );
+    let mut versions: Vec<String> = lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            format!("{} {}", cells[0], cells[3])
+        })
+        .collect();
+    versions.sort();
+    assert_eq!(versions, ["Ade 1", "Bea 2"]);
 }
 
 #[test]
@@ -471,15 +555,7 @@ fn bad_input_to_the_builder_is_refused_with_a_message_and_loses_nothing() {
 fn while_an_edit_has_problems_the_last_version_that_passed_stays_served() {
     let mut app = spawn_app();
     let teacher = teacher(&app, "editor");
-    let pack = new_pack(&teacher, "mill-street");
-    add_documents(&teacher, &pack);
-    send(
-        &teacher,
-        &format!("{pack}/exercises/new?kind=source"),
-        &format!("{pack}/exercises"),
-        &source_exercise(PASSAGE),
-        None,
-    );
+    let pack = passing_pack(&teacher);
     let key = teacher
         .get(&pack)
         .attribute("a.button[href^='/packs/']", "href");
@@ -514,4 +590,146 @@ fn while_an_edit_has_problems_the_last_version_that_passed_stays_served() {
         exercise.text("#f-exercise-0-passage-text").trim(),
         "Not in the document at all."
     );
+}
+
+#[test]
+fn the_helpers_find_a_phrase_every_figure_and_passages_only_one_document_has() {
+    let app = spawn_app();
+    let teacher = teacher(&app, "helped");
+    let pack = new_pack(&teacher, "mill-street");
+    add_documents(&teacher, &pack);
+
+    // Capitals and spaces do not matter; each place links to a new exercise.
+    let found = teacher.get(&format!("{pack}/find?q=REPAIRS%20%20would"));
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.text("h2"), "2 places");
+    assert_eq!(
+        found.texts(".finds mark"),
+        ["repairs would", "repairs would"]
+    );
+    let link = found.attribute(".finds a", "href");
+    let form = teacher.get(&link);
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert_eq!(
+        form.attribute("#f-exercise-0-passage-source option[selected]", "value"),
+        "council-statement"
+    );
+    assert_eq!(
+        form.text("#f-exercise-0-passage-text"),
+        "Officials said repairs would cost 2.4 million pounds, more than the town can afford."
+    );
+    let evidence = teacher.get(&found.attributes(".finds a", "href")[1]);
+    assert_eq!(
+        evidence.text("#f-exercise-0-evidence-0-text"),
+        "Officials said repairs would cost 2.4 million pounds, more than the town can afford."
+    );
+    assert_eq!(
+        teacher.get(&format!("{pack}/find?q=a%20dragon")).text("h2"),
+        "“a dragon” is in none of the documents"
+    );
+    let long = "word%20".repeat(100);
+    let refused = teacher.get(&format!("{pack}/find?q={long}"));
+    assert!(
+        refused
+            .text(".form-error")
+            .contains("400 characters at most")
+    );
+
+    // Every figure, by value, with the documents that give it.
+    let figures = teacher.get(&format!("{pack}/figures"));
+    let values = figures.texts(".figures tbody th");
+    assert!(
+        values.contains(&"2.4".to_string()) && values.contains(&"900000".to_string()),
+        "{values:?}"
+    );
+    let rows = figures.texts(".figures tbody tr");
+    assert!(
+        rows.iter()
+            .any(|row| row.starts_with("900000 Residents' report")),
+        "{rows:?}"
+    );
+
+    // Passages only one document has: "Tuesday" and "Mill Street" are in both, so
+    // their sentences are suggested only where no run of five words is shared.
+    let suggestions = teacher.get(&format!("{pack}/suggestions"));
+    assert_eq!(
+        suggestions.texts("h2"),
+        ["Council statement", "Residents' report"]
+    );
+    assert!(
+        suggestions
+            .texts(".finds li")
+            .iter()
+            .any(|line| line.starts_with("The mayor said the decision was painful but necessary.")),
+        "{:?}",
+        suggestions.texts(".finds li")
+    );
+    let other = self::teacher(&app, "nosy");
+    for path in ["find?q=repairs", "figures", "suggestions"] {
+        assert_eq!(
+            other.get(&format!("{pack}/{path}")).status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[test]
+fn deleting_a_pack_asks_first_and_says_what_goes() {
+    let app = spawn_app();
+    let teacher = teacher(&app, "tidy");
+    let pack = passing_pack(&teacher);
+    let page = teacher.get(&pack);
+    let key = page
+        .attribute("a.button[href^='/packs/']", "href")
+        .trim_start_matches("/packs/")
+        .to_string();
+    teacher.post(
+        &format!("{pack}/published"),
+        &[("csrf", &teacher.form_token(&pack)), ("value", "yes")],
+    );
+    let class = classes::create_class(&teacher, "Year 10", "");
+    crate::assignments::assign_pack(
+        &teacher,
+        &class,
+        &key,
+        &[
+            ("focus", "all"),
+            ("length", "1"),
+            ("due", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+
+    let asked = teacher.get(&format!("{pack}/delete"));
+    assert_eq!(
+        asked.text("h1"),
+        "Delete the pack “The Mill Street library”?"
+    );
+    let said = asked.text("main ul");
+    assert!(
+        said.contains("in Year 10") && said.contains("The answers already given stay"),
+        "{said}"
+    );
+    // Nothing goes until the button is pressed.
+    assert_eq!(teacher.get(&pack).status, StatusCode::OK);
+
+    let deleted = send(
+        &teacher,
+        &format!("{pack}/delete"),
+        &format!("{pack}/delete"),
+        &[],
+        None,
+    );
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    assert_eq!(deleted.text(".notice"), "The pack was deleted.");
+    assert_eq!(teacher.get(&pack).status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        teacher.get(&format!("/packs/{key}")).status,
+        StatusCode::NOT_FOUND
+    );
+    // The assignment's results page still opens.
+    let results = teacher
+        .get(&class)
+        .attribute(".assignments .card h3 a", "href");
+    assert_eq!(teacher.get(&results).status, StatusCode::OK);
 }

@@ -510,7 +510,7 @@ fn a_withdrawn_pack_leaves_the_forms_and_what_was_assigned_stays() {
     app.restart_after_kill();
     let page = app.get(&pack_url);
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text("main").contains("Withdrawn"), "{}", page.body);
+    assert!(page.text("main").contains("Not published"), "{}", page.body);
     assert_eq!(
         app.get(&format!("/packs/{key}/sources/beta")).status,
         StatusCode::OK

@@ -2,6 +2,7 @@
 //! They need Chromium and chromedriver (`tests/run` installs them) and are switched on
 //! by `SOURCEWISE_BROWSER_TESTS=1`; see the README.
 
+mod builder;
 mod checks;
 mod classroom;
 mod errors;

@@ -521,6 +521,8 @@ pub struct AnswerLine {
     question: String,
     chosen: String,
     right: bool,
+    /// The version of the exercise answered, for a teacher's own pack.
+    version: Option<u32>,
 }
 
 /// Every answer the student gave, newest first.
@@ -532,6 +534,7 @@ fn answer_lines(state: &AppState, student: &Student) -> Result<Vec<AnswerLine>, 
     for round in progress.recent_rounds {
         let pack = state.shelf.pack(&round.pack_id);
         let pack = pack.as_deref();
+        let record = crate::web::own_packs::record_of(&state.storage, &round.pack_id)?;
         for answer in round.answers.iter().flatten() {
             let exercise = pack.and_then(|pack| pack.exercise(&answer.exercise_id));
             lines.push((
@@ -547,6 +550,13 @@ fn answer_lines(state: &AppState, student: &Student) -> Result<Vec<AnswerLine>, 
                         .map(|choice| choice.label().to_string())
                         .unwrap_or_else(|| answer.choice.clone()),
                     right: answer.correct,
+                    version: record.as_ref().and_then(|record| {
+                        record.version_of(
+                            &answer.exercise_id,
+                            answer.fingerprint,
+                            answer.answered_at,
+                        )
+                    }),
                 },
             ));
         }

@@ -6,6 +6,7 @@ mod facilitate;
 mod health;
 mod home;
 mod live;
+mod pack_aids;
 mod pack_builder;
 mod packs;
 mod pairs;
@@ -75,8 +76,13 @@ pub fn register(config: &mut web::ServiceConfig) {
         "/teachers/packs/{pack}/exercises/{number}/preview" => GET pack_builder::show_exercise_preview;
         "/teachers/packs/{pack}/exercises/{number}/delete" =>
             GET pack_builder::show_delete_exercise, POST pack_builder::delete_exercise;
+        "/teachers/packs/{pack}/find" => GET pack_aids::show_find;
+        "/teachers/packs/{pack}/figures" => GET pack_aids::show_figures;
+        "/teachers/packs/{pack}/suggestions" => GET pack_aids::show_suggestions;
         "/teachers/packs/{pack}/glossary" => GET pack_builder::show_glossary, POST pack_builder::update_glossary;
         "/teachers/packs/{pack}/export.zip" => GET teacher_packs::export_pack;
+        "/teachers/packs/{pack}/delete" =>
+            GET teacher_packs::show_delete_pack, POST teacher_packs::delete_pack;
         "/teachers/packs/{pack}/published" => POST teacher_packs::update_published;
         "/teachers/classes" => POST classes::create_class;
         "/teachers/classes/{class}" => GET classes::show_class;

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::see_other;
 use crate::content::Skill;
-use crate::content::draft::{Draft, DraftDocument, DraftExercise, FieldMap};
+use crate::content::draft::{Draft, DraftDocument, DraftExercise, DraftQuote, FieldMap};
 use crate::content::load::{ID_RULE, PackFiles, is_valid_id};
 use crate::ids::Token;
 use crate::teacher_packs::{MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, TeacherPack, folder_of};
@@ -536,15 +536,16 @@ async fn store_document(
 
 // ---- Deleting a document or an exercise ----
 
+/// The page that asks before something is deleted, saying what goes with it.
 #[derive(Template)]
 #[template(path = "teachers/builder/delete.html")]
-struct DeletePage {
-    pack_url: String,
-    heading: String,
-    consequences: Vec<String>,
-    action: String,
-    button: String,
-    csrf: String,
+pub(super) struct DeletePage {
+    pub(super) pack_url: String,
+    pub(super) heading: String,
+    pub(super) consequences: Vec<String>,
+    pub(super) action: String,
+    pub(super) button: String,
+    pub(super) csrf: String,
 }
 
 /// `GET /teachers/packs/{pack}/documents/{number}/delete`: what deleting it would do.
@@ -631,9 +632,15 @@ struct ExercisePage {
     csrf: String,
 }
 
+/// A new exercise's kind, and what the helpers' links fill in: a passage, or a first
+/// piece of evidence.
 #[derive(Deserialize)]
 pub struct NewExerciseQuery {
     kind: Option<String>,
+    passage_source: Option<String>,
+    passage_text: Option<String>,
+    evidence_source: Option<String>,
+    evidence_text: Option<String>,
 }
 
 fn exercise_at(draft: &Draft, number: usize) -> Result<usize, AppError> {
@@ -705,9 +712,21 @@ pub async fn show_new_exercise(
 ) -> Result<HttpResponse, AppError> {
     let skill = skill_of(query.kind.as_deref().unwrap_or_default(), pack_url(&pack))?;
     let Working { draft, .. } = working(&pack).await?;
+    let quote = |source: &Option<String>, text: &Option<String>| {
+        text.as_ref().map(|text| DraftQuote {
+            source: source.clone().unwrap_or_default(),
+            text: text.clone(),
+            note: String::new(),
+        })
+    };
     let exercise = DraftExercise {
         id: next_exercise_id(&draft, skill),
         kind: skill.slug().to_string(),
+        passage: quote(&query.passage_source, &query.passage_text)
+            .filter(|_| skill != Skill::Contested),
+        evidence: quote(&query.evidence_source, &query.evidence_text)
+            .into_iter()
+            .collect(),
         ..DraftExercise::default()
     };
     let page = exercise_page(

@@ -370,11 +370,13 @@ pub async fn export_assignment(
     let bytes = super::off_worker(&state, move |state| {
         let pack = state.shelf.pack(&assignment.pack_id);
         let pack = pack.as_deref();
+        let record = crate::web::own_packs::record_of(&state.storage, &assignment.pack_id)?;
         let mut rows = vec![
             [
                 "nickname",
                 "question",
                 "exercise",
+                "version",
                 "skill",
                 "chosen",
                 "correct answer",
@@ -400,6 +402,17 @@ pub async fn export_assignment(
                     student.nickname.as_str().to_string(),
                     (position + 1).to_string(),
                     answer.exercise_id.clone(),
+                    record
+                        .as_ref()
+                        .and_then(|record| {
+                            record.version_of(
+                                &answer.exercise_id,
+                                answer.fingerprint,
+                                answer.answered_at,
+                            )
+                        })
+                        .map(|version| version.to_string())
+                        .unwrap_or_default(),
                     answer.skill.title().to_string(),
                     label(&answer.choice),
                     exercise

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::pack_builder::{Working, working};
+use super::pack_builder::{DeletePage, Working, working};
 use super::see_other;
 use crate::content::archive;
 use crate::content::draft::{Draft, DraftExercise};
@@ -125,7 +125,9 @@ fn status_of(state: &AppState, pack: &TeacherPack) -> &'static str {
         (false, true) => "Has problems: not offered until they are fixed",
         (false, false) => "Draft: it can be published once every check passes",
         (true, true) => "Published: in your assignment and live-session forms",
-        (true, false) => "Withdrawn: not offered in your forms",
+        (true, false) => {
+            "Not published: it passes every check, and is offered in your forms once you publish it"
+        }
     }
 }
 
@@ -518,4 +520,72 @@ pub async fn update_published(
     state.shelf.set_published(&pack.key(), published);
     let notice = if published { "published" } else { "withdrawn" };
     Ok(see_other(format!("{}?notice={notice}", pack_url(&pack))))
+}
+
+/// `GET /teachers/packs/{pack}/delete`: what deleting the pack would do, before it is
+/// done: the assignments and live sessions that use it, and how many answers they hold.
+pub async fn show_delete_pack(
+    state: web::Data<AppState>,
+    OwnedPack { signed_in, pack }: OwnedPack,
+) -> Result<HttpResponse, AppError> {
+    let key = pack.key();
+    let mut consequences = vec![format!(
+        "Its documents and exercises go, and it is no longer offered in your forms. You cannot undo this: export it first to keep a copy."
+    )];
+    let mut assignments = Vec::new();
+    for class in state.storage.classes_of(signed_in.teacher.id)? {
+        for assignment in state.storage.assignments_of(class.id)? {
+            if assignment.pack_id == key {
+                assignments.push(format!(
+                    "“{}” in {}",
+                    assignment.title(),
+                    class.name.as_str()
+                ));
+            }
+        }
+    }
+    if !assignments.is_empty() {
+        consequences.push(format!(
+            "Students can no longer start or go on with what you assigned from it: {}. The answers already given stay in your results, each under its exercise's id.",
+            assignments.join("; ")
+        ));
+    }
+    let sessions: Vec<String> = state
+        .storage
+        .live_sessions_of(signed_in.teacher.id)?
+        .into_iter()
+        .filter(|session| session.pack_id == key)
+        .map(|session| {
+            format!(
+                "the session of {}",
+                crate::web::format_time(session.created_at)
+            )
+        })
+        .collect();
+    if !sessions.is_empty() {
+        consequences.push(format!(
+            "These live sessions can no longer be run or joined: {}. Their results stay.",
+            sessions.join("; ")
+        ));
+    }
+    let url = pack_url(&pack);
+    super::html(&DeletePage {
+        heading: format!("Delete the pack “{}”?", title_of(&state, &pack)),
+        consequences,
+        action: format!("{url}/delete"),
+        pack_url: url,
+        button: "Delete the pack".into(),
+        csrf: signed_in.sign_in.csrf.to_string(),
+    })
+}
+
+/// `POST /teachers/packs/{pack}/delete`
+pub async fn delete_pack(
+    state: web::Data<AppState>,
+    OwnedPack { pack, .. }: OwnedPack,
+    _form: crate::web::extract::BuilderForm,
+) -> Result<HttpResponse, AppError> {
+    state.storage.delete_teacher_pack(&pack).await?;
+    state.shelf.take(&pack.key());
+    Ok(see_other("/teachers/packs?notice=deleted"))
 }
