@@ -688,7 +688,7 @@ pub fn exercise_form(
             placed,
         );
         group.hint =
-            "Select it in a document below and press “Use as the passage”, or paste it.".into();
+            "Paste it, or select it in a document at the top of the page and press “Use as the passage”.".into();
         group
     });
     let options = option_rows(draft, index, exercise, skill, placed);
@@ -897,7 +897,8 @@ fn quote_groups(
             group.hint = if row < quotes.len() {
                 "Clear its text to remove it.".into()
             } else {
-                "Select it in a document below and press the button, or paste it.".into()
+                "Paste it, or select it in a document at the top of the page and press the button."
+                    .into()
             };
             group
         })

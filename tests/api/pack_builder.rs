@@ -10,7 +10,8 @@ use reqwest::blocking::multipart::{Form, Part};
 use zip::ZipArchive;
 
 use crate::check_command::run_check;
-use crate::helpers::{Browser, Page, TestApp, browser, spawn_app};
+use crate::helpers::{Browser, Page, TestApp, browser, questions_dir, spawn_app, start_server};
+use crate::persistence::admin;
 use crate::{classes, live};
 
 pub(crate) const COUNCIL: &str = "The council voted on Tuesday to close the old library on Mill Street. Officials said repairs would cost 2.4 million pounds, more than the town can afford.\n\nThe mayor said the decision was painful but necessary.\n";
@@ -313,13 +314,13 @@ fn a_teacher_builds_a_pack_field_by_field_publishes_and_assigns_it() {
             .next()
             .unwrap()
             .trim_start_matches('\u{feff}')
-            .starts_with("nickname,question,exercise,version,"),
+            .ends_with(",answered at (UTC),version"),
         "{csv}"
     );
     let mut versions: Vec<String> = lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
-            format!("{} {}", cells[0], cells[3])
+            format!("{} {}", cells[0], cells[cells.len() - 1])
         })
         .collect();
     versions.sort();
@@ -732,4 +733,47 @@ fn deleting_a_pack_asks_first_and_says_what_goes() {
         .get(&class)
         .attribute(".assignments .card h3 a", "href");
     assert_eq!(teacher.get(&results).status, StatusCode::OK);
+}
+
+#[test]
+fn a_teachers_pack_is_in_the_backup_and_serves_from_the_restored_copy() {
+    let mut app = spawn_app();
+    let teacher = teacher(&app, "careful-backer");
+    let pack = passing_pack(&teacher);
+    let key = teacher
+        .get(&pack)
+        .attribute("a.button[href^='/packs/']", "href");
+    app.kill();
+    let copies = tempfile::tempdir().unwrap();
+    let backup = copies.path().join("backup");
+    let restored = copies.path().join("restored");
+    let (done, said) = admin(&[
+        "backup".as_ref(),
+        backup.as_os_str(),
+        "--data-dir".as_ref(),
+        app.data_dir.path().as_os_str(),
+    ]);
+    assert!(done, "{said}");
+    let (done, said) = admin(&[
+        "restore".as_ref(),
+        backup.as_os_str(),
+        "--data-dir".as_ref(),
+        restored.as_os_str(),
+    ]);
+    assert!(done, "{said}");
+    let (mut server, address) =
+        start_server(&restored, &questions_dir()).expect("the restored copy starts");
+    let teacher = Browser {
+        address,
+        client: teacher.client,
+    };
+    let page = teacher.get(&pack);
+    let text = teacher.get(&format!("{pack}/documents/1/text")).body;
+    let served = teacher.get(&key).status;
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.text("h1"), "The Mill Street library");
+    assert_eq!(text, COUNCIL);
+    assert_eq!(served, StatusCode::OK);
 }

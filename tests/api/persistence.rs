@@ -210,7 +210,7 @@ fn a_data_directory_in_use_by_another_server_is_refused() {
 }
 
 /// Runs `sourcewise admin …`; returns whether it succeeded, and what it printed.
-fn admin(arguments: &[&std::ffi::OsStr]) -> (bool, String) {
+pub(crate) fn admin(arguments: &[&std::ffi::OsStr]) -> (bool, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_sourcewise"))
         .arg("admin")
         .args(arguments)

@@ -458,3 +458,88 @@ async fn a_teacher_builds_a_pack_from_two_documents_on_a_phone() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn without_javascript_a_teacher_pastes_the_passage_instead() {
+    session(Viewport::Phone, Scripting::Disabled, async |teacher| {
+        teacher.visit("/teachers/sign-up").await;
+        fill(teacher, "display_name", "Ms Haddad").await;
+        fill(teacher, "username", "haddad").await;
+        fill(teacher, "password", "tall ships at dawn").await;
+        fill(teacher, "repeat_password", "tall ships at dawn").await;
+        teacher.click_text("Create the account").await;
+        teacher.visit("/teachers/packs/new").await;
+        fill(teacher, "pack_id", "mill-street").await;
+        fill(teacher, "f-pack-title", "The Mill Street library").await;
+        fill(
+            teacher,
+            "f-pack-description",
+            "Two documents about closing a town library.",
+        )
+        .await;
+        fill(teacher, "f-pack-content_note", "Nothing upsetting.").await;
+        teacher.click_text("Make the pack").await;
+        let pack = teacher.path().await;
+        let pack = pack.split('?').next().unwrap_or_default().to_string();
+        add_document(
+            teacher,
+            &pack,
+            "The council's statement",
+            "Council statement",
+            COUNCIL,
+            "council-nojs",
+        )
+        .await;
+        add_document(
+            teacher,
+            &pack,
+            "Report of the residents' meeting",
+            "Residents' report",
+            RESIDENTS,
+            "residents-nojs",
+        )
+        .await;
+
+        new_exercise(teacher, &pack, "Which source?").await;
+        let picker = teacher.find("#doc-picker").await;
+        assert!(
+            !picker.is_displayed().await.unwrap(),
+            "no picker without a script"
+        );
+        teacher
+            .click("#f-exercise-0-passage-source option[value=council-statement]")
+            .await;
+        fill_named(
+            teacher,
+            "passage_text",
+            "A spokesperson added that the building has been unsafe since the flood of 2019.",
+        )
+        .await;
+        fill_named(
+            teacher,
+            "explanation",
+            "The passage speaks for the council: it cites its spokesperson. Habit: ask who speaks.",
+        )
+        .await;
+        why(
+            teacher,
+            "council-statement",
+            "The council's statement quotes its own spokesperson.",
+            true,
+        )
+        .await;
+        why(
+            teacher,
+            "residents-report",
+            "The residents' report does not speak of the flood.",
+            false,
+        )
+        .await;
+        assert_eq!(
+            save_exercise(teacher).await,
+            "Saved. The pack passes every check."
+        );
+        teacher.check_page("builder-exercise-nojs").await;
+    })
+    .await;
+}

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::pack_builder::{Working, working};
+use super::pack_builder::draft_of;
 use crate::content::aids::{self, Document};
 use crate::content::draft::Draft;
 use crate::web::builder_view::document_label;
@@ -143,7 +143,7 @@ pub async fn show_find(
             )),
         });
     }
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let searched = wanted.clone();
     let page_url = url.clone();
     let (places, more) = web::block(move || {
@@ -215,7 +215,7 @@ struct FiguresPage {
 /// `GET /teachers/packs/{pack}/figures`: every number in every document, by value, each
 /// with the sentences that give it, document by document.
 pub async fn show_figures(OwnedPack { pack, .. }: OwnedPack) -> Result<HttpResponse, AppError> {
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let (figures, more) = web::block(move || {
         let figures = aids::figures(&documents(&draft));
         let more = figures.len().saturating_sub(MOST_FIGURES);
@@ -282,7 +282,7 @@ struct SuggestionsPage {
 /// `GET /teachers/packs/{pack}/suggestions`: sentences only one document has, for
 /// "Which source?" exercises.
 pub async fn show_suggestions(OwnedPack { pack, .. }: OwnedPack) -> Result<HttpResponse, AppError> {
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let url = pack_url(&pack);
     let page_url = url.clone();
     let documents = web::block(move || {

@@ -40,19 +40,7 @@ pub struct Working {
 pub async fn working(pack: &TeacherPack) -> Result<Working, AppError> {
     let checking = pack.clone();
     web::block(move || {
-        let draft = Draft::from_files(&checking.files).map_err(|problems| {
-            AppError::bad_request_with_back(
-                format!(
-                    "This pack's files cannot be edited here: {}. Export it, fix its files and import it again.",
-                    problems
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-                format!("/teachers/packs/{}", checking.id),
-            )
-        })?;
+        let draft = parsed(&checking)?;
         let (files, map) = draft.to_files(folder_of(&checking.pack_id));
         let problems = problems_of(&checking, &files);
         Ok(Working {
@@ -62,6 +50,31 @@ pub async fn working(pack: &TeacherPack) -> Result<Working, AppError> {
     })
     .await
     .map_err(|_| AppError::Interrupted)?
+}
+
+/// The draft of `pack`'s working copy, unchecked: for the pages that show its
+/// documents, not its problems.
+pub async fn draft_of(pack: &TeacherPack) -> Result<Draft, AppError> {
+    let reading = pack.clone();
+    web::block(move || parsed(&reading))
+        .await
+        .map_err(|_| AppError::Interrupted)?
+}
+
+fn parsed(pack: &TeacherPack) -> Result<Draft, AppError> {
+    Draft::from_files(&pack.files).map_err(|problems| {
+        AppError::bad_request_with_back(
+            format!(
+                "This pack's files cannot be edited here: {}. Export it, fix its files and import it again.",
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            format!("/teachers/packs/{}", pack.id),
+        )
+    })
 }
 
 /// Stores `draft` as `pack`'s working copy; returns the problems it has.
@@ -238,7 +251,7 @@ async fn save_part(
     part: &str,
     read: fn(&mut Draft, &[(String, String)]),
 ) -> Result<HttpResponse, AppError> {
-    let Working { mut draft, .. } = working(&pack).await?;
+    let mut draft = draft_of(&pack).await?;
     read(&mut draft, &fields_of(form));
     let url = format!("{}/{part}", pack_url(&pack));
     let problems = save(state, pack, draft).await?;
@@ -332,7 +345,7 @@ fn document_page(
 pub async fn show_new_document(
     OwnedPack { signed_in, pack }: OwnedPack,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     if draft.documents.len() >= MAX_DOCUMENTS {
         return Err(AppError::bad_request_with_back(
             format!(
@@ -379,7 +392,7 @@ pub async fn show_document_text(
     OwnedPack { pack, .. }: OwnedPack,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let index = document_at(&draft, path.number)?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
@@ -392,7 +405,7 @@ pub async fn create_document(
     OwnedPack { signed_in, pack }: OwnedPack,
     form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let index = draft.documents.len();
     store_document(&state, &signed_in, pack, draft, index, form).await
 }
@@ -404,7 +417,7 @@ pub async fn update_document(
     path: web::Path<ItemPath>,
     form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let index = document_at(&draft, path.number)?;
     store_document(&state, &signed_in, pack, draft, index, form).await
 }
@@ -553,7 +566,7 @@ pub async fn show_delete_document(
     OwnedPack { signed_in, pack }: OwnedPack,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let index = document_at(&draft, path.number)?;
     let document = &draft.documents[index];
     let users: Vec<String> = draft
@@ -605,7 +618,7 @@ pub async fn delete_document(
     path: web::Path<ItemPath>,
     _form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let Working { mut draft, .. } = working(&pack).await?;
+    let mut draft = draft_of(&pack).await?;
     let index = document_at(&draft, path.number)?;
     draft.documents.remove(index);
     let url = pack_url(&pack);
@@ -711,7 +724,7 @@ pub async fn show_new_exercise(
     query: web::Query<NewExerciseQuery>,
 ) -> Result<HttpResponse, AppError> {
     let skill = skill_of(query.kind.as_deref().unwrap_or_default(), pack_url(&pack))?;
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let quote = |source: &Option<String>, text: &Option<String>| {
         text.as_ref().map(|text| DraftQuote {
             source: source.clone().unwrap_or_default(),
@@ -764,7 +777,7 @@ pub async fn create_exercise(
 ) -> Result<HttpResponse, AppError> {
     let fields = fields_of(&form);
     let skill = skill_of(field(&fields, "kind").unwrap_or_default(), pack_url(&pack))?;
-    let Working { mut draft, .. } = working(&pack).await?;
+    let mut draft = draft_of(&pack).await?;
     let mut exercise = DraftExercise::default();
     read_exercise(&fields, &mut exercise, skill);
     draft.exercises.push(exercise);
@@ -786,7 +799,7 @@ pub async fn update_exercise(
     path: web::Path<ItemPath>,
     form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let Working { mut draft, .. } = working(&pack).await?;
+    let mut draft = draft_of(&pack).await?;
     let index = exercise_at(&draft, path.number)?;
     let skill = Skill::from_slug(&draft.exercises[index].kind).unwrap_or(Skill::Source);
     read_exercise(&fields_of(&form), &mut draft.exercises[index], skill);
@@ -805,7 +818,7 @@ pub async fn show_delete_exercise(
     OwnedPack { signed_in, pack }: OwnedPack,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let index = exercise_at(&draft, path.number)?;
     let exercise = &draft.exercises[index];
     let mut consequences = vec![
@@ -832,7 +845,7 @@ pub async fn delete_exercise(
     path: web::Path<ItemPath>,
     _form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let Working { mut draft, .. } = working(&pack).await?;
+    let mut draft = draft_of(&pack).await?;
     let index = exercise_at(&draft, path.number)?;
     draft.exercises.remove(index);
     let url = pack_url(&pack);
@@ -906,7 +919,7 @@ pub async fn show_exercise_preview(
     OwnedPack { pack, .. }: OwnedPack,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, .. } = working(&pack).await?;
+    let draft = draft_of(&pack).await?;
     let index = exercise_at(&draft, path.number)?;
     let mut alone = draft.clone();
     alone.exercises = vec![draft.exercises[index].clone()];

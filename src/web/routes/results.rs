@@ -376,13 +376,13 @@ pub async fn export_assignment(
                 "nickname",
                 "question",
                 "exercise",
-                "version",
                 "skill",
                 "chosen",
                 "correct answer",
                 "right",
                 "how sure",
                 "answered at (UTC)",
+                "version",
             ]
             .map(str::to_string)
             .to_vec(),
@@ -402,17 +402,6 @@ pub async fn export_assignment(
                     student.nickname.as_str().to_string(),
                     (position + 1).to_string(),
                     answer.exercise_id.clone(),
-                    record
-                        .as_ref()
-                        .and_then(|record| {
-                            record.version_of(
-                                &answer.exercise_id,
-                                answer.fingerprint,
-                                answer.answered_at,
-                            )
-                        })
-                        .map(|version| version.to_string())
-                        .unwrap_or_default(),
                     answer.skill.title().to_string(),
                     label(&answer.choice),
                     exercise
@@ -424,6 +413,17 @@ pub async fn export_assignment(
                         .map_or("not said", Confidence::label)
                         .to_string(),
                     format_time(answer.answered_at),
+                    record
+                        .as_ref()
+                        .and_then(|record| {
+                            record.version_of(
+                                &answer.exercise_id,
+                                answer.fingerprint,
+                                answer.answered_at,
+                            )
+                        })
+                        .map(|version| version.to_string())
+                        .unwrap_or_default(),
                 ]);
             }
         }
