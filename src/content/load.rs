@@ -1592,7 +1592,7 @@ fn check_exercise(
     if errors.len() > errors_before {
         return None;
     }
-    Some(Exercise {
+    let mut exercise = Exercise {
         id,
         skill,
         question,
@@ -1605,5 +1605,8 @@ fn check_exercise(
         evidence,
         versions,
         originals,
-    })
+        fingerprint: 0,
+    };
+    exercise.fingerprint = exercise.hash_shown();
+    Some(exercise)
 }
