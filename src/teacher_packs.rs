@@ -16,6 +16,9 @@ use crate::ids::Token;
 pub const MAX_DOCUMENTS: usize = 20;
 /// The most bytes one document of a teacher's pack may have (1 MB).
 pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+/// The most packs one teacher may keep: with 20 MB each at most, what one account can
+/// make the server store stays bounded (anyone may sign up as a teacher).
+pub const MAX_PACKS: usize = 30;
 
 /// A teacher's own pack, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +130,15 @@ impl TeacherPack {
             .find(|version| version.exercise == exercise)
             .map(|version| version.number)
     }
+}
+
+/// Why a teacher who has `count` packs may not make or import another, if they may not.
+pub fn too_many(count: usize) -> Option<String> {
+    (count >= MAX_PACKS).then(|| {
+        format!(
+            "You have {count} packs, the most one teacher may keep. Delete one you no longer need (export it first to keep a copy), then make or import this one."
+        )
+    })
 }
 
 /// The name a teacher's pack `id` is served under.

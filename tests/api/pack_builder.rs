@@ -777,3 +777,43 @@ fn a_teachers_pack_is_in_the_backup_and_serves_from_the_restored_copy() {
     assert_eq!(text, COUNCIL);
     assert_eq!(served, StatusCode::OK);
 }
+
+#[test]
+fn one_teacher_keeps_thirty_packs_at_most() {
+    let app = spawn_app();
+    let teacher = teacher(&app, "collector");
+    for number in 0..30 {
+        new_pack(&teacher, &format!("pack-{number}"));
+    }
+    let refused = send(
+        &teacher,
+        "/teachers/packs/new",
+        "/teachers/packs/new",
+        &[("pack_id", "one-more"), ("title", "Kept")],
+        None,
+    );
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused
+            .text("#pack_id-error")
+            .starts_with("You have 30 packs, the most one teacher may keep."),
+        "{}",
+        refused.text("#pack_id-error")
+    );
+    assert_eq!(refused.attribute("#f-pack-title", "value"), "Kept");
+    let import = send(
+        &teacher,
+        "/teachers/packs",
+        "/teachers/packs",
+        &[("new_id", "")],
+        Some(("pack.zip", vec![1, 2, 3])),
+    );
+    assert_eq!(import.status, StatusCode::BAD_REQUEST);
+    assert!(
+        import.text(".form-error").contains("You have 30 packs"),
+        "{}",
+        import.text(".form-error")
+    );
+    // Another teacher is not held back by this one.
+    new_pack(&self::teacher(&app, "another"), "pack-0");
+}

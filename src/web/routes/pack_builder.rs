@@ -17,7 +17,7 @@ use crate::content::Skill;
 use crate::content::draft::{Draft, DraftDocument, DraftExercise, DraftQuote, FieldMap};
 use crate::content::load::{ID_RULE, PackFiles, is_valid_id};
 use crate::ids::Token;
-use crate::teacher_packs::{MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, TeacherPack, folder_of};
+use crate::teacher_packs::{MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, TeacherPack, folder_of, too_many};
 use crate::web::builder_view::{
     ExerciseForm, Group, Input, Placed, about_inputs, document_inputs, document_label,
     exercise_form, id_from, input_id, next_exercise_id, perspective_groups, read_about,
@@ -187,7 +187,12 @@ pub async fn create_pack(
         ..Draft::default()
     };
     read_about(&mut draft, &fields);
-    if let Some(refusal) = id_refusal(&state, signed_in.teacher.id, &pack_id)? {
+    let count = state.storage.teacher_packs_of(signed_in.teacher.id)?.len();
+    let refusal = match too_many(count) {
+        Some(refusal) => Some(refusal),
+        None => id_refusal(&state, signed_in.teacher.id, &pack_id)?,
+    };
+    if let Some(refusal) = refusal {
         let page = AboutPage {
             pack_url: None,
             pack_id,

@@ -160,6 +160,12 @@ async fn imported(
     upload: CheckedUpload,
     new_id: &str,
 ) -> Result<Result<TeacherPack, Refusal>, AppError> {
+    let mine = state.storage.teacher_packs_of(signed_in.teacher.id)?.len();
+    if let Some(refusal) = crate::teacher_packs::too_many(mine) {
+        return Ok(Err(Refusal::one(format!(
+            "{refusal} Nothing was imported."
+        ))));
+    }
     let Some(file) = upload.file else {
         return Ok(Err(Refusal::one(
             "Choose the .zip file of a pack to import.",
