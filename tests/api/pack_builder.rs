@@ -817,3 +817,46 @@ fn one_teacher_keeps_thirty_packs_at_most() {
     // Another teacher is not held back by this one.
     new_pack(&self::teacher(&app, "another"), "pack-0");
 }
+
+#[test]
+fn deleting_a_document_or_an_exercise_asks_first() {
+    let app = spawn_app();
+    let teacher = teacher(&app, "pruner");
+    let pack = passing_pack(&teacher);
+    let asked = teacher.get(&format!("{pack}/documents/1/delete"));
+    assert_eq!(asked.text("h1"), "Delete the document “Council statement”?");
+    assert!(
+        asked.text("main ul").contains(
+            "quote it or offer it as an answer, and will have problems to fix: source-01."
+        ),
+        "{}",
+        asked.text("main ul")
+    );
+    let asked = teacher.get(&format!("{pack}/exercises/1/delete"));
+    assert_eq!(asked.text("h1"), "Delete the exercise “source-01”?");
+    let deleted = send(
+        &teacher,
+        &format!("{pack}/exercises/1/delete"),
+        &format!("{pack}/exercises/1/delete"),
+        &[],
+        None,
+    );
+    assert_eq!(deleted.text(".notice"), "The exercise was deleted.");
+    assert_eq!(deleted.text("main h2:nth-of-type(3)"), "Exercises (0)");
+    let deleted = send(
+        &teacher,
+        &format!("{pack}/documents/1/delete"),
+        &format!("{pack}/documents/1/delete"),
+        &[],
+        None,
+    );
+    assert_eq!(deleted.text(".notice"), "The document was deleted.");
+    assert_eq!(
+        teacher.get(&format!("{pack}/documents/1/text")).body,
+        RESIDENTS
+    );
+    assert_eq!(
+        teacher.get(&format!("{pack}/documents/2")).status,
+        StatusCode::NOT_FOUND
+    );
+}

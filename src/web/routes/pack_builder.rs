@@ -627,10 +627,8 @@ pub async fn delete_document(
     let index = document_at(&draft, path.number)?;
     draft.documents.remove(index);
     let url = pack_url(&pack);
-    let problems = save(&state, pack, draft).await?;
-    Ok(see_other(format!(
-        "{url}?notice=document-deleted&saved={problems}"
-    )))
+    save(&state, pack, draft).await?;
+    Ok(see_other(format!("{url}?notice=document-deleted")))
 }
 
 // ---- Exercises ----
@@ -854,10 +852,8 @@ pub async fn delete_exercise(
     let index = exercise_at(&draft, path.number)?;
     draft.exercises.remove(index);
     let url = pack_url(&pack);
-    let problems = save(&state, pack, draft).await?;
-    Ok(see_other(format!(
-        "{url}?notice=exercise-deleted&saved={problems}"
-    )))
+    save(&state, pack, draft).await?;
+    Ok(see_other(format!("{url}?notice=exercise-deleted")))
 }
 
 // ---- The glossary ----

@@ -312,7 +312,6 @@ struct PackPage<'a> {
 #[derive(Deserialize)]
 pub struct PackQuery {
     notice: Option<String>,
-    saved: Option<usize>,
 }
 
 /// Where in the builder the field `key` is edited, and what it is called there.
@@ -429,7 +428,6 @@ pub async fn show_pack(
             }
         })
         .collect();
-    let _ = query.saved;
     super::html(&PackPage {
         title: if draft.title.is_empty() {
             pack.pack_id.clone()
