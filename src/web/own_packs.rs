@@ -3,8 +3,6 @@
 //! the [`Shelf`] when they pass, and saved by the pack builder as drafts that may have
 //! problems while the last files that passed stay served.
 
-use actix_web::web;
-
 use super::error::AppError;
 use super::{AppState, now};
 use crate::content::Library;
@@ -46,6 +44,17 @@ pub fn shelf(library: Library, storage: &Storage) -> Result<Shelf, StorageError>
     Ok(shelf)
 }
 
+/// Runs `work` on the report thread ([`crate::web::reports`]) and waits for it: a
+/// pack's check, its helpers and its archives take up to a few tenths of a second on a
+/// pack of 20 MB, and made there they queue behind each other on one thread, leaving
+/// the other core to learners, and keep their memory in that thread's one arena.
+pub async fn on_report_thread<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    state.reports.make(work).await.ok_or(AppError::Interrupted)
+}
+
 /// Stores `files` as `pack`'s working copy, whatever problems they have, and returns
 /// the pack as stored with those problems. Files that pass are served at once (and
 /// their changed exercises get new versions); files that do not leave the last files
@@ -57,9 +66,7 @@ pub async fn save_files(
 ) -> Result<(TeacherPack, Vec<ContentError>), AppError> {
     let previous = std::mem::replace(&mut pack.files, files);
     let checking = pack.clone();
-    let checked = web::block(move || check(&checking))
-        .await
-        .map_err(|_| AppError::Interrupted)?;
+    let checked = on_report_thread(state, move || check(&checking)).await?;
     pack.updated_at = now();
     match checked {
         Ok(served) => {

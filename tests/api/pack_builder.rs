@@ -179,6 +179,35 @@ fn passing_pack(teacher: &Browser) -> String {
     pack
 }
 
+/// Publishes the pack at `pack` and assigns it whole to a new class, "Year 10";
+/// returns the key it is served under and the class page's path.
+fn publish_and_assign(teacher: &Browser, pack: &str) -> (String, String) {
+    let key = teacher
+        .get(pack)
+        .attribute("a.button[href^='/packs/']", "href")
+        .trim_start_matches("/packs/")
+        .to_string();
+    let published = teacher.post(
+        &format!("{pack}/published"),
+        &[("csrf", &teacher.form_token(pack)), ("value", "yes")],
+    );
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    let class = classes::create_class(teacher, "Year 10", "");
+    let assigned = crate::assignments::assign_pack(
+        teacher,
+        &class,
+        &key,
+        &[
+            ("focus", "all"),
+            ("length", "1"),
+            ("due", ""),
+            ("feedback", "immediate"),
+        ],
+    );
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+    (key, class)
+}
+
 const PASSAGE: &str =
     "Officials said repairs would cost 2.4 million pounds, more than the town can afford.";
 
@@ -232,30 +261,8 @@ fn a_teacher_builds_a_pack_field_by_field_publishes_and_assigns_it() {
             .contains("The correct answer: Council statement")
     );
 
-    let page = teacher.get(&pack);
-    assert!(page.texts("#problems").is_empty(), "{}", page.body);
-    let published = teacher.post(
-        &format!("{pack}/published"),
-        &[("csrf", &teacher.form_token(&pack)), ("value", "yes")],
-    );
-    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
-    let key = page
-        .attribute("a.button[href^='/packs/']", "href")
-        .trim_start_matches("/packs/")
-        .to_string();
-    let class = classes::create_class(&teacher, "Year 10", "");
-    let assigned = crate::assignments::assign_pack(
-        &teacher,
-        &class,
-        &key,
-        &[
-            ("focus", "all"),
-            ("length", "1"),
-            ("due", ""),
-            ("feedback", "immediate"),
-        ],
-    );
-    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+    assert!(teacher.get(&pack).texts("#problems").is_empty());
+    let (_, class) = publish_and_assign(&teacher, &pack);
 
     // A student answers version 1; the teacher rewords the explanation, which makes
     // version 2; a second student answers that. Results say which each answered.
@@ -679,27 +686,7 @@ fn deleting_a_pack_asks_first_and_says_what_goes() {
     let app = spawn_app();
     let teacher = teacher(&app, "tidy");
     let pack = passing_pack(&teacher);
-    let page = teacher.get(&pack);
-    let key = page
-        .attribute("a.button[href^='/packs/']", "href")
-        .trim_start_matches("/packs/")
-        .to_string();
-    teacher.post(
-        &format!("{pack}/published"),
-        &[("csrf", &teacher.form_token(&pack)), ("value", "yes")],
-    );
-    let class = classes::create_class(&teacher, "Year 10", "");
-    crate::assignments::assign_pack(
-        &teacher,
-        &class,
-        &key,
-        &[
-            ("focus", "all"),
-            ("length", "1"),
-            ("due", ""),
-            ("feedback", "immediate"),
-        ],
-    );
+    let (key, class) = publish_and_assign(&teacher, &pack);
 
     let asked = teacher.get(&format!("{pack}/delete"));
     assert_eq!(

@@ -152,21 +152,18 @@ async fn add_document(
     assert!(browser.text(".notice").await.starts_with("Saved"));
 }
 
-async fn build_publish_and_assign(teacher: &Session, viewport: &str) {
+async fn sign_up(teacher: &Session, name: &str, username: &str) {
     teacher.visit("/teachers/sign-up").await;
-    fill(teacher, "display_name", "Mr Okafor").await;
-    fill(teacher, "username", "okafor").await;
+    fill(teacher, "display_name", name).await;
+    fill(teacher, "username", username).await;
     fill(teacher, "password", "tall ships at dawn").await;
     fill(teacher, "repeat_password", "tall ships at dawn").await;
     teacher.click_text("Create the account").await;
-    fill(teacher, "class_name", "9C Media").await;
-    teacher.click_text("Create the class").await;
-    let class_page = teacher.path().await;
-    let code = teacher.text(".join-code").await;
+}
 
-    teacher.click_text("Your packs").await;
-    teacher.check_page("builder-packs").await;
-    teacher.click_text("New pack").await;
+/// Fills the new pack's form: its id, title, description, content note and the two
+/// perspectives.
+async fn fill_new_pack(teacher: &Session) {
     fill(teacher, "pack_id", "mill-street").await;
     fill(teacher, "f-pack-title", "The Mill Street library").await;
     fill(
@@ -185,11 +182,54 @@ async fn build_publish_and_assign(teacher: &Session, viewport: &str) {
     fill(teacher, "f-perspective-0-label", "The town council").await;
     fill(teacher, "f-perspective-1-id", "residents").await;
     fill(teacher, "f-perspective-1-label", "The residents' group").await;
-    teacher.check_page("builder-new-pack").await;
+}
+
+/// Sends the new pack's form; returns the pack page's path.
+async fn make_pack(teacher: &Session) -> String {
     teacher.click_text("Make the pack").await;
-    let pack = teacher.path().await;
-    let pack = pack.split('?').next().unwrap_or_default().to_string();
     assert_eq!(teacher.text("h1").await, "The Mill Street library");
+    let pack = teacher.path().await;
+    pack.split('?').next().unwrap_or_default().to_string()
+}
+
+/// The explanation and the two answers' whys of the "Which source?" exercise, the
+/// council's statement marked right.
+async fn source_answers(teacher: &Session) {
+    fill_named(
+        teacher,
+        "explanation",
+        "The passage speaks for the council: it cites its spokesperson. Habit: ask who speaks.",
+    )
+    .await;
+    why(
+        teacher,
+        "council-statement",
+        "The council's statement quotes its own spokesperson.",
+        true,
+    )
+    .await;
+    why(
+        teacher,
+        "residents-report",
+        "The residents' report does not speak of the flood.",
+        false,
+    )
+    .await;
+}
+
+async fn build_publish_and_assign(teacher: &Session, viewport: &str) {
+    sign_up(teacher, "Mr Okafor", "okafor").await;
+    fill(teacher, "class_name", "9C Media").await;
+    teacher.click_text("Create the class").await;
+    let class_page = teacher.path().await;
+    let code = teacher.text(".join-code").await;
+
+    teacher.click_text("Your packs").await;
+    teacher.check_page("builder-packs").await;
+    teacher.click_text("New pack").await;
+    fill_new_pack(teacher).await;
+    teacher.check_page("builder-new-pack").await;
+    let pack = make_pack(teacher).await;
 
     add_document(
         teacher,
@@ -219,26 +259,7 @@ async fn build_publish_and_assign(teacher: &Session, viewport: &str) {
         "A spokesman added that the building has been unsafe since the flood of 2019.",
     )
     .await;
-    fill_named(
-        teacher,
-        "explanation",
-        "The passage speaks for the council: it cites its spokesperson. Habit: ask who speaks.",
-    )
-    .await;
-    why(
-        teacher,
-        "council-statement",
-        "The council's statement quotes its own spokesperson.",
-        true,
-    )
-    .await;
-    why(
-        teacher,
-        "residents-report",
-        "The residents' report does not speak of the flood.",
-        false,
-    )
-    .await;
+    source_answers(teacher).await;
     let notice = save_exercise(teacher).await;
     assert!(
         notice.starts_with("Saved as a draft. The pack has"),
@@ -462,25 +483,10 @@ async fn a_teacher_builds_a_pack_from_two_documents_on_a_phone() {
 #[tokio::test]
 async fn without_javascript_a_teacher_pastes_the_passage_instead() {
     session(Viewport::Phone, Scripting::Disabled, async |teacher| {
-        teacher.visit("/teachers/sign-up").await;
-        fill(teacher, "display_name", "Ms Haddad").await;
-        fill(teacher, "username", "haddad").await;
-        fill(teacher, "password", "tall ships at dawn").await;
-        fill(teacher, "repeat_password", "tall ships at dawn").await;
-        teacher.click_text("Create the account").await;
+        sign_up(teacher, "Ms Haddad", "haddad").await;
         teacher.visit("/teachers/packs/new").await;
-        fill(teacher, "pack_id", "mill-street").await;
-        fill(teacher, "f-pack-title", "The Mill Street library").await;
-        fill(
-            teacher,
-            "f-pack-description",
-            "Two documents about closing a town library.",
-        )
-        .await;
-        fill(teacher, "f-pack-content_note", "Nothing upsetting.").await;
-        teacher.click_text("Make the pack").await;
-        let pack = teacher.path().await;
-        let pack = pack.split('?').next().unwrap_or_default().to_string();
+        fill_new_pack(teacher).await;
+        let pack = make_pack(teacher).await;
         add_document(
             teacher,
             &pack,
@@ -515,26 +521,7 @@ async fn without_javascript_a_teacher_pastes_the_passage_instead() {
             "A spokesperson added that the building has been unsafe since the flood of 2019.",
         )
         .await;
-        fill_named(
-            teacher,
-            "explanation",
-            "The passage speaks for the council: it cites its spokesperson. Habit: ask who speaks.",
-        )
-        .await;
-        why(
-            teacher,
-            "council-statement",
-            "The council's statement quotes its own spokesperson.",
-            true,
-        )
-        .await;
-        why(
-            teacher,
-            "residents-report",
-            "The residents' report does not speak of the flood.",
-            false,
-        )
-        .await;
+        source_answers(teacher).await;
         assert_eq!(
             save_exercise(teacher).await,
             "Saved. The pack passes every check."

@@ -531,10 +531,16 @@ fn answer_lines(state: &AppState, student: &Student) -> Result<Vec<AnswerLine>, 
         .storage
         .progress(student.learner, usize::MAX, |_| true)?;
     let mut lines = Vec::new();
+    let mut records = std::collections::HashMap::new();
     for round in progress.recent_rounds {
         let pack = state.shelf.pack(&round.pack_id);
         let pack = pack.as_deref();
-        let record = crate::web::own_packs::record_of(&state.storage, &round.pack_id)?;
+        // A teacher's pack's record holds its files whole: read once for all its rounds.
+        if !records.contains_key(&round.pack_id) {
+            let record = crate::web::own_packs::record_of(&state.storage, &round.pack_id)?;
+            records.insert(round.pack_id.clone(), record);
+        }
+        let record = &records[&round.pack_id];
         for answer in round.answers.iter().flatten() {
             let exercise = pack.and_then(|pack| pack.exercise(&answer.exercise_id));
             lines.push((

@@ -11,9 +11,11 @@ use serde::Deserialize;
 use super::pack_builder::draft_of;
 use crate::content::aids::{self, Document};
 use crate::content::draft::Draft;
+use crate::web::AppState;
 use crate::web::builder_view::document_label;
 use crate::web::error::AppError;
 use crate::web::extract::OwnedPack;
+use crate::web::own_packs::on_report_thread;
 
 /// The most places a search lists.
 const MOST_PLACES: usize = 200;
@@ -127,6 +129,7 @@ pub struct FindQuery {
 
 /// `GET /teachers/packs/{pack}/find?q=…`: every place a phrase or a number occurs.
 pub async fn show_find(
+    state: web::Data<AppState>,
     OwnedPack { pack, .. }: OwnedPack,
     query: web::Query<FindQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -143,10 +146,10 @@ pub async fn show_find(
             )),
         });
     }
-    let draft = draft_of(&pack).await?;
+    let draft = draft_of(&state, &pack).await?;
     let searched = wanted.clone();
     let page_url = url.clone();
-    let (places, more) = web::block(move || {
+    let (places, more) = on_report_thread(&state, move || {
         let docs = documents(&draft);
         let finds = aids::find(&docs, &searched, MOST_PLACES);
         let places = finds
@@ -181,8 +184,7 @@ pub async fn show_find(
             .collect::<Vec<_>>();
         (places, finds.more)
     })
-    .await
-    .map_err(|_| AppError::Interrupted)?;
+    .await?;
     super::html(&FindPage {
         pack_url: url,
         query: wanted,
@@ -214,9 +216,12 @@ struct FiguresPage {
 
 /// `GET /teachers/packs/{pack}/figures`: every number in every document, by value, each
 /// with the sentences that give it, document by document.
-pub async fn show_figures(OwnedPack { pack, .. }: OwnedPack) -> Result<HttpResponse, AppError> {
-    let draft = draft_of(&pack).await?;
-    let (figures, more) = web::block(move || {
+pub async fn show_figures(
+    state: web::Data<AppState>,
+    OwnedPack { pack, .. }: OwnedPack,
+) -> Result<HttpResponse, AppError> {
+    let draft = draft_of(&state, &pack).await?;
+    let (figures, more) = on_report_thread(&state, move || {
         let figures = aids::figures(&documents(&draft));
         let more = figures.len().saturating_sub(MOST_FIGURES);
         let lines = figures
@@ -255,8 +260,7 @@ pub async fn show_figures(OwnedPack { pack, .. }: OwnedPack) -> Result<HttpRespo
             .collect::<Vec<_>>();
         (lines, more)
     })
-    .await
-    .map_err(|_| AppError::Interrupted)?;
+    .await?;
     super::html(&FiguresPage {
         pack_url: pack_url(&pack),
         figures,
@@ -281,11 +285,14 @@ struct SuggestionsPage {
 
 /// `GET /teachers/packs/{pack}/suggestions`: sentences only one document has, for
 /// "Which source?" exercises.
-pub async fn show_suggestions(OwnedPack { pack, .. }: OwnedPack) -> Result<HttpResponse, AppError> {
-    let draft = draft_of(&pack).await?;
+pub async fn show_suggestions(
+    state: web::Data<AppState>,
+    OwnedPack { pack, .. }: OwnedPack,
+) -> Result<HttpResponse, AppError> {
+    let draft = draft_of(&state, &pack).await?;
     let url = pack_url(&pack);
     let page_url = url.clone();
-    let documents = web::block(move || {
+    let documents = on_report_thread(&state, move || {
         let suggestions = aids::suggestions(&documents(&draft), SUGGESTIONS_PER_DOCUMENT);
         draft
             .documents
@@ -311,8 +318,7 @@ pub async fn show_suggestions(OwnedPack { pack, .. }: OwnedPack) -> Result<HttpR
             })
             .collect::<Vec<_>>()
     })
-    .await
-    .map_err(|_| AppError::Interrupted)?;
+    .await?;
     super::html(&SuggestionsPage {
         pack_url: url,
         documents,

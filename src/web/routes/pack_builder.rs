@@ -25,7 +25,7 @@ use crate::web::builder_view::{
 };
 use crate::web::error::AppError;
 use crate::web::extract::{BuilderForm, OwnedPack, field};
-use crate::web::own_packs::{problems_of, save_files};
+use crate::web::own_packs::{on_report_thread, problems_of, save_files};
 use crate::web::sign_in::SignedIn;
 use crate::web::view::{ChoiceOutcome, Gloss, passage_from};
 use crate::web::{AppState, now};
@@ -37,9 +37,9 @@ pub struct Working {
 }
 
 /// The draft of `pack`'s working copy and its problems.
-pub async fn working(pack: &TeacherPack) -> Result<Working, AppError> {
+pub async fn working(state: &AppState, pack: &TeacherPack) -> Result<Working, AppError> {
     let checking = pack.clone();
-    web::block(move || {
+    on_report_thread(state, move || {
         let draft = parsed(&checking)?;
         let (files, map) = draft.to_files(folder_of(&checking.pack_id));
         let problems = problems_of(&checking, &files);
@@ -48,17 +48,14 @@ pub async fn working(pack: &TeacherPack) -> Result<Working, AppError> {
             draft,
         })
     })
-    .await
-    .map_err(|_| AppError::Interrupted)?
+    .await?
 }
 
 /// The draft of `pack`'s working copy, unchecked: for the pages that show its
 /// documents, not its problems.
-pub async fn draft_of(pack: &TeacherPack) -> Result<Draft, AppError> {
+pub async fn draft_of(state: &AppState, pack: &TeacherPack) -> Result<Draft, AppError> {
     let reading = pack.clone();
-    web::block(move || parsed(&reading))
-        .await
-        .map_err(|_| AppError::Interrupted)?
+    on_report_thread(state, move || parsed(&reading)).await?
 }
 
 fn parsed(pack: &TeacherPack) -> Result<Draft, AppError> {
@@ -223,10 +220,11 @@ pub async fn create_pack(
 
 /// `GET /teachers/packs/{pack}/about`
 pub async fn show_about(
+    state: web::Data<AppState>,
     OwnedPack { signed_in, pack }: OwnedPack,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, placed } = working(&pack).await?;
+    let Working { draft, placed } = working(&state, &pack).await?;
     super::html(&AboutPage {
         pack_url: Some(pack_url(&pack)),
         pack_id: pack.pack_id.clone(),
@@ -256,7 +254,7 @@ async fn save_part(
     part: &str,
     read: fn(&mut Draft, &[(String, String)]),
 ) -> Result<HttpResponse, AppError> {
-    let mut draft = draft_of(&pack).await?;
+    let mut draft = draft_of(state, &pack).await?;
     read(&mut draft, &fields_of(form));
     let url = format!("{}/{part}", pack_url(&pack));
     let problems = save(state, pack, draft).await?;
@@ -290,15 +288,17 @@ pub struct ItemPath {
 
 /// The document numbered `number` (from 1) of `draft`, or 404.
 fn document_at(draft: &Draft, number: usize) -> Result<usize, AppError> {
-    (1..=draft.documents.len())
-        .contains(&number)
-        .then(|| number - 1)
-        .ok_or_else(|| {
-            AppError::NotFound(
-                "This pack has no document at this address. Its documents are listed on the pack's page."
-                    .into(),
-            )
-        })
+    item_at(draft.documents.len(), number, "document")
+}
+
+/// The index of the item numbered `number` (from 1) of `count` items called `what`
+/// (a document, an exercise), or 404.
+fn item_at(count: usize, number: usize, what: &str) -> Result<usize, AppError> {
+    (1..=count).contains(&number).then(|| number - 1).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "This pack has no {what} at this address. Its {what}s are listed on the pack's page."
+        ))
+    })
 }
 
 fn text_input(index: usize, text: &str, placed: &Placed) -> Input {
@@ -348,9 +348,10 @@ fn document_page(
 
 /// `GET /teachers/packs/{pack}/documents/new`
 pub async fn show_new_document(
+    state: web::Data<AppState>,
     OwnedPack { signed_in, pack }: OwnedPack,
 ) -> Result<HttpResponse, AppError> {
-    let draft = draft_of(&pack).await?;
+    let draft = draft_of(&state, &pack).await?;
     if draft.documents.len() >= MAX_DOCUMENTS {
         return Err(AppError::bad_request_with_back(
             format!(
@@ -373,11 +374,12 @@ pub async fn show_new_document(
 
 /// `GET /teachers/packs/{pack}/documents/{number}`
 pub async fn show_document(
+    state: web::Data<AppState>,
     OwnedPack { signed_in, pack }: OwnedPack,
     path: web::Path<ItemPath>,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, placed } = working(&pack).await?;
+    let Working { draft, placed } = working(&state, &pack).await?;
     let index = document_at(&draft, path.number)?;
     let mut page = document_page(
         &pack,
@@ -394,10 +396,11 @@ pub async fn show_document(
 /// `GET /teachers/packs/{pack}/documents/{number}/text`: the document's text alone, for
 /// the exercise form's script that selects passages in it.
 pub async fn show_document_text(
+    state: web::Data<AppState>,
     OwnedPack { pack, .. }: OwnedPack,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, AppError> {
-    let draft = draft_of(&pack).await?;
+    let draft = draft_of(&state, &pack).await?;
     let index = document_at(&draft, path.number)?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
@@ -410,7 +413,7 @@ pub async fn create_document(
     OwnedPack { signed_in, pack }: OwnedPack,
     form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let draft = draft_of(&pack).await?;
+    let draft = draft_of(&state, &pack).await?;
     let index = draft.documents.len();
     store_document(&state, &signed_in, pack, draft, index, form).await
 }
@@ -422,7 +425,7 @@ pub async fn update_document(
     path: web::Path<ItemPath>,
     form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let draft = draft_of(&pack).await?;
+    let draft = draft_of(&state, &pack).await?;
     let index = document_at(&draft, path.number)?;
     store_document(&state, &signed_in, pack, draft, index, form).await
 }
@@ -568,10 +571,11 @@ pub(super) struct DeletePage {
 
 /// `GET /teachers/packs/{pack}/documents/{number}/delete`: what deleting it would do.
 pub async fn show_delete_document(
+    state: web::Data<AppState>,
     OwnedPack { signed_in, pack }: OwnedPack,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, AppError> {
-    let draft = draft_of(&pack).await?;
+    let draft = draft_of(&state, &pack).await?;
     let index = document_at(&draft, path.number)?;
     let document = &draft.documents[index];
     let users: Vec<String> = draft
@@ -599,6 +603,21 @@ pub async fn show_delete_document(
     })
 }
 
+/// Removes an item called `what` from the pack's draft with `remove`, saves the pack
+/// and leads back to its page, which says so.
+async fn remove_item(
+    state: &AppState,
+    pack: TeacherPack,
+    what: &str,
+    remove: impl FnOnce(&mut Draft) -> Result<(), AppError>,
+) -> Result<HttpResponse, AppError> {
+    let mut draft = draft_of(state, &pack).await?;
+    remove(&mut draft)?;
+    let url = pack_url(&pack);
+    save(state, pack, draft).await?;
+    Ok(see_other(format!("{url}?notice={what}-deleted")))
+}
+
 fn quotes_or_answers(exercise: &DraftExercise, document: &str) -> bool {
     exercise
         .passage
@@ -623,12 +642,12 @@ pub async fn delete_document(
     path: web::Path<ItemPath>,
     _form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut draft = draft_of(&pack).await?;
-    let index = document_at(&draft, path.number)?;
-    draft.documents.remove(index);
-    let url = pack_url(&pack);
-    save(&state, pack, draft).await?;
-    Ok(see_other(format!("{url}?notice=document-deleted")))
+    remove_item(&state, pack, "document", |draft| {
+        let index = document_at(draft, path.number)?;
+        draft.documents.remove(index);
+        Ok(())
+    })
+    .await
 }
 
 // ---- Exercises ----
@@ -660,15 +679,7 @@ pub struct NewExerciseQuery {
 }
 
 fn exercise_at(draft: &Draft, number: usize) -> Result<usize, AppError> {
-    (1..=draft.exercises.len())
-        .contains(&number)
-        .then(|| number - 1)
-        .ok_or_else(|| {
-            AppError::NotFound(
-                "This pack has no exercise at this address. Its exercises are listed on the pack's page."
-                    .into(),
-            )
-        })
+    item_at(draft.exercises.len(), number, "exercise")
 }
 
 fn skill_of(kind: &str, back: String) -> Result<Skill, AppError> {
@@ -723,11 +734,12 @@ fn exercise_page(
 
 /// `GET /teachers/packs/{pack}/exercises/new?kind=…`
 pub async fn show_new_exercise(
+    state: web::Data<AppState>,
     OwnedPack { signed_in, pack }: OwnedPack,
     query: web::Query<NewExerciseQuery>,
 ) -> Result<HttpResponse, AppError> {
     let skill = skill_of(query.kind.as_deref().unwrap_or_default(), pack_url(&pack))?;
-    let draft = draft_of(&pack).await?;
+    let draft = draft_of(&state, &pack).await?;
     let quote = |source: &Option<String>, text: &Option<String>| {
         text.as_ref().map(|text| DraftQuote {
             source: source.clone().unwrap_or_default(),
@@ -759,11 +771,12 @@ pub async fn show_new_exercise(
 
 /// `GET /teachers/packs/{pack}/exercises/{number}`
 pub async fn show_exercise(
+    state: web::Data<AppState>,
     OwnedPack { signed_in, pack }: OwnedPack,
     path: web::Path<ItemPath>,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, placed } = working(&pack).await?;
+    let Working { draft, placed } = working(&state, &pack).await?;
     let index = exercise_at(&draft, path.number)?;
     let exercise = &draft.exercises[index];
     let skill = Skill::from_slug(&exercise.kind).unwrap_or(Skill::Source);
@@ -780,7 +793,7 @@ pub async fn create_exercise(
 ) -> Result<HttpResponse, AppError> {
     let fields = fields_of(&form);
     let skill = skill_of(field(&fields, "kind").unwrap_or_default(), pack_url(&pack))?;
-    let mut draft = draft_of(&pack).await?;
+    let mut draft = draft_of(&state, &pack).await?;
     let mut exercise = DraftExercise::default();
     read_exercise(&fields, &mut exercise, skill);
     draft.exercises.push(exercise);
@@ -802,7 +815,7 @@ pub async fn update_exercise(
     path: web::Path<ItemPath>,
     form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut draft = draft_of(&pack).await?;
+    let mut draft = draft_of(&state, &pack).await?;
     let index = exercise_at(&draft, path.number)?;
     let skill = Skill::from_slug(&draft.exercises[index].kind).unwrap_or(Skill::Source);
     read_exercise(&fields_of(&form), &mut draft.exercises[index], skill);
@@ -818,10 +831,11 @@ pub async fn update_exercise(
 
 /// `GET /teachers/packs/{pack}/exercises/{number}/delete`
 pub async fn show_delete_exercise(
+    state: web::Data<AppState>,
     OwnedPack { signed_in, pack }: OwnedPack,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, AppError> {
-    let draft = draft_of(&pack).await?;
+    let draft = draft_of(&state, &pack).await?;
     let index = exercise_at(&draft, path.number)?;
     let exercise = &draft.exercises[index];
     let mut consequences = vec![
@@ -848,12 +862,12 @@ pub async fn delete_exercise(
     path: web::Path<ItemPath>,
     _form: BuilderForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut draft = draft_of(&pack).await?;
-    let index = exercise_at(&draft, path.number)?;
-    draft.exercises.remove(index);
-    let url = pack_url(&pack);
-    save(&state, pack, draft).await?;
-    Ok(see_other(format!("{url}?notice=exercise-deleted")))
+    remove_item(&state, pack, "exercise", |draft| {
+        let index = exercise_at(draft, path.number)?;
+        draft.exercises.remove(index);
+        Ok(())
+    })
+    .await
 }
 
 // ---- The glossary ----
@@ -869,10 +883,11 @@ struct GlossaryPage {
 
 /// `GET /teachers/packs/{pack}/glossary`
 pub async fn show_glossary(
+    state: web::Data<AppState>,
     OwnedPack { signed_in, pack }: OwnedPack,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Working { draft, placed } = working(&pack).await?;
+    let Working { draft, placed } = working(&state, &pack).await?;
     super::html(&GlossaryPage {
         pack_url: pack_url(&pack),
         terms: term_groups(&draft, &placed),
@@ -917,10 +932,11 @@ struct PreviewProblemsPage {
 /// sees it, and the feedback after an answer. It is checked with the pack's documents
 /// alone, so that problems elsewhere in the pack do not hide it.
 pub async fn show_exercise_preview(
+    state: web::Data<AppState>,
     OwnedPack { pack, .. }: OwnedPack,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, AppError> {
-    let draft = draft_of(&pack).await?;
+    let draft = draft_of(&state, &pack).await?;
     let index = exercise_at(&draft, path.number)?;
     let mut alone = draft.clone();
     alone.exercises = vec![draft.exercises[index].clone()];
@@ -934,7 +950,7 @@ pub async fn show_exercise_preview(
         }
     }
     let pack_id = pack.pack_id.clone();
-    let checked = web::block(move || {
+    let checked = on_report_thread(&state, move || {
         let (files, _) = alone.to_files(folder_of(&pack_id));
         match crate::content::load::check_pack(&files) {
             Ok(checked) => Ok(checked),
@@ -946,8 +962,7 @@ pub async fn show_exercise_preview(
             }
         }
     })
-    .await
-    .map_err(|_| AppError::Interrupted)?;
+    .await?;
     let url = pack_url(&pack);
     let checked = match checked {
         Ok(checked) => checked,

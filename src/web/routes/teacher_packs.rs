@@ -18,7 +18,7 @@ use crate::teacher_packs::{MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, TeacherPack};
 use crate::web::builder_view::{document_label, input_id};
 use crate::web::error::AppError;
 use crate::web::extract::{CheckedForm, CheckedUpload, OwnedPack, field};
-use crate::web::own_packs::check;
+use crate::web::own_packs::{check, on_report_thread};
 use crate::web::sign_in::SignedIn;
 use crate::web::{AppState, now};
 
@@ -177,7 +177,7 @@ async fn imported(
         ))));
     }
     let bytes = file.bytes;
-    let unpacked = match web::block(move || archive::read(&bytes)).await {
+    let unpacked = match on_report_thread(state, move || archive::read(&bytes)).await {
         Ok(Ok(unpacked)) => unpacked,
         Ok(Err(problems)) => {
             return Ok(Err(Refusal {
@@ -236,9 +236,7 @@ async fn imported(
         versions: Vec::new(),
     };
     let checking = pack.clone();
-    let checked = web::block(move || check(&checking))
-        .await
-        .map_err(|_| AppError::Interrupted)?;
+    let checked = on_report_thread(state, move || check(&checking)).await?;
     let checked = match checked {
         Ok(checked) => checked,
         Err(problems) => {
@@ -390,7 +388,7 @@ pub async fn show_pack(
         Some("exercise-deleted") => Some("The exercise was deleted.".to_string()),
         _ => None,
     };
-    let Working { draft, placed } = working(&pack).await?;
+    let Working { draft, placed } = working(&state, &pack).await?;
     let url = pack_url(&pack);
     let served = state.shelf.pack(&pack.key());
     let documents = draft
@@ -481,11 +479,14 @@ fn words(text: &str) -> String {
 
 /// `GET /teachers/packs/{pack}/export.zip`: the pack's folder as a `.zip` archive, as
 /// `questions/` holds a pack.
-pub async fn export_pack(OwnedPack { pack, .. }: OwnedPack) -> Result<HttpResponse, AppError> {
-    let (bytes, pack_id) =
-        web::block(move || (archive::write(&pack.files, &pack.pack_id), pack.pack_id))
-            .await
-            .map_err(|_| AppError::Interrupted)?;
+pub async fn export_pack(
+    state: web::Data<AppState>,
+    OwnedPack { pack, .. }: OwnedPack,
+) -> Result<HttpResponse, AppError> {
+    let (bytes, pack_id) = on_report_thread(&state, move || {
+        (archive::write(&pack.files, &pack.pack_id), pack.pack_id)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((
